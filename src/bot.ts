@@ -1,0 +1,38 @@
+// Composition root: config -> logger -> database -> repositories -> services -> surfaces -> HTTP.
+// main.ts runs it for the process; end-to-end tests run it in-process with their own config.
+import type { Config } from './config.js';
+import { loadIncidentModel } from './core/runbook/loader.js';
+import { IncidentService } from './core/incidents/service.js';
+import { openDatabase } from './db/database.js';
+import { PrismaIncidentRepository } from './db/incident-repository.js';
+import type { Logger } from './log.js';
+import { createHttpServer, listen, type Route } from './server.js';
+import { createSlackSurface } from './surfaces/slack/app.js';
+
+export type RunningBot = { port: number; databaseUrl: string; stop(): Promise<void> };
+
+export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
+  const model = loadIncidentModel();
+  const database = await openDatabase(config, log);
+  const repo = new PrismaIncidentRepository(database.db);
+  const incidents = new IncidentService({ repo, clock: { now: () => new Date() }, model });
+
+  const slack = createSlackSurface(config.slack, { incidents, log, privateChannels: config.incidentChannelPrivate });
+  const routes: Route[] = slack.handle ? [{ path: '/slack/events', handle: slack.handle }] : [];
+  const ready = async () => (await database.db.$queryRaw<{ ok: number }[]>`SELECT 1 AS ok`).length === 1;
+  const server = createHttpServer(ready, routes);
+  const port = await listen(server, config.port);
+  await slack.start();
+  log.info({ port, mode: slack.handle ? 'http' : 'socket', embedded: !config.databaseUrl }, 'incident bot ready');
+
+  return {
+    port,
+    databaseUrl: database.url,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await slack.stop();
+      await database.close();
+    },
+  };
+}

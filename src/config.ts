@@ -1,0 +1,100 @@
+// The only reader of process.env. Every variable is named, typed and explained here, and a bad
+// value stops start-up with a message that names the variable and what it expects.
+import path from 'node:path';
+import { z } from 'zod';
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: optionalText.pipe(
+    z.string().startsWith('xoxb-', { message: 'expected a bot token starting with xoxb-' }).optional(),
+  ),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText.pipe(
+    z.string().startsWith('xapp-', { message: 'expected an app-level token starting with xapp-' }).optional(),
+  ),
+  SLACK_API_URL: optionalText.pipe(z.url({ message: 'expected a URL such as https://slack.com/api/' }).optional()),
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgresql:// connection URL' })
+      .optional(),
+  ),
+  DATA_DIR: optionalText,
+  PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  INCIDENT_CHANNEL_PRIVATE: flag.default(false),
+});
+
+export type SlackConfig = {
+  botToken: string;
+  /** HTTP mode verifies every request with it; Socket Mode does not need it. */
+  signingSecret?: string;
+  /** Set: Socket Mode. */
+  appToken?: string;
+  apiUrl?: string;
+};
+
+export type Config = {
+  slack: SlackConfig;
+  databaseUrl?: string;
+  dataDir: string;
+  port: number;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  incidentChannelPrivate: boolean;
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function parseEnv(env: NodeJS.ProcessEnv) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee .env.example for every variable.`);
+  }
+  return parsed.data;
+}
+
+/** The database settings alone, for tools such as `npm run db:migrate` that need no Slack. */
+export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): { databaseUrl?: string; dataDir: string } {
+  const e = parseEnv(env);
+  return { databaseUrl: e.DATABASE_URL, dataDir: path.resolve(e.DATA_DIR ?? '.data') };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const e = parseEnv(env);
+  const missing: string[] = [];
+  if (!e.SLACK_BOT_TOKEN) missing.push('SLACK_BOT_TOKEN (the bot token, xoxb-...)');
+  if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+    missing.push('SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode, xapp-...)');
+  }
+  if (missing.length > 0 || !e.SLACK_BOT_TOKEN) {
+    throw new ConfigError(
+      `Slack is not configured. Set:\n${missing.map((m) => `  ${m}`).join('\n')}\n` +
+        'Create the app from manifests/slack/manifest.yaml; see README.md and .env.example.',
+    );
+  }
+  return {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+    },
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR ?? '.data'),
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    incidentChannelPrivate: e.INCIDENT_CHANNEL_PRIVATE,
+  };
+}

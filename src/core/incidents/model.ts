@@ -1,0 +1,54 @@
+// The incident as the core sees it: plain data, no storage or chat types.
+
+export const SEVERITIES = ['SEV0', 'SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const STATUSES = ['declared', 'investigating', 'mitigated', 'resolved', 'closed'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const AREAS = [
+  'build_pipeline',
+  'distribution_activation',
+  'rendering',
+  'execution',
+  'trust_roots_keys',
+  'tenant_isolation',
+] as const;
+export type Area = (typeof AREAS)[number];
+
+export const ROLES = ['ic', 'ops', 'sec', 'orgo', 'konnaxion', 'architect', 'swarmcraft'] as const;
+export type Role = (typeof ROLES)[number];
+
+export type Platform = 'slack' | 'teams';
+
+/** A workspace as resolved from a verified request: a Slack team or a Teams tenant. */
+export type Workspace = { id: string; platform: Platform; externalId: string };
+
+export type Incident = {
+  id: string;
+  workspaceId: string;
+  number: number;
+  title: string;
+  severity: Severity;
+  status: Status;
+  areas: Area[];
+  tenants: string[];
+  channels: string[];
+  environments: string[];
+  integrityUncertain: boolean;
+  roomId: string | null;
+  roomName: string | null;
+  headerMessageId: string | null;
+  originRoomId: string | null;
+  declaredBy: string;
+  declaredAt: Date;
+};
+
+export type RoleHolder = { role: Role; userId: string; assignedBy: string; assignedAt: Date };
+
+/** An incident with the current holder of each held role. */
+export type IncidentState = { incident: Incident; holders: RoleHolder[] };
+
+export function holderOf(state: IncidentState, role: Role): string | undefined {
+  return state.holders.find((h) => h.role === role)?.userId;
+}

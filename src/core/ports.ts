@@ -1,0 +1,49 @@
+// What the core needs from the outside world. Adapters in db/, surfaces/ and tests implement these.
+import type { Incident, IncidentState, Platform, Role, Workspace } from './incidents/model.js';
+import type { ChainedEvent } from './timeline/chain.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+export type NewEvent = { type: string; actor: string | null; data: Record<string, unknown> };
+export type TimelineEvent = ChainedEvent & { id: string };
+
+export type IncidentPatch = Partial<Pick<Incident, 'severity' | 'status' | 'roomId' | 'roomName' | 'headerMessageId'>>;
+export type RoleGrant = { role: Role; userId: string; by: string };
+
+/** What a decision wants written. Nothing at all (no patch, grants or events) means "no change". */
+export type Change<T> = { patch?: IncidentPatch; grants?: RoleGrant[]; events: NewEvent[]; result: T };
+
+export type NewIncident = Omit<
+  Incident,
+  'id' | 'workspaceId' | 'number' | 'status' | 'roomId' | 'roomName' | 'headerMessageId'
+> & { declareKey: string };
+
+export interface IncidentRepository {
+  /** Finds or creates the workspace of a verified request. */
+  workspace(platform: Platform, externalId: string): Promise<Workspace>;
+  /**
+   * Saves a new incident with its first role grants and events, numbered within the workspace.
+   * A second call with the same declareKey returns the first incident and `created: false`.
+   */
+  create(
+    ws: Workspace,
+    draft: NewIncident,
+    grants: RoleGrant[],
+    events: NewEvent[],
+  ): Promise<{ state: IncidentState; created: boolean }>;
+  /**
+   * Runs `decide` on the current state while holding the incident's lock, then writes its change and
+   * its events in the same transaction. Concurrent changes to one incident are serialised.
+   */
+  change<T>(
+    ws: Workspace,
+    incidentId: string,
+    at: Date,
+    decide: (state: IncidentState) => Change<T>,
+  ): Promise<{ state: IncidentState; result: T; changed: boolean }>;
+  findById(ws: Workspace, incidentId: string): Promise<IncidentState | null>;
+  findByRoom(ws: Workspace, roomId: string): Promise<IncidentState | null>;
+  timeline(ws: Workspace, incidentId: string): Promise<TimelineEvent[]>;
+}

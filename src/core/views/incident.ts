@@ -1,0 +1,71 @@
+// Platform-neutral view models of an incident. Surfaces render these; they hold no logic of their own.
+import { holderOf, type IncidentState, type Role, type Severity, type Area } from '../incidents/model.js';
+import { requiredRoles } from '../incidents/rules.js';
+import type { IncidentModel } from '../runbook/schema.js';
+
+export type RoleLine = { role: Role; name: string; userId: string | null; required: boolean };
+
+export type HeaderView = {
+  incidentId: string;
+  number: number;
+  title: string;
+  severity: Severity;
+  severityDefinition: string;
+  status: string;
+  areas: string[];
+  tenants: string[];
+  channels: string[];
+  environments: string[];
+  integrityUncertain: boolean;
+  roles: RoleLine[];
+  declaredBy: string;
+  declaredAt: Date;
+};
+
+/** Required roles, filled or not, then any other role someone holds. */
+export function roleLines(model: IncidentModel, state: IncidentState): RoleLine[] {
+  const required = requiredRoles(model, state.incident.areas);
+  const held = state.holders.map((h) => h.role).filter((r) => !required.includes(r));
+  return [...required, ...held].map((role) => ({
+    role,
+    name: model.roles[role].name,
+    userId: holderOf(state, role) ?? null,
+    required: required.includes(role),
+  }));
+}
+
+export function headerView(model: IncidentModel, state: IncidentState): HeaderView {
+  const i = state.incident;
+  return {
+    incidentId: i.id,
+    number: i.number,
+    title: i.title,
+    severity: i.severity,
+    severityDefinition: model.severities[i.severity],
+    status: i.status,
+    areas: i.areas.map((a) => model.areas[a].label),
+    tenants: i.tenants,
+    channels: i.channels,
+    environments: i.environments,
+    integrityUncertain: i.integrityUncertain,
+    roles: roleLines(model, state),
+    declaredBy: i.declaredBy,
+    declaredAt: i.declaredAt,
+  };
+}
+
+export type DeclareFormView = {
+  title: string;
+  severities: { value: Severity; definition: string }[];
+  areas: { value: Area; label: string; detail: string }[];
+  floorNote: string;
+};
+
+export function declareFormView(model: IncidentModel, title: string): DeclareFormView {
+  return {
+    title,
+    severities: Object.entries(model.severities).map(([value, definition]) => ({ value: value as Severity, definition })),
+    areas: Object.entries(model.areas).map(([value, a]) => ({ value: value as Area, label: a.label, detail: a.detail })),
+    floorNote: model.escalation.reason,
+  };
+}

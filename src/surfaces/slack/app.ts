@@ -1,0 +1,60 @@
+// Builds the Bolt app: HTTP mode verifies signatures on POST /slack/events; Socket Mode is used
+// whenever an app token is configured. Either way the listeners are the same.
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SlackConfig } from '../../config.js';
+import { boltLogger } from './bolt-logger.js';
+import type { SlackDeps } from './context.js';
+import { registerListeners } from './listeners/index.js';
+import { slackErrorCode } from './slack-error.js';
+
+export type SlackSurface = {
+  app: App;
+  /** HTTP mode: hand /slack/events requests to this. Absent in Socket Mode. */
+  handle?: (req: IncomingMessage, res: ServerResponse) => void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+// Transport failures and 5xx are retried by the WebClient, 429 after its Retry-After. A few quick
+// tries suit a live incident better than the default half-hour schedule.
+const RETRY = { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 2000, randomize: true };
+
+const REJECTED_TOKEN = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
+
+/**
+ * Checks the bot token once at start. A token Slack rejects stops start-up; an unreachable Slack
+ * does not, because the bot must come up (and keep its timeline) during a Slack outage too.
+ */
+async function checkToken(app: App, deps: SlackDeps) {
+  try {
+    const me = await app.client.auth.test();
+    deps.log.info({ team: me.team_id, botUser: me.user_id }, 'Slack token accepted');
+  } catch (e) {
+    const code = slackErrorCode(e);
+    if (code && REJECTED_TOKEN.has(code)) throw new Error(`Slack rejected SLACK_BOT_TOKEN (${code}): set a valid bot token.`);
+    deps.log.warn({ err: e }, 'Slack is unreachable at start; continuing, calls will be retried');
+  }
+}
+
+export function createSlackSurface(cfg: SlackConfig, deps: SlackDeps): SlackSurface {
+  const logger = boltLogger(deps.log);
+  const clientOptions = { slackApiUrl: cfg.apiUrl, retryConfig: RETRY, timeout: 10_000 };
+  if (cfg.appToken) {
+    const receiver = new SocketModeReceiver({ appToken: cfg.appToken, logger, installerOptions: { clientOptions } });
+    const app = new App({ token: cfg.botToken, receiver, logger, clientOptions, tokenVerificationEnabled: false });
+    registerListeners(app, deps);
+    return {
+      app,
+      start: async () => {
+        await checkToken(app, deps);
+        await app.start();
+      },
+      stop: () => app.stop() as Promise<void>,
+    };
+  }
+  const receiver = new HTTPReceiver({ signingSecret: cfg.signingSecret ?? '', logger, endpoints: ['/slack/events'] });
+  const app = new App({ token: cfg.botToken, receiver, logger, clientOptions, tokenVerificationEnabled: false });
+  registerListeners(app, deps);
+  return { app, handle: receiver.requestListener, start: () => checkToken(app, deps), stop: async () => {} };
+}

@@ -1,0 +1,58 @@
+// The pinned header of an incident channel: severity, status, scope and who holds each role.
+// Pure: a HeaderView in, Block Kit out.
+import type { types } from '@slack/bolt';
+
+type KnownBlock = types.KnownBlock;
+import { utc } from '../../../core/views/text.js';
+import type { HeaderView } from '../../../core/views/incident.js';
+import { escape, list, md, plain } from './text.js';
+
+export const TAKE_ROLE_ACTION = 'take_role';
+
+const SEV_MARK: Record<string, string> = { SEV0: '🟥', SEV1: '🟧', SEV2: '🟨', SEV3: '🟦', SEV4: '⬜' };
+
+export function headerText(v: HeaderView): string {
+  return `Incident #${v.number}: ${v.title} (${v.severity}, ${v.status})`;
+}
+
+export function headerBlocks(v: HeaderView): KnownBlock[] {
+  const roleBlocks: KnownBlock[] = v.roles.map((r) => ({
+    type: 'section',
+    block_id: `role:${r.role}`,
+    text: md(`*${r.name}*${r.required ? '' : ' (optional)'}: ${r.userId ? `<@${r.userId}>` : '_unfilled_'}`),
+    ...(r.userId
+      ? {}
+      : {
+          accessory: {
+            type: 'button',
+            action_id: `${TAKE_ROLE_ACTION}:${r.role}`,
+            text: plain('Take role', 75),
+            value: v.incidentId,
+          },
+        }),
+  }));
+  return [
+    { type: 'header', text: plain(`${SEV_MARK[v.severity] ?? ''} #${v.number} ${v.title}`, 150) },
+    {
+      type: 'section',
+      block_id: 'summary',
+      fields: [
+        md(`*Severity*\n${v.severity}: ${v.severityDefinition}`),
+        md(`*Status*\n${v.status}`),
+        md(`*Affected areas*\n${v.areas.length ? v.areas.join(', ') : '_none given_'}`),
+        md(`*Integrity or isolation uncertain*\n${v.integrityUncertain ? 'Yes' : 'No'}`),
+      ],
+    },
+    {
+      type: 'section',
+      block_id: 'scope',
+      fields: [md(`*Tenants*\n${list(v.tenants)}`), md(`*Channels*\n${list(v.channels)}`), md(`*Environments*\n${list(v.environments)}`)],
+    },
+    { type: 'divider' },
+    ...roleBlocks,
+    {
+      type: 'context',
+      elements: [md(`Declared by <@${v.declaredBy}> at ${utc(v.declaredAt)} · ${escape('/incident help')} for commands`)],
+    },
+  ];
+}

@@ -1,0 +1,17 @@
+// Short channel messages that accompany a change, and the help text.
+import type { HeaderView } from '../../../core/views/incident.js';
+import { escape } from './text.js';
+
+export function announcement(v: HeaderView, roomId: string): string {
+  return `:rotating_light: Incident #${v.number} declared: *${escape(v.title)}* (${v.severity}). Join <#${roomId}>; the IC is <@${v.roles.find((r) => r.role === 'ic')?.userId ?? v.declaredBy}>.`;
+}
+
+export const HELP = [
+  '*Incident commands*',
+  '`/incident declare [title]`: open the declare form; a channel, an IC and the required leads follow.',
+  '`/incident assign <role> @user`: hand a role over (IC only). Roles: ic, ops, sec, orgo, konnaxion, architect, swarmcraft.',
+  '`/incident severity SEV<0-4> [reason]`: change the severity (IC only; runbook §4 sets the floor).',
+  '`/incident status`: show the incident\'s header here, only to you.',
+  '`/incident help`: this message.',
+  'Every command except declare and help runs inside the incident\'s channel.',
+].join('\n');

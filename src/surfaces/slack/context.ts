@@ -1,0 +1,19 @@
+// What every Slack listener receives: the core services and the surface's own settings.
+import type { webApi } from '@slack/bolt';
+import type { IncidentService } from '../../core/incidents/service.js';
+import type { Workspace } from '../../core/incidents/model.js';
+import type { Logger } from '../../log.js';
+
+export type SlackDeps = {
+  incidents: IncidentService;
+  log: Logger;
+  privateChannels: boolean;
+};
+
+/** The workspace a verified request came from. Bolt has already checked the signature. */
+export function slackWorkspace(deps: SlackDeps, teamId: string | undefined): Promise<Workspace> {
+  if (!teamId) throw new Error('Slack request without a team id');
+  return deps.incidents.workspace('slack', teamId);
+}
+
+export type WebClient = webApi.WebClient;

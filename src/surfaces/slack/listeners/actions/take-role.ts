@@ -1,0 +1,37 @@
+// The header's "Take role" button. The incident id in the payload is a claim: the core checks it
+// belongs to this workspace and to the channel the button was clicked in.
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { parseRole } from '../../../../core/incidents/rules.js';
+import { TAKE_ROLE_ACTION } from '../../blocks/header.js';
+import { slackWorkspace, type SlackDeps } from '../../context.js';
+import { errorText } from '../../reply.js';
+import { announceInRoom, refreshHeader } from '../../room.js';
+
+export const TAKE_ROLE_PATTERN = new RegExp(`^${TAKE_ROLE_ACTION}:`);
+
+export function takeRole(deps: SlackDeps) {
+  return async ({ ack, body, action, client }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
+    const actor = body.user.id;
+    const roomId = body.channel?.id ?? '';
+    const log = deps.log.child({ team: body.team?.id, user: actor, channel: roomId, action: action.action_id });
+    const tell = (text: string) => client.chat.postEphemeral({ channel: roomId, user: actor, text }).catch((err) => log.warn({ err }, 'ephemeral failed'));
+    let outcome;
+    try {
+      const ws = await slackWorkspace(deps, body.team?.id ?? body.user.team_id);
+      const role = parseRole(action.action_id.slice(TAKE_ROLE_ACTION.length + 1));
+      outcome = { ws, role, ...(await deps.incidents.takeRole(ws, { incidentId: action.value ?? '', roomId }, actor, role)) };
+    } catch (e) {
+      await ack();
+      await tell(errorText(e, log));
+      return;
+    }
+    await ack();
+    const name = deps.incidents.model.roles[outcome.role].name;
+    if (outcome.result.kind === 'unchanged') {
+      await tell(`You already hold ${name}.`);
+      return;
+    }
+    await announceInRoom(client, deps, outcome.ws, outcome.state, `<@${actor}> took *${name}*.`, log);
+    await refreshHeader(client, deps, outcome.ws, outcome.state, log);
+  };
+}

@@ -1,0 +1,37 @@
+// Talking to an incident channel after a change has been committed. Every call here is safe to
+// repeat: the header is re-rendered from the stored state, never patched.
+import type { IncidentState, Workspace } from '../../core/incidents/model.js';
+import { headerView } from '../../core/views/incident.js';
+import type { Logger } from '../../log.js';
+import { headerBlocks, headerText } from './blocks/header.js';
+import type { SlackDeps, WebClient } from './context.js';
+import { describe } from './slack-error.js';
+
+export function renderHeader(deps: SlackDeps, state: IncidentState) {
+  const view = headerView(deps.incidents.model, state);
+  return { text: headerText(view), blocks: headerBlocks(view) };
+}
+
+/** Updates the pinned header in place; a failure is logged and recorded, never thrown at the user. */
+export async function refreshHeader(client: WebClient, deps: SlackDeps, ws: Workspace, state: IncidentState, log: Logger) {
+  const { roomId, headerMessageId, id } = state.incident;
+  if (!roomId || !headerMessageId) return;
+  try {
+    await client.chat.update({ channel: roomId, ts: headerMessageId, ...renderHeader(deps, state) });
+  } catch (e) {
+    log.warn({ err: e }, 'header update failed');
+    await deps.incidents.recordDeliveryFailure(ws, id, 'header.update', describe(e));
+  }
+}
+
+/** Posts a line in the incident channel for everyone to see. */
+export async function announceInRoom(client: WebClient, deps: SlackDeps, ws: Workspace, state: IncidentState, text: string, log: Logger) {
+  const roomId = state.incident.roomId;
+  if (!roomId) return;
+  try {
+    await client.chat.postMessage({ channel: roomId, text });
+  } catch (e) {
+    log.warn({ err: e }, 'room message failed');
+    await deps.incidents.recordDeliveryFailure(ws, state.incident.id, 'room.message', describe(e));
+  }
+}
