@@ -1,0 +1,99 @@
+// A fake Slack Web API on 127.0.0.1. It answers `POST /api/<method>` like Slack, records every call,
+// and can be told to fail a method (a platform error, or an HTTP status) a number of times.
+// It also receives response_url posts at /response/<id>.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Call = { method: string; body: Record<string, unknown> };
+type Failure = { error?: string; status?: number; times: number };
+
+function parseBody(raw: string, type: string | undefined): Record<string, unknown> {
+  if (!raw) return {};
+  if (type?.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    // The WebClient sends nested arguments (blocks, view) as JSON strings.
+    out[k] = /^[[{]/.test(v) ? JSON.parse(v) : v;
+  }
+  return out;
+}
+
+export class FakeSlackApi {
+  readonly calls: Call[] = [];
+  private failures = new Map<string, Failure>();
+  private server = http.createServer((req, res) => this.handle(req, res));
+  private seq = 0;
+  url = '';
+
+  async start(): Promise<this> {
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  stop(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((r) => this.server.close(() => r()));
+  }
+
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  /** Makes the next `times` calls of `method` fail. */
+  fail(method: string, failure: Omit<Failure, 'times'>, times = 1) {
+    this.failures.set(method, { ...failure, times });
+  }
+
+  called(method: string): Call[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Waits until `check` passes, retrying while it throws; the last failure is rethrown. */
+  async until<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return await check();
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString()));
+    req.on('end', () => {
+      const method = (req.url ?? '').replace(/^\/(api|response)\//, (_m, kind: string) => (kind === 'response' ? 'response_url:' : ''));
+      const body = parseBody(raw, req.headers['content-type']);
+      this.calls.push({ method, body });
+      const failure = this.failures.get(method);
+      if (failure && failure.times > 0) {
+        failure.times -= 1;
+        if (failure.status) return res.writeHead(failure.status).end('unavailable');
+        return this.json(res, { ok: false, error: failure.error });
+      }
+      this.json(res, this.answer(method, body));
+    });
+  }
+
+  private answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
+    const n = ++this.seq;
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
+      case 'conversations.create':
+        return { ok: true, channel: { id: `CINC${n}`, name: body.name } };
+      case 'chat.postMessage':
+        return { ok: true, channel: body.channel, ts: `1700000000.${String(n).padStart(6, '0')}` };
+      default:
+        return { ok: true };
+    }
+  }
+
+  private json(res: http.ServerResponse, payload: object) {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
+  }
+}

@@ -1,0 +1,46 @@
+// Starts the real bot in-process on a free port, against a fresh database and a fake Slack Web API.
+import { startBot, type RunningBot } from '../../src/bot.js';
+import { createDb, type Db } from '../../src/db/client.js';
+import { createLogger } from '../../src/log.js';
+import { FakeSlackApi } from '../fakes/slack-api.js';
+import { freshDatabase, type TestDatabase } from './database.js';
+import { SIGNING_SECRET } from './slack-requests.js';
+
+export type TestBot = {
+  bot: RunningBot;
+  slack: FakeSlackApi;
+  db: Db;
+  eventsUrl: string;
+  responseUrl: string;
+  stop(): Promise<void>;
+};
+
+export async function startTestBot(opts: { privateChannels?: boolean } = {}): Promise<TestBot> {
+  const database: TestDatabase = await freshDatabase();
+  const slack = await new FakeSlackApi().start();
+  const bot = await startBot(
+    {
+      slack: { botToken: 'xoxb-test', signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl },
+      databaseUrl: database.url,
+      dataDir: '.data-unused',
+      port: 0,
+      logLevel: 'silent',
+      incidentChannelPrivate: opts.privateChannels ?? false,
+    },
+    createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+  );
+  const db = createDb(database.url, 2);
+  return {
+    bot,
+    slack,
+    db,
+    eventsUrl: `http://127.0.0.1:${bot.port}/slack/events`,
+    responseUrl: `${slack.url}/response/1`,
+    async stop() {
+      await db.$disconnect();
+      await bot.stop();
+      await slack.stop();
+      await database.close();
+    },
+  };
+}
