@@ -1,0 +1,70 @@
+// `npm run timeline:verify` on a real database: an intact chain passes; a row edited behind the
+// trigger's back (as a superuser could) is named as the first broken link.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { IncidentService } from '../../src/core/incidents/service.js';
+import { loadIncidentModel } from '../../src/core/runbook/loader.js';
+import { createDb, type Db } from '../../src/db/client.js';
+import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
+import { freshDatabase, type TestDatabase } from '../support/database.js';
+
+const run = promisify(execFile);
+let database: TestDatabase;
+let db: Db;
+let incidentId = '';
+
+async function verify(...args: string[]) {
+  try {
+    const { stdout } = await run('npx', ['tsx', 'src/cli/timeline-verify.ts', ...args], { env: { ...process.env, DATABASE_URL: database.url } });
+    return { code: 0, out: stdout };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, out: err.stdout + err.stderr };
+  }
+}
+
+beforeAll(async () => {
+  database = await freshDatabase();
+  db = createDb(database.url, 2);
+  const service = new IncidentService({ repo: new PrismaIncidentRepository(db), clock: { now: () => new Date() }, model: loadIncidentModel() });
+  const ws = await service.workspace('slack', 'TVERIFY');
+  const { state } = await service.declare(ws, 'UA', 'K1', null, { title: 'Chain test', severity: 'SEV2' });
+  incidentId = state.incident.id;
+  await service.attachRoom(ws, incidentId, { id: 'CROOM', name: 'inc-1-chain-test' });
+  await service.changeSeverity(ws, incidentId, 'UA', 'SEV1', 'worse');
+});
+afterAll(async () => {
+  await db.$disconnect();
+  await database.close();
+});
+
+it('reports an intact chain, found by id or by workspace and number', async () => {
+  const byId = await verify(incidentId);
+  expect(byId).toMatchObject({ code: 0 });
+  expect(byId.out).toContain('OK: 4 events, chain intact');
+  expect((await verify('TVERIFY', '1')).code).toBe(0);
+});
+
+it('names the first broken link after a row is edited around the trigger', async () => {
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    await client.query('ALTER TABLE timeline_events DISABLE TRIGGER timeline_events_append_only');
+    await client.query(`UPDATE timeline_events SET data = '{"role":"ic","userId":"UEVIL","previous":null}' WHERE incident_id = $1 AND seq = 2`, [incidentId]);
+    await client.query('ALTER TABLE timeline_events ENABLE TRIGGER timeline_events_append_only');
+  } finally {
+    await client.end();
+  }
+  const res = await verify(incidentId);
+  expect(res.code).toBe(1);
+  expect(res.out).toContain('BROKEN at event #2: its content does not match its hash');
+});
+
+it('answers usage for bad arguments and "no incident" for an unknown one', async () => {
+  expect(await verify()).toMatchObject({ code: 2 });
+  const unknown = await verify('TVERIFY', '99');
+  expect(unknown.code).toBe(2);
+  expect(unknown.out).toContain('No incident matches TVERIFY 99');
+});
