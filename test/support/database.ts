@@ -1,0 +1,51 @@
+// A migrated, empty database per test file: a throw-away database on the PostgreSQL server in
+// DATABASE_URL when set (CI), else an in-memory embedded PGlite.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../../src/db/embedded.js';
+import { migrate } from '../../src/db/migrate.js';
+
+export interface TestDatabase {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function freshDatabase(opts: { migrated?: boolean } = {}): Promise<TestDatabase> {
+  const db = process.env.DATABASE_URL ? await createOnServer(process.env.DATABASE_URL) : await embedded();
+  if (opts.migrated ?? true) {
+    try {
+      await migrate(db.url);
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+  }
+  return db;
+}
+
+async function embedded(): Promise<TestDatabase> {
+  const server = await startEmbeddedPostgres({ poolSize: 10 });
+  return { url: server.url, close: server.stop };
+}
+
+async function createOnServer(serverUrl: string): Promise<TestDatabase> {
+  const name = `test_${Date.now()}_${randomBytes(4).toString('hex')}`;
+  await onServer(serverUrl, `CREATE DATABASE "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    // FORCE: a test that leaked a connection must not leak its database as well.
+    close: () => onServer(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  };
+}
+
+async function onServer(serverUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
