@@ -7,6 +7,10 @@ const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** A blank line in .env (`PORT=`) means "use the default", as it does for every other variable. */
+const blankIsUnset = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema);
+
 const optionalText = z
   .string()
   .trim()
@@ -29,9 +33,9 @@ const envSchema = z.object({
       .optional(),
   ),
   DATA_DIR: optionalText,
-  PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(3000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  INCIDENT_CHANNEL_PRIVATE: flag.default(false),
+  PORT: blankIsUnset(z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(3000)),
+  LOG_LEVEL: blankIsUnset(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  INCIDENT_CHANNEL_PRIVATE: blankIsUnset(flag.default(false)),
 });
 
 export type SlackConfig = {

@@ -9,6 +9,9 @@ import { escape, list, md, plain } from './text.js';
 
 export const TAKE_ROLE_ACTION = 'take_role';
 
+/** Slack: a section field holds at most 2000 characters (section text 3000). */
+const field = (text: string) => md(text, 2000);
+
 const SEV_MARK: Record<string, string> = { SEV0: '🟥', SEV1: '🟧', SEV2: '🟨', SEV3: '🟦', SEV4: '⬜' };
 
 export function headerText(v: HeaderView): string {
@@ -37,16 +40,16 @@ export function headerBlocks(v: HeaderView): KnownBlock[] {
       type: 'section',
       block_id: 'summary',
       fields: [
-        md(`*Severity*\n${v.severity}: ${v.severityDefinition}`),
-        md(`*Status*\n${v.status}`),
-        md(`*Affected areas*\n${v.areas.length ? v.areas.join(', ') : '_none given_'}`),
-        md(`*Integrity or isolation uncertain*\n${v.integrityUncertain ? 'Yes' : 'No'}`),
+        field(`*Severity*\n${v.severity}: ${v.severityDefinition}`),
+        field(`*Status*\n${v.status}`),
+        field(`*Affected areas*\n${v.areas.length ? v.areas.join(', ') : '_none given_'}`),
+        field(`*Integrity or isolation uncertain*\n${v.integrityUncertain ? 'Yes' : 'No'}`),
       ],
     },
     {
       type: 'section',
       block_id: 'scope',
-      fields: [md(`*Tenants*\n${list(v.tenants)}`), md(`*Channels*\n${list(v.channels)}`), md(`*Environments*\n${list(v.environments)}`)],
+      fields: [field(`*Tenants*\n${list(v.tenants)}`), field(`*Channels*\n${list(v.channels)}`), field(`*Environments*\n${list(v.environments)}`)],
     },
     { type: 'divider' },
     ...roleBlocks,

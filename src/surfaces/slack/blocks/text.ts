@@ -2,7 +2,10 @@
 
 /** Cuts text to Slack's limit for a field, marking the cut. */
 export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  // Never end on the first half of a surrogate pair (an emoji cut in two is not valid UTF-8).
+  const cut = /[\uD800-\uDBFF]/.test(text.charAt(max - 2)) ? max - 2 : max - 1;
+  return `${text.slice(0, cut)}…`;
 }
 
 /** Escapes the three characters Slack treats as markup in user-written text. */

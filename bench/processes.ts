@@ -1,0 +1,59 @@
+// Child processes for the benchmark: the bot as `npm start` runs it, and the bare Bolt floor.
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitReady(url: string, timeoutMs = 30_000): Promise<number> {
+  const t0 = performance.now();
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return performance.now() - t0;
+    } catch {
+      // not listening yet
+    }
+    if (performance.now() - t0 > timeoutMs) throw new Error(`${url} not ready after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Starts src/main.ts under tsx, exactly as `npm start` does, and returns once /readyz answers. */
+export async function startBotProcess(env: Record<string, string>) {
+  const port = await freePort();
+  const t0 = performance.now();
+  const child = fork('src/main.ts', [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await waitReady(`http://127.0.0.1:${port}/readyz`);
+  return { child, port, startupMs: performance.now() - t0 };
+}
+
+export async function startFloorProcess(secret: string, slackApiUrl: string) {
+  const port = await freePort();
+  const child = fork('bench/bare-bolt.ts', [secret, String(port), slackApiUrl], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  await new Promise((r) => child.once('message', r));
+  return { child, port };
+}
+
+export function rssMb(child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+export function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}

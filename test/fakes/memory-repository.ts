@@ -1,0 +1,244 @@
+// An in-memory IncidentRepository with the same semantics as src/db/incident-repository.ts:
+// workspace-scoped reads, per-workspace numbering, declareKey idempotency, serialised changes per
+// incident, all-or-nothing writes and the same hash chain. Unit tests of the core run against it.
+import { randomUUID } from 'node:crypto';
+import { incidentNotFound } from '../../src/core/errors.js';
+import type { Incident, IncidentState, Platform, Role, RoleHolder, Workspace } from '../../src/core/incidents/model.js';
+import type { Change, IncidentRepository, NewEvent, NewIncident, RoleGrant, TimelineEvent } from '../../src/core/ports.js';
+import { GENESIS_HASH, hashEvent } from '../../src/core/timeline/chain.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type WorkspaceRow = Workspace & { nextIncidentNumber: number };
+type IncidentRow = { incident: Incident; declareKey: string };
+/** A role assignment with its history, as the role_assignments table keeps it. */
+export type RoleAssignmentRow = {
+  id: string;
+  workspaceId: string;
+  incidentId: string;
+  role: Role;
+  userId: string;
+  assignedBy: string;
+  assignedAt: Date;
+  endedAt: Date | null;
+  endedBy: string | null;
+};
+type EventRow = TimelineEvent & { workspaceId: string };
+
+/** Lets other callbacks run, as a database round trip would; a missing lock then shows as a race. */
+const roundTrip = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** jsonb keeps JSON and nothing else: undefined keys vanish, dates become strings. */
+const asJsonb = (data: Record<string, unknown>): unknown => JSON.parse(JSON.stringify(data));
+
+export class MemoryIncidentRepository implements IncidentRepository {
+  private readonly workspaces = new Map<string, WorkspaceRow>();
+  private readonly incidents = new Map<string, IncidentRow>();
+  private readonly assignments: RoleAssignmentRow[] = [];
+  private readonly events = new Map<string, EventRow[]>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  async workspace(platform: Platform, externalId: string): Promise<Workspace> {
+    await roundTrip();
+    const key = `${platform}\u0000${externalId}`;
+    let w = this.workspaces.get(key);
+    if (!w) {
+      w = { id: randomUUID(), platform, externalId, nextIncidentNumber: 1 };
+      this.workspaces.set(key, w);
+    }
+    return { id: w.id, platform: w.platform, externalId: w.externalId };
+  }
+
+  create(
+    ws: Workspace,
+    draft: NewIncident,
+    grants: RoleGrant[],
+    events: NewEvent[],
+  ): Promise<{ state: IncidentState; created: boolean }> {
+    // The workspace's counter row is the lock that keeps numbers gap-free and declareKeys unique.
+    return this.locked(`workspace:${ws.id}`, async () => {
+      await roundTrip();
+      const existing = this.findByDeclareKey(ws, draft.declareKey);
+      if (existing) return { state: existing, created: false };
+      const w = [...this.workspaces.values()].find((x) => x.id === ws.id);
+      if (!w) throw new Error(`MemoryIncidentRepository: no workspace ${ws.id} (call workspace() first)`);
+      const incident: Incident = {
+        id: randomUUID(),
+        workspaceId: ws.id,
+        number: w.nextIncidentNumber,
+        title: draft.title,
+        severity: draft.severity,
+        status: 'declared',
+        areas: [...draft.areas],
+        tenants: [...draft.tenants],
+        channels: [...draft.channels],
+        environments: [...draft.environments],
+        integrityUncertain: draft.integrityUncertain,
+        roomId: null,
+        roomName: null,
+        headerMessageId: null,
+        originRoomId: draft.originRoomId,
+        declaredBy: draft.declaredBy,
+        declaredAt: new Date(draft.declaredAt),
+      };
+      // Everything below is computed before anything is stored, so a failure writes nothing.
+      const rows = this.chain(ws, incident.id, draft.declaredAt, events);
+      w.nextIncidentNumber += 1;
+      this.incidents.set(incident.id, { incident, declareKey: draft.declareKey });
+      this.grant(ws, incident.id, grants, draft.declaredAt);
+      this.events.set(incident.id, rows);
+      return { state: this.load(ws, incident.id)!, created: true };
+    });
+  }
+
+  async change<T>(
+    ws: Workspace,
+    incidentId: string,
+    at: Date,
+    decide: (state: IncidentState) => Change<T>,
+  ): Promise<{ state: IncidentState; result: T; changed: boolean }> {
+    if (!UUID.test(incidentId)) throw incidentNotFound();
+    return this.locked(`incident:${incidentId}`, async () => {
+      await roundTrip();
+      const before = this.load(ws, incidentId);
+      if (!before) throw incidentNotFound();
+      await roundTrip();
+      const c = decide(before);
+      const changed = c.patch !== undefined || (c.grants?.length ?? 0) > 0 || c.events.length > 0;
+      if (!changed) return { state: this.load(ws, incidentId)!, result: c.result, changed };
+      const row = this.incidents.get(incidentId)!;
+      const patch = Object.fromEntries(Object.entries(c.patch ?? {}).filter(([, v]) => v !== undefined));
+      if (typeof patch.roomId === 'string') {
+        // incidents has UNIQUE (workspace_id, room_id).
+        for (const other of this.incidents.values()) {
+          if (other.incident.workspaceId === ws.id && other.incident.id !== incidentId && other.incident.roomId === patch.roomId) {
+            throw new Error('Unique constraint failed on the fields: (`workspace_id`,`room_id`)');
+          }
+        }
+      }
+      const rows = this.chain(ws, incidentId, at, c.events);
+      Object.assign(row.incident, patch);
+      this.grant(ws, incidentId, c.grants ?? [], at);
+      this.events.get(incidentId)!.push(...rows);
+      return { state: this.load(ws, incidentId)!, result: c.result, changed };
+    });
+  }
+
+  async findById(ws: Workspace, incidentId: string): Promise<IncidentState | null> {
+    await roundTrip();
+    return UUID.test(incidentId) ? this.load(ws, incidentId) : null;
+  }
+
+  async findByRoom(ws: Workspace, roomId: string): Promise<IncidentState | null> {
+    await roundTrip();
+    for (const row of this.incidents.values()) {
+      if (row.incident.workspaceId === ws.id && row.incident.roomId === roomId) return this.load(ws, row.incident.id);
+    }
+    return null;
+  }
+
+  async timeline(ws: Workspace, incidentId: string): Promise<TimelineEvent[]> {
+    await roundTrip();
+    if (!UUID.test(incidentId)) return [];
+    return (this.events.get(incidentId) ?? [])
+      .filter((e) => e.workspaceId === ws.id)
+      .map(({ workspaceId: _w, ...e }) => structuredClone(e));
+  }
+
+  // ---- For tests: what is stored, beyond what the port exposes. ----
+
+  /** Every incident of a workspace, by number. */
+  listIncidents(ws: Workspace): IncidentState[] {
+    return [...this.incidents.values()]
+      .filter((r) => r.incident.workspaceId === ws.id)
+      .sort((a, b) => a.incident.number - b.incident.number)
+      .map((r) => this.load(ws, r.incident.id)!);
+  }
+
+  /** Every role assignment of an incident, ended ones included, in the order they were made. */
+  roleHistory(ws: Workspace, incidentId: string): RoleAssignmentRow[] {
+    return this.assignments.filter((a) => a.workspaceId === ws.id && a.incidentId === incidentId).map((a) => structuredClone(a));
+  }
+
+  /** Counts of every stored row, to show that a refused request wrote nothing anywhere. */
+  counts(): { workspaces: number; incidents: number; assignments: number; events: number } {
+    let events = 0;
+    for (const list of this.events.values()) events += list.length;
+    return { workspaces: this.workspaces.size, incidents: this.incidents.size, assignments: this.assignments.length, events };
+  }
+
+  // ---- Internals ----
+
+  /** Runs `work` after every earlier holder of `key` has finished, whether it succeeded or not. */
+  private locked<R>(key: string, work: () => Promise<R>): Promise<R> {
+    const before = this.locks.get(key) ?? Promise.resolve();
+    const run = before.then(work, work);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.locks.set(key, tail);
+    void tail.then(() => {
+      if (this.locks.get(key) === tail) this.locks.delete(key);
+    });
+    return run;
+  }
+
+  private findByDeclareKey(ws: Workspace, declareKey: string): IncidentState | null {
+    for (const row of this.incidents.values()) {
+      if (row.incident.workspaceId === ws.id && row.declareKey === declareKey) return this.load(ws, row.incident.id);
+    }
+    return null;
+  }
+
+  /** A deep copy, so no caller can change what is stored except through the port. */
+  private load(ws: Workspace, incidentId: string): IncidentState | null {
+    const row = this.incidents.get(incidentId);
+    if (!row || row.incident.workspaceId !== ws.id) return null;
+    const holders: RoleHolder[] = this.assignments
+      .map((a, i) => ({ a, i }))
+      .filter(({ a }) => a.workspaceId === ws.id && a.incidentId === incidentId && a.endedAt === null)
+      .sort((x, y) => x.a.assignedAt.getTime() - y.a.assignedAt.getTime() || x.i - y.i)
+      .map(({ a }) => ({ role: a.role, userId: a.userId, assignedBy: a.assignedBy, assignedAt: new Date(a.assignedAt) }));
+    return { incident: structuredClone(row.incident), holders };
+  }
+
+  /** Ends the current holder of each granted role and records the new one. */
+  private grant(ws: Workspace, incidentId: string, grants: RoleGrant[], at: Date): void {
+    for (const g of grants) {
+      for (const a of this.assignments) {
+        if (a.workspaceId === ws.id && a.incidentId === incidentId && a.role === g.role && a.endedAt === null) {
+          a.endedAt = new Date(at);
+          a.endedBy = g.by;
+        }
+      }
+      this.assignments.push({
+        id: randomUUID(),
+        workspaceId: ws.id,
+        incidentId,
+        role: g.role,
+        userId: g.userId,
+        assignedBy: g.by,
+        assignedAt: new Date(at),
+        endedAt: null,
+        endedBy: null,
+      });
+    }
+  }
+
+  /** The rows that append `events` after the incident's last one, each hashed onto the one before. */
+  private chain(ws: Workspace, incidentId: string, at: Date, events: NewEvent[]): EventRow[] {
+    const existing = this.events.get(incidentId) ?? [];
+    const last = existing[existing.length - 1];
+    let seq = last?.seq ?? 0;
+    let prevHash = last?.hash ?? GENESIS_HASH;
+    return events.map((e) => {
+      seq += 1;
+      const fields = { incidentId, seq, type: e.type, actor: e.actor, data: e.data, occurredAt: new Date(at) };
+      const hash = hashEvent(prevHash, fields);
+      const row: EventRow = { id: randomUUID(), workspaceId: ws.id, ...fields, data: asJsonb(e.data), prevHash, hash };
+      prevHash = hash;
+      return row;
+    });
+  }
+}

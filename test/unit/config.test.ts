@@ -1,0 +1,128 @@
+// Start-up configuration: a missing or malformed variable stops start-up with a message naming it.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, loadDatabaseConfig } from '../../src/config.js';
+
+const HTTP = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'shh' };
+const SOCKET = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_APP_TOKEN: 'xapp-1-A1-xyz' };
+
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return e as ConfigError;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('loadConfig', () => {
+  it('refuses an empty environment, naming the bot token and both ways to connect', () => {
+    const e = configError({});
+    expect(e.message).toContain('SLACK_BOT_TOKEN');
+    expect(e.message).toContain('SLACK_SIGNING_SECRET');
+    expect(e.message).toContain('SLACK_APP_TOKEN');
+  });
+
+  it('refuses a bot token alone, asking only for the signing secret or the app token', () => {
+    const e = configError({ SLACK_BOT_TOKEN: HTTP.SLACK_BOT_TOKEN });
+    expect(e.message).toContain('SLACK_SIGNING_SECRET');
+    expect(e.message).toContain('SLACK_APP_TOKEN');
+    expect(e.message).not.toContain('SLACK_BOT_TOKEN');
+  });
+
+  it('refuses a signing secret without a bot token, naming SLACK_BOT_TOKEN only', () => {
+    const e = configError({ SLACK_SIGNING_SECRET: 'shh' });
+    expect(e.message).toContain('SLACK_BOT_TOKEN');
+    expect(e.message).not.toContain('SLACK_SIGNING_SECRET');
+  });
+
+  it('treats blank values as unset', () => {
+    const e = configError({ SLACK_BOT_TOKEN: '  ', SLACK_SIGNING_SECRET: '' });
+    expect(e.message).toContain('SLACK_BOT_TOKEN');
+    expect(e.message).toContain('SLACK_SIGNING_SECRET');
+  });
+
+  it.each<[string, NodeJS.ProcessEnv]>([
+    ['PORT', { PORT: 'abc' }],
+    ['PORT', { PORT: '70000' }],
+    ['PORT', { PORT: '-1' }],
+    ['PORT', { PORT: '30.5' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://db/incidents' }],
+    ['DATABASE_URL', { DATABASE_URL: 'localhost:5432' }],
+    ['SLACK_BOT_TOKEN', { SLACK_BOT_TOKEN: 'xoxp-user-token' }],
+    ['SLACK_APP_TOKEN', { SLACK_APP_TOKEN: 'xoxb-not-an-app-token' }],
+    ['SLACK_API_URL', { SLACK_API_URL: 'not a url' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['INCIDENT_CHANNEL_PRIVATE', { INCIDENT_CHANNEL_PRIVATE: 'maybe' }],
+  ])('refuses a malformed %s, naming it', (name, bad) => {
+    const e = configError({ ...HTTP, ...bad });
+    expect(e.message).toContain(name);
+    // The other, valid variables are not blamed.
+    for (const other of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'INCIDENT_CHANNEL_PRIVATE'].filter((v) => v !== name)) {
+      expect(e.message).not.toContain(`${other}:`);
+    }
+  });
+
+  it('uses the documented defaults (HTTP mode)', () => {
+    const c = loadConfig(HTTP);
+    expect(c.port).toBe(3000);
+    expect(c.incidentChannelPrivate).toBe(false);
+    expect(c.dataDir).toBe(path.resolve('.data'));
+    expect(path.isAbsolute(c.dataDir)).toBe(true);
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.logLevel).toBe('info');
+    expect(c.slack).toEqual({ botToken: HTTP.SLACK_BOT_TOKEN, signingSecret: 'shh', appToken: undefined, apiUrl: undefined });
+  });
+
+  it('treats an empty PORT as unset, like every other variable, rather than as port 0', () => {
+    expect(loadConfig({ ...HTTP, PORT: '' }).port).toBe(3000);
+  });
+
+  it('accepts the app token alone with a bot token (Socket Mode)', () => {
+    const c = loadConfig(SOCKET);
+    expect(c.slack.appToken).toBe(SOCKET.SLACK_APP_TOKEN);
+    expect(c.slack.signingSecret).toBeUndefined();
+  });
+
+  it('reads every variable it documents', () => {
+    const c = loadConfig({
+      ...HTTP,
+      SLACK_API_URL: 'http://127.0.0.1:9999/api/',
+      DATABASE_URL: 'postgresql://bot@127.0.0.1:5432/incidents',
+      DATA_DIR: 'var/bot-data',
+      PORT: '8080',
+      LOG_LEVEL: 'debug',
+      INCIDENT_CHANNEL_PRIVATE: 'true',
+    });
+    expect(c).toEqual({
+      slack: { botToken: HTTP.SLACK_BOT_TOKEN, signingSecret: 'shh', appToken: undefined, apiUrl: 'http://127.0.0.1:9999/api/' },
+      databaseUrl: 'postgresql://bot@127.0.0.1:5432/incidents',
+      dataDir: path.resolve('var/bot-data'),
+      port: 8080,
+      logLevel: 'debug',
+      incidentChannelPrivate: true,
+    });
+  });
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['yes', true],
+    ['false', false],
+    ['0', false],
+    ['no', false],
+  ])('reads INCIDENT_CHANNEL_PRIVATE=%s as %s', (v, expected) => {
+    expect(loadConfig({ ...HTTP, INCIDENT_CHANNEL_PRIVATE: v }).incidentChannelPrivate).toBe(expected);
+  });
+});
+
+describe('loadDatabaseConfig', () => {
+  it('needs no Slack variables', () => {
+    expect(loadDatabaseConfig({})).toEqual({ databaseUrl: undefined, dataDir: path.resolve('.data') });
+  });
+
+  it('still refuses a malformed DATABASE_URL, naming it', () => {
+    expect(() => loadDatabaseConfig({ DATABASE_URL: 'sqlite:./x.db' })).toThrow(/DATABASE_URL/);
+  });
+});
