@@ -14,8 +14,8 @@ import { drive, type Figures, type Prepared } from './load.js';
 import { rssMb, startBotProcess, startFloorProcess, stop, waitReady } from './processes.js';
 
 const CONCURRENCY = 20;
-const WARMUP = 300;
-const MEASURED = 1000;
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
+const MEASURED = Number(process.env.BENCH_REQUESTS ?? 1000);
 
 function signed(body: string): Prepared {
   const ts = Math.floor(Date.now() / 1000);

@@ -31,8 +31,8 @@ export async function startBotProcess(env: Record<string, string>) {
   const t0 = performance.now();
   const child = fork('src/main.ts', [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   await waitReady(`http://127.0.0.1:${port}/readyz`);
   return { child, port, startupMs: performance.now() - t0 };

@@ -13,7 +13,7 @@ export type RunningBot = { port: number; databaseUrl: string; stop(): Promise<vo
 
 export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
   const model = loadIncidentModel();
-  const database = await openDatabase(config, log);
+  const database = await openDatabase({ ...config, poolSize: config.databasePoolSize }, log);
   const repo = new PrismaIncidentRepository(database.db);
   const incidents = new IncidentService({ repo, clock: { now: () => new Date() }, model });
 

@@ -33,6 +33,7 @@ const envSchema = z.object({
       .optional(),
   ),
   DATA_DIR: optionalText,
+  DATABASE_POOL_SIZE: blankIsUnset(z.coerce.number({ message: 'expected a whole number of connections' }).int().min(1).max(100).default(10)),
   PORT: blankIsUnset(z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(3000)),
   LOG_LEVEL: blankIsUnset(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   INCIDENT_CHANNEL_PRIVATE: blankIsUnset(flag.default(false)),
@@ -50,6 +51,8 @@ export type SlackConfig = {
 export type Config = {
   slack: SlackConfig;
   databaseUrl?: string;
+  /** Connections to DATABASE_URL; the embedded database always uses one. */
+  databasePoolSize: number;
   dataDir: string;
   port: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -96,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiUrl: e.SLACK_API_URL,
     },
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: path.resolve(e.DATA_DIR ?? '.data'),
     port: e.PORT,
     logLevel: e.LOG_LEVEL,

@@ -5,7 +5,9 @@ import { PrismaClient } from '../generated/prisma/client.js';
 
 export type Db = PrismaClient;
 
-export function createDb(url: string, poolSize = 10): Db {
+export function createDb(url: string, poolSize: number): Db {
   const adapter = new PrismaPg({ connectionString: url, max: poolSize });
-  return new PrismaClient({ adapter });
+  // Prisma's default 2 s wait for a connection is too short for a burst on a small pool: a declare
+  // that waited a little is better than one refused.
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 10_000 } });
 }

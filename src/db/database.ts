@@ -15,10 +15,10 @@ export async function openDatabase(
   cfg: { databaseUrl?: string; dataDir: string; poolSize?: number },
   log: Pick<Logger, 'info' | 'warn'>,
 ): Promise<OpenDatabase> {
-  const poolSize = cfg.poolSize ?? 10;
   let url = cfg.databaseUrl;
+  let poolSize = cfg.poolSize ?? 10;
   let stopEmbedded = async () => {};
-  if (url === undefined) ({ url, stop: stopEmbedded } = await startEmbeddedPostgres({ dataDir: cfg.dataDir, poolSize, log }));
+  if (url === undefined) ({ url, poolSize, stop: stopEmbedded } = await startEmbeddedPostgres({ dataDir: cfg.dataDir, log }));
   try {
     await migrate(url, log);
   } catch (err) {

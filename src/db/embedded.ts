@@ -7,18 +7,28 @@ import type { Logger } from 'pino';
 
 export interface EmbeddedPostgres {
   url: string;
+  /** How many connections one client may open: see EMBEDDED_POOL_SIZE. */
+  poolSize: number;
   stop(): Promise<void>;
 }
 
+/**
+ * PGlite is a single session. The socket server queues every connection's messages onto it but
+ * does not isolate their transactions (measured: a concurrent insert saw another transaction's
+ * uncommitted row), so each client keeps to one connection and transactions stay whole.
+ */
+export const EMBEDDED_POOL_SIZE = 1;
+
+/** Connections the server accepts: the bot, a migrator and operator tools, one each. */
+const MAX_CLIENTS = 8;
+
 export async function startEmbeddedPostgres(opts: {
   dataDir?: string; // undefined = in memory, gone on stop()
-  poolSize: number;
   log?: Pick<Logger, 'info' | 'warn'>;
 }): Promise<EmbeddedPostgres> {
   if (opts.dataDir !== undefined) await mkdir(opts.dataDir, { recursive: true });
   const db = await PGlite.create(opts.dataDir);
-  // The pool plus a migrator connection plus one spare; the socket server's default is 1.
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: opts.poolSize + 2 });
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: MAX_CLIENTS });
   try {
     await server.start();
   } catch (err) {
@@ -31,6 +41,7 @@ export async function startEmbeddedPostgres(opts: {
   let stopped: Promise<void> | undefined;
   return {
     url,
+    poolSize: EMBEDDED_POOL_SIZE,
     stop() {
       stopped ??= (async () => {
         await server.stop();

@@ -10,19 +10,34 @@ import { toEvent, toHolder, toIncident } from './incident-mapping.js';
 
 type Tx = Prisma.TransactionClient;
 
+const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class PrismaIncidentRepository implements IncidentRepository {
   constructor(private readonly db: Db) {}
 
+  /** Workspaces are never deleted or renamed, so a resolved one is kept for the process's life. */
+  private readonly workspaces = new Map<string, Workspace>();
+
   async workspace(platform: Platform, externalId: string): Promise<Workspace> {
-    const w = await this.db.workspace.upsert({
-      where: { platform_externalId: { platform, externalId } },
-      create: { platform, externalId },
-      update: {},
-      select: { id: true, platform: true, externalId: true },
-    });
-    return w;
+    const key = `${platform}:${externalId}`;
+    const known = this.workspaces.get(key);
+    if (known) return known;
+    const where = { platform_externalId: { platform, externalId } };
+    const select = { id: true, platform: true, externalId: true } as const;
+    let ws = await this.db.workspace.findUnique({ where, select });
+    if (!ws) {
+      try {
+        ws = await this.db.workspace.create({ data: { platform, externalId }, select });
+      } catch (e) {
+        // A workspace's first requests can arrive together: whoever lost the insert reads the winner's row.
+        if (!isUniqueViolation(e)) throw e;
+        ws = await this.db.workspace.findUniqueOrThrow({ where, select });
+      }
+    }
+    this.workspaces.set(key, ws);
+    return ws;
   }
 
   async create(ws: Workspace, draft: NewIncident, grants: RoleGrant[], events: NewEvent[]) {
@@ -46,7 +61,7 @@ export class PrismaIncidentRepository implements IncidentRepository {
       return { state: state!, created: true };
     } catch (e) {
       // A concurrent twin of this submission committed first: answer with its incident.
-      if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002') {
+      if (isUniqueViolation(e)) {
         const twin = await this.findByDeclareKey(ws, draft.declareKey);
         if (twin) return { state: twin, created: false };
       }

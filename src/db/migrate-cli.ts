@@ -9,7 +9,7 @@ const log = createLogger('info');
 const { databaseUrl, dataDir } = loadDatabaseConfig();
 let url = databaseUrl;
 let stopEmbedded = async () => {};
-if (url === undefined) ({ url, stop: stopEmbedded } = await startEmbeddedPostgres({ dataDir, poolSize: 1, log }));
+if (url === undefined) ({ url, stop: stopEmbedded } = await startEmbeddedPostgres({ dataDir, log }));
 try {
   await migrate(url, log);
 } catch (err) {

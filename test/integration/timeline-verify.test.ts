@@ -27,7 +27,7 @@ async function verify(...args: string[]) {
 
 beforeAll(async () => {
   database = await freshDatabase();
-  db = createDb(database.url, 2);
+  db = createDb(database.url, database.poolSize);
   const service = new IncidentService({ repo: new PrismaIncidentRepository(db), clock: { now: () => new Date() }, model: loadIncidentModel() });
   const ws = await service.workspace('slack', 'TVERIFY');
   const { state } = await service.declare(ws, 'UA', 'K1', null, { title: 'Chain test', severity: 'SEV2' });

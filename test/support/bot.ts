@@ -22,6 +22,7 @@ export async function startTestBot(opts: { privateChannels?: boolean } = {}): Pr
     {
       slack: { botToken: 'xoxb-test', signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl },
       databaseUrl: database.url,
+      databasePoolSize: database.poolSize,
       dataDir: '.data-unused',
       port: 0,
       logLevel: 'silent',
@@ -29,7 +30,7 @@ export async function startTestBot(opts: { privateChannels?: boolean } = {}): Pr
     },
     createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
   );
-  const db = createDb(database.url, 2);
+  const db = createDb(database.url, database.poolSize);
   return {
     bot,
     slack,

@@ -7,6 +7,8 @@ import { migrate } from '../../src/db/migrate.js';
 
 export interface TestDatabase {
   url: string;
+  /** Connections one client may open (1 on the embedded database). */
+  poolSize: number;
   close(): Promise<void>;
 }
 
@@ -24,8 +26,8 @@ export async function freshDatabase(opts: { migrated?: boolean } = {}): Promise<
 }
 
 async function embedded(): Promise<TestDatabase> {
-  const server = await startEmbeddedPostgres({ poolSize: 10 });
-  return { url: server.url, close: server.stop };
+  const server = await startEmbeddedPostgres({});
+  return { url: server.url, poolSize: server.poolSize, close: server.stop };
 }
 
 async function createOnServer(serverUrl: string): Promise<TestDatabase> {
@@ -35,6 +37,7 @@ async function createOnServer(serverUrl: string): Promise<TestDatabase> {
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
+    poolSize: 10,
     // FORCE: a test that leaked a connection must not leak its database as well.
     close: () => onServer(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
   };

@@ -91,6 +91,7 @@ describe('loadConfig', () => {
       SLACK_API_URL: 'http://127.0.0.1:9999/api/',
       DATABASE_URL: 'postgresql://bot@127.0.0.1:5432/incidents',
       DATA_DIR: 'var/bot-data',
+      DATABASE_POOL_SIZE: '4',
       PORT: '8080',
       LOG_LEVEL: 'debug',
       INCIDENT_CHANNEL_PRIVATE: 'true',
@@ -98,6 +99,7 @@ describe('loadConfig', () => {
     expect(c).toEqual({
       slack: { botToken: HTTP.SLACK_BOT_TOKEN, signingSecret: 'shh', appToken: undefined, apiUrl: 'http://127.0.0.1:9999/api/' },
       databaseUrl: 'postgresql://bot@127.0.0.1:5432/incidents',
+      databasePoolSize: 4,
       dataDir: path.resolve('var/bot-data'),
       port: 8080,
       logLevel: 'debug',

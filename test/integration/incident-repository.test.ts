@@ -1,0 +1,63 @@
+// The Prisma repository on a real database, under the races a busy incident produces.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { IncidentService } from '../../src/core/incidents/service.js';
+import { loadIncidentModel } from '../../src/core/runbook/loader.js';
+import { findChainBreak } from '../../src/core/timeline/chain.js';
+import { createDb, type Db } from '../../src/db/client.js';
+import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
+import { freshDatabase, type TestDatabase } from '../support/database.js';
+
+let database: TestDatabase;
+let db: Db;
+const model = loadIncidentModel();
+const service = () => new IncidentService({ repo: new PrismaIncidentRepository(db), clock: { now: () => new Date() }, model });
+
+beforeAll(async () => {
+  database = await freshDatabase();
+  db = createDb(database.url, database.poolSize);
+});
+afterAll(async () => {
+  await db.$disconnect();
+  await database.close();
+});
+
+it('resolves a new workspace once when its first requests arrive together', async () => {
+  const all = await Promise.all(Array.from({ length: 12 }, () => service().workspace('slack', 'TRACE')));
+  expect(new Set(all.map((w) => w.id)).size).toBe(1);
+  expect(await db.workspace.count({ where: { externalId: 'TRACE' } })).toBe(1);
+});
+
+it('numbers concurrent declarations 1..n without gaps, and a repeated key only once', async () => {
+  const s = service();
+  const ws = await s.workspace('slack', 'TNUM');
+  const keys = [...Array.from({ length: 15 }, (_, i) => `K${i}`), 'K0', 'K1', 'K1'];
+  const results = await Promise.all(keys.map((k) => s.declare(ws, 'UA', k, null, { title: `Incident ${k}`, severity: 'SEV3' })));
+  expect(results.filter((r) => r.created)).toHaveLength(15);
+  const numbers = (await db.incident.findMany({ where: { workspaceId: ws.id }, select: { number: true } })).map((r) => r.number).sort((a, b) => a - b);
+  expect(numbers).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+});
+
+it('serialises concurrent changes to one incident: one role winner, an unbroken chain', async () => {
+  const s = service();
+  const ws = await s.workspace('slack', 'TLOCK');
+  const { state } = await s.declare(ws, 'UIC', 'K', null, { title: 'Lock test', severity: 'SEV2' });
+  const id = state.incident.id;
+  await s.attachRoom(ws, id, { id: 'CLOCK', name: 'inc-1-lock-test' });
+  const takes = await Promise.allSettled(['U1', 'U2', 'U3', 'U4', 'U5'].map((u) => s.takeRole(ws, { incidentId: id, roomId: 'CLOCK' }, u, 'ops')));
+  expect(takes.filter((t) => t.status === 'fulfilled')).toHaveLength(1);
+  await Promise.all([s.changeSeverity(ws, id, 'UIC', 'SEV1', 'a'), s.changeSeverity(ws, id, 'UIC', 'SEV0', 'b'), s.takeRole(ws, { incidentId: id, roomId: 'CLOCK' }, 'USEC', 'sec')]);
+  const timeline = await s.timeline(ws, id);
+  expect(timeline.map((e) => e.seq)).toEqual(timeline.map((_, i) => i + 1));
+  expect(findChainBreak(timeline)).toBeNull();
+  expect(await db.roleAssignment.count({ where: { incidentId: id, role: 'ops' } })).toBe(1);
+});
+
+it('never reads or changes an incident through another workspace', async () => {
+  const s = service();
+  const mine = await s.workspace('slack', 'TMINE');
+  const theirs = await s.workspace('slack', 'TTHEIRS');
+  const { state } = await s.declare(mine, 'UA', 'K', null, { title: 'Mine', severity: 'SEV3' });
+  expect(await new PrismaIncidentRepository(db).findById(theirs, state.incident.id)).toBeNull();
+  await expect(s.changeSeverity(theirs, state.incident.id, 'UA', 'SEV1', null)).rejects.toMatchObject({ code: 'incident_not_found' });
+  expect(await s.timeline(theirs, state.incident.id)).toEqual([]);
+});
