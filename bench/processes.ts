@@ -3,6 +3,10 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
+const children = new Set<ChildProcess>();
+// A failed run must not leave a bot or the floor running behind it.
+process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+
 export function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
@@ -34,6 +38,7 @@ export async function startBotProcess(env: Record<string, string>) {
     env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  children.add(child);
   await waitReady(`http://127.0.0.1:${port}/readyz`);
   return { child, port, startupMs: performance.now() - t0 };
 }
@@ -41,6 +46,7 @@ export async function startBotProcess(env: Record<string, string>) {
 export async function startFloorProcess(secret: string, slackApiUrl: string) {
   const port = await freePort();
   const child = fork('bench/bare-bolt.ts', [secret, String(port), slackApiUrl], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  children.add(child);
   await new Promise((r) => child.once('message', r));
   return { child, port };
 }
@@ -53,7 +59,10 @@ export function rssMb(child: ChildProcess): number {
 export function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
+    child.once('exit', () => {
+      children.delete(child);
+      resolve();
+    });
     child.kill('SIGTERM');
   });
 }

@@ -23,7 +23,7 @@ async function verify(args: string[]): Promise<number> {
       return 2;
     }
     const events = await new PrismaIncidentRepository(database.db).timeline(found.ws, found.incidentId);
-    const broken = findChainBreak(events);
+    const broken = findChainBreak(events, found.head);
     if (broken) {
       process.stdout.write(`BROKEN at event #${broken.seq}: ${broken.reason}.\n`);
       return 1;

@@ -5,19 +5,22 @@ import type { Db } from './client.js';
 
 export type IncidentSelector = { incidentId: string } | { workspace: string; number: number };
 
-export async function locateIncident(db: Db, sel: IncidentSelector): Promise<{ ws: Workspace; incidentId: string } | null> {
+export type Located = { ws: Workspace; incidentId: string; head: { seq: number; hash: string } };
+
+export async function locateIncident(db: Db, sel: IncidentSelector): Promise<Located | null> {
   const where =
     'incidentId' in sel
       ? { id: sel.incidentId }
       : { number: sel.number, workspace: { externalId: sel.workspace } };
   const rows = await db.incident.findMany({
     where,
-    select: { id: true, workspace: { select: { id: true, platform: true, externalId: true } } },
+    select: { id: true, timelineSeq: true, timelineHead: true, workspace: { select: { id: true, platform: true, externalId: true } } },
     take: 2,
   });
   // The same team id on two platforms would be ambiguous: refuse rather than guess.
   if (rows.length !== 1) return null;
-  return { ws: rows[0]!.workspace, incidentId: rows[0]!.id };
+  const r = rows[0]!;
+  return { ws: r.workspace, incidentId: r.id, head: { seq: r.timelineSeq, hash: r.timelineHead } };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,6 +1,6 @@
 // Prisma rows to core types. Nothing outside db/ sees a Prisma row.
-import type { Incident, RoleHolder } from '../core/incidents/model.js';
-import type { TimelineEvent } from '../core/ports.js';
+import type { Incident, IncidentState, RoleHolder } from '../core/incidents/model.js';
+import type { IncidentPatch, RoleGrant, TimelineEvent } from '../core/ports.js';
 import type { Prisma } from '../generated/prisma/client.js';
 
 type IncidentRow = Prisma.IncidentGetPayload<object>;
@@ -47,3 +47,12 @@ export const toEvent = (r: EventRow): TimelineEvent => ({
   prevHash: r.prevHash,
   hash: r.hash,
 });
+
+/** The state after a change, computed rather than read back: the change was written under the lock. */
+export function applyChange(before: IncidentState, patch: IncidentPatch | undefined, grants: RoleGrant[], at: Date): IncidentState {
+  let holders = before.holders;
+  for (const g of grants) {
+    holders = [...holders.filter((h) => h.role !== g.role), { role: g.role, userId: g.userId, assignedBy: g.by, assignedAt: at }];
+  }
+  return { incident: { ...before.incident, ...patch }, holders };
+}

@@ -1,12 +1,14 @@
 // IncidentRepository over Prisma. Every query names the workspace; every change locks the
 // incident row first, so decisions, role grants and the hash chain never race.
+import { randomUUID } from 'node:crypto';
 import { incidentNotFound } from '../core/errors.js';
 import type { IncidentState, Platform, Workspace } from '../core/incidents/model.js';
 import type { Change, IncidentRepository, NewEvent, NewIncident, RoleGrant } from '../core/ports.js';
-import { GENESIS_HASH, hashEvent } from '../core/timeline/chain.js';
+import { GENESIS_HASH } from '../core/timeline/chain.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { Db } from './client.js';
-import { toEvent, toHolder, toIncident } from './incident-mapping.js';
+import { applyChange, toEvent, toHolder, toIncident } from './incident-mapping.js';
+import { chainEvents, type Head } from './timeline-rows.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -41,48 +43,78 @@ export class PrismaIncidentRepository implements IncidentRepository {
   }
 
   async create(ws: Workspace, draft: NewIncident, grants: RoleGrant[], events: NewEvent[]) {
-    const existing = await this.findByDeclareKey(ws, draft.declareKey);
-    if (existing) return { state: existing, created: false };
-    try {
-      const state = await this.db.$transaction(async (tx) => {
-        // The counter row doubles as the per-workspace lock that keeps numbers gap-free and unique.
-        const { nextIncidentNumber } = await tx.workspace.update({
-          where: { id: ws.id },
-          data: { nextIncidentNumber: { increment: 1 } },
-          select: { nextIncidentNumber: true },
-        });
-        const incident = await tx.incident.create({
-          data: { ...draft, workspaceId: ws.id, number: nextIncidentNumber - 1 },
-        });
-        await this.grant(tx, ws, incident.id, grants, draft.declaredAt);
-        await this.append(tx, ws, incident.id, draft.declaredAt, events);
-        return this.load(tx, ws, incident.id);
-      });
-      return { state: state!, created: true };
-    } catch (e) {
-      // A concurrent twin of this submission committed first: answer with its incident.
-      if (isUniqueViolation(e)) {
-        const twin = await this.findByDeclareKey(ws, draft.declareKey);
-        if (twin) return { state: twin, created: false };
-      }
-      throw e;
+    // One statement: take the next number, insert the incident, its roles and its first events.
+    // The number is only taken when the declare key is new, so a retried submission leaves no gap.
+    const id = randomUUID();
+    const chained = chainEvents(id, { seq: 0, hash: GENESIS_HASH }, draft.declaredAt, events);
+    const inserted = await this.db.$queryRaw<{ number: number }[]>`
+      WITH n AS (
+        UPDATE workspaces SET next_incident_number = next_incident_number + 1
+        WHERE id = ${ws.id}::uuid
+          AND NOT EXISTS (SELECT 1 FROM incidents WHERE workspace_id = ${ws.id}::uuid AND declare_key = ${draft.declareKey})
+        RETURNING next_incident_number - 1 AS number
+      ), i AS (
+        INSERT INTO incidents (id, workspace_id, number, title, severity, areas, tenants, channels, environments,
+          integrity_uncertain, origin_room_id, declare_key, declared_by, declared_at, timeline_seq, timeline_head, updated_at)
+        SELECT ${id}::uuid, ${ws.id}::uuid, n.number, ${draft.title}, ${draft.severity}::"Severity", ${draft.areas}::"AffectedArea"[],
+          ${draft.tenants}::text[], ${draft.channels}::text[], ${draft.environments}::text[], ${draft.integrityUncertain},
+          ${draft.originRoomId}, ${draft.declareKey}, ${draft.declaredBy}, ${draft.declaredAt}, ${chained.head.seq}, ${chained.head.hash}, now()
+        FROM n
+        ON CONFLICT (workspace_id, declare_key) DO NOTHING
+        RETURNING id, number
+      ), r AS (
+        INSERT INTO role_assignments (id, workspace_id, incident_id, role, user_id, assigned_by, assigned_at)
+        SELECT g.id, ${ws.id}::uuid, i.id, g.role, g.user_id, g.by, ${draft.declaredAt}
+        FROM i, unnest(${grants.map(() => randomUUID())}::uuid[], ${grants.map((g) => g.role)}::"Role"[],
+          ${grants.map((g) => g.userId)}::text[], ${grants.map((g) => g.by)}::text[]) AS g(id, role, user_id, by)
+      ), e AS (
+        INSERT INTO timeline_events (id, workspace_id, incident_id, seq, type, actor, data, occurred_at, prev_hash, hash)
+        SELECT gen_random_uuid(), ${ws.id}::uuid, i.id, v.seq, v.type, v.actor, v.data, ${draft.declaredAt}, v.prev_hash, v.hash
+        FROM i, unnest(${chained.rows.map((r) => r.seq)}::int[], ${chained.rows.map((r) => r.type)}::text[],
+          ${chained.rows.map((r) => r.actor)}::text[], ${chained.rows.map((r) => JSON.stringify(r.data))}::jsonb[],
+          ${chained.rows.map((r) => r.prevHash)}::text[], ${chained.rows.map((r) => r.hash)}::text[])
+          AS v(seq, type, actor, data, prev_hash, hash)
+      )
+      SELECT number FROM i`;
+    const row = inserted[0];
+    if (row) {
+      const incident = { ...draft, id, workspaceId: ws.id, number: row.number, status: 'declared' as const, roomId: null, roomName: null, headerMessageId: null };
+      const { declareKey: _k, ...fields } = incident;
+      return { state: { incident: fields, holders: grants.map((g) => ({ role: g.role, userId: g.userId, assignedBy: g.by, assignedAt: draft.declaredAt })) }, created: true };
     }
+    // The key was declared before (a resubmission, a retry or a concurrent twin): answer with that incident.
+    const twin = await this.db.incident.findUnique({ where: { workspaceId_declareKey: { workspaceId: ws.id, declareKey: draft.declareKey } }, select: { id: true } });
+    const state = twin && (await this.load(this.db, ws, twin.id));
+    if (!state) throw new Error(`declare key ${draft.declareKey} neither inserted nor found`);
+    return { state, created: false };
   }
 
   async change<T>(ws: Workspace, incidentId: string, at: Date, decide: (s: IncidentState) => Change<T>) {
     if (!UUID.test(incidentId)) throw incidentNotFound();
     return this.db.$transaction(async (tx) => {
-      const locked = await tx.$queryRaw<{ id: string }[]>`
-        SELECT id FROM incidents WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid FOR UPDATE`;
+      // The row lock serialises every change to one incident: decisions see the latest state and the
+      // hash chain has a single writer.
+      const locked = await tx.$queryRaw<Head[]>`
+        SELECT timeline_seq AS seq, timeline_head AS hash FROM incidents
+        WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid FOR UPDATE`;
       if (locked.length === 0) throw incidentNotFound();
       const before = (await this.load(tx, ws, incidentId))!;
       const c = decide(before);
-      const changed = c.patch !== undefined || (c.grants?.length ?? 0) > 0 || c.events.length > 0;
+      const grants = c.grants ?? [];
+      const changed = c.patch !== undefined || grants.length > 0 || c.events.length > 0;
       if (!changed) return { state: before, result: c.result, changed };
-      if (c.patch) await tx.incident.update({ where: { workspaceId_id: { workspaceId: ws.id, id: incidentId } }, data: c.patch });
-      await this.grant(tx, ws, incidentId, c.grants ?? [], at);
-      await this.append(tx, ws, incidentId, at, c.events);
-      return { state: (await this.load(tx, ws, incidentId))!, result: c.result, changed };
+      await this.grant(tx, ws, incidentId, grants, at);
+      const chained = chainEvents(incidentId, locked[0]!, at, c.events);
+      if (chained.rows.length > 0) {
+        await tx.timelineEvent.createMany({
+          data: chained.rows.map((r) => ({ ...r, data: r.data as Prisma.InputJsonObject, workspaceId: ws.id, incidentId, occurredAt: at })),
+        });
+      }
+      await tx.incident.update({
+        where: { workspaceId_id: { workspaceId: ws.id, id: incidentId } },
+        data: { ...c.patch, timelineSeq: chained.head.seq, timelineHead: chained.head.hash },
+      });
+      return { state: applyChange(before, c.patch, grants, at), result: c.result, changed };
     });
   }
 
@@ -126,20 +158,4 @@ export class PrismaIncidentRepository implements IncidentRepository {
     }
   }
 
-  /** Appends events after the incident's last one, each hashed onto the one before. */
-  private async append(tx: Tx, ws: Workspace, incidentId: string, at: Date, events: NewEvent[]) {
-    if (events.length === 0) return;
-    const last = await tx.timelineEvent.findFirst({ where: { incidentId }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
-    let seq = last?.seq ?? 0;
-    let prevHash = last?.hash ?? GENESIS_HASH;
-    const rows = events.map((e) => {
-      seq += 1;
-      const fields = { incidentId, seq, type: e.type, actor: e.actor, data: e.data, occurredAt: at };
-      const hash = hashEvent(prevHash, fields);
-      const row = { ...fields, workspaceId: ws.id, prevHash, hash, data: e.data as Prisma.InputJsonObject };
-      prevHash = hash;
-      return row;
-    });
-    await tx.timelineEvent.createMany({ data: rows });
-  }
 }

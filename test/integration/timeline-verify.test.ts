@@ -62,6 +62,22 @@ it('names the first broken link after a row is edited around the trigger', async
   expect(res.out).toContain('BROKEN at event #2: its content does not match its hash');
 });
 
+it('notices events cut off the end of the timeline', async () => {
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    await client.query('ALTER TABLE timeline_events DISABLE TRIGGER timeline_events_append_only');
+    await client.query('DELETE FROM timeline_events WHERE incident_id = $1 AND seq = 4', [incidentId]);
+    await client.query('ALTER TABLE timeline_events ENABLE TRIGGER timeline_events_append_only');
+  } finally {
+    await client.end();
+  }
+  const res = await verify('TVERIFY', '1');
+  expect(res.code).toBe(1);
+  // Event #2 was already altered by the test above; the verdict names the first break it meets.
+  expect(res.out).toContain('BROKEN at event #2');
+});
+
 it('answers usage for bad arguments and "no incident" for an unknown one', async () => {
   expect(await verify()).toMatchObject({ code: 2 });
   const unknown = await verify('TVERIFY', '99');

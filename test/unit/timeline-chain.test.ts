@@ -126,4 +126,13 @@ describe('tampering is found at the first broken link', () => {
     t[0]!.prevHash = 'f'.repeat(64);
     expect(findChainBreak(t)).toEqual({ seq: 1, reason: expect.stringMatching(/previous-hash/) });
   });
+
+  it('cutting events off the end is only found against the head recorded on the incident', () => {
+    const t = genuine();
+    const head = { seq: t.length, hash: t.at(-1)!.hash };
+    expect(findChainBreak(t, head)).toBeNull();
+    t.pop();
+    expect(findChainBreak(t)).toBeNull();
+    expect(findChainBreak(t, head)).toEqual({ seq: t.length + 1, reason: expect.stringMatching(/events removed from the end/) });
+  });
 });

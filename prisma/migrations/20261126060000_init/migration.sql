@@ -44,6 +44,8 @@ CREATE TABLE "incidents" (
     "declare_key" TEXT NOT NULL,
     "declared_by" TEXT NOT NULL,
     "declared_at" TIMESTAMPTZ(3) NOT NULL,
+    "timeline_seq" INTEGER NOT NULL DEFAULT 0,
+    "timeline_head" TEXT NOT NULL DEFAULT '0000000000000000000000000000000000000000000000000000000000000000',
     "updated_at" TIMESTAMPTZ(3) NOT NULL,
 
     CONSTRAINT "incidents_pkey" PRIMARY KEY ("id")
