@@ -43,6 +43,8 @@ export interface IncidentRepository {
     at: Date,
     decide: (state: IncidentState) => Change<T>,
   ): Promise<{ state: IncidentState; result: T; changed: boolean }>;
+  /** Records surface facts (such as the header message id) that need no decision and no event. */
+  annotate(ws: Workspace, incidentId: string, patch: Pick<IncidentPatch, 'headerMessageId'>): Promise<void>;
   findById(ws: Workspace, incidentId: string): Promise<IncidentState | null>;
   findByRoom(ws: Workspace, roomId: string): Promise<IncidentState | null>;
   timeline(ws: Workspace, incidentId: string): Promise<TimelineEvent[]>;

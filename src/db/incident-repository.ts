@@ -9,6 +9,7 @@ import { Prisma } from '../generated/prisma/client.js';
 import type { Db } from './client.js';
 import { applyChange, toEvent, toHolder, toIncident } from './incident-mapping.js';
 import { chainEvents, type Head } from './timeline-rows.js';
+import { endHolders, insertEvents, insertGrants } from './timeline-sql.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -47,7 +48,8 @@ export class PrismaIncidentRepository implements IncidentRepository {
     // The number is only taken when the declare key is new, so a retried submission leaves no gap.
     const id = randomUUID();
     const chained = chainEvents(id, { seq: 0, hash: GENESIS_HASH }, draft.declaredAt, events);
-    const inserted = await this.db.$queryRaw<{ number: number }[]>`
+    const inserted = Prisma.sql`EXISTS (SELECT 1 FROM i)`;
+    const rows = await this.db.$queryRaw<{ number: number }[]>`
       WITH n AS (
         UPDATE workspaces SET next_incident_number = next_incident_number + 1
         WHERE id = ${ws.id}::uuid
@@ -62,21 +64,11 @@ export class PrismaIncidentRepository implements IncidentRepository {
         FROM n
         ON CONFLICT (workspace_id, declare_key) DO NOTHING
         RETURNING id, number
-      ), r AS (
-        INSERT INTO role_assignments (id, workspace_id, incident_id, role, user_id, assigned_by, assigned_at)
-        SELECT g.id, ${ws.id}::uuid, i.id, g.role, g.user_id, g.by, ${draft.declaredAt}
-        FROM i, unnest(${grants.map(() => randomUUID())}::uuid[], ${grants.map((g) => g.role)}::"Role"[],
-          ${grants.map((g) => g.userId)}::text[], ${grants.map((g) => g.by)}::text[]) AS g(id, role, user_id, by)
-      ), e AS (
-        INSERT INTO timeline_events (id, workspace_id, incident_id, seq, type, actor, data, occurred_at, prev_hash, hash)
-        SELECT gen_random_uuid(), ${ws.id}::uuid, i.id, v.seq, v.type, v.actor, v.data, ${draft.declaredAt}, v.prev_hash, v.hash
-        FROM i, unnest(${chained.rows.map((r) => r.seq)}::int[], ${chained.rows.map((r) => r.type)}::text[],
-          ${chained.rows.map((r) => r.actor)}::text[], ${chained.rows.map((r) => JSON.stringify(r.data))}::jsonb[],
-          ${chained.rows.map((r) => r.prevHash)}::text[], ${chained.rows.map((r) => r.hash)}::text[])
-          AS v(seq, type, actor, data, prev_hash, hash)
+      ), r AS (${insertGrants(ws.id, id, draft.declaredAt, grants, inserted)}
+      ), e AS (${insertEvents(ws.id, id, draft.declaredAt, chained.rows, inserted)}
       )
       SELECT number FROM i`;
-    const row = inserted[0];
+    const row = rows[0];
     if (row) {
       const incident = { ...draft, id, workspaceId: ws.id, number: row.number, status: 'declared' as const, roomId: null, roomName: null, headerMessageId: null };
       const { declareKey: _k, ...fields } = incident;
@@ -103,19 +95,29 @@ export class PrismaIncidentRepository implements IncidentRepository {
       const grants = c.grants ?? [];
       const changed = c.patch !== undefined || grants.length > 0 || c.events.length > 0;
       if (!changed) return { state: before, result: c.result, changed };
-      await this.grant(tx, ws, incidentId, grants, at);
       const chained = chainEvents(incidentId, locked[0]!, at, c.events);
-      if (chained.rows.length > 0) {
-        await tx.timelineEvent.createMany({
-          data: chained.rows.map((r) => ({ ...r, data: r.data as Prisma.InputJsonObject, workspaceId: ws.id, incidentId, occurredAt: at })),
-        });
-      }
-      await tx.incident.update({
-        where: { workspaceId_id: { workspaceId: ws.id, id: incidentId } },
-        data: { ...c.patch, timelineSeq: chained.head.seq, timelineHead: chained.head.hash },
-      });
+      const p = c.patch ?? {};
+      // One statement writes the grants, the events and the incident (its patch and chain head).
+      // A patch sets values; it never clears one.
+      await tx.$executeRaw`
+        WITH ended AS (${endHolders(ws.id, incidentId, at, grants)}
+        ), granted AS (${insertGrants(ws.id, incidentId, at, grants)}
+        ), events AS (${insertEvents(ws.id, incidentId, at, chained.rows)}
+        )
+        UPDATE incidents SET
+          severity = COALESCE(${p.severity ?? null}::"Severity", severity),
+          status = COALESCE(${p.status ?? null}::"IncidentStatus", status),
+          room_id = COALESCE(${p.roomId ?? null}, room_id),
+          room_name = COALESCE(${p.roomName ?? null}, room_name),
+          header_message_id = COALESCE(${p.headerMessageId ?? null}, header_message_id),
+          timeline_seq = ${chained.head.seq}, timeline_head = ${chained.head.hash}, updated_at = now()
+        WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid`;
       return { state: applyChange(before, c.patch, grants, at), result: c.result, changed };
     });
+  }
+
+  async annotate(ws: Workspace, incidentId: string, patch: { headerMessageId?: string | null }) {
+    await this.db.incident.updateMany({ where: { workspaceId: ws.id, id: incidentId }, data: patch });
   }
 
   findById(ws: Workspace, incidentId: string) {
@@ -146,16 +148,5 @@ export class PrismaIncidentRepository implements IncidentRepository {
     return row ? { incident: toIncident(row), holders: row.roles.map(toHolder) } : null;
   }
 
-  private async grant(tx: Tx, ws: Workspace, incidentId: string, grants: RoleGrant[], at: Date) {
-    for (const g of grants) {
-      await tx.roleAssignment.updateMany({
-        where: { workspaceId: ws.id, incidentId, role: g.role, endedAt: null },
-        data: { endedAt: at, endedBy: g.by },
-      });
-      await tx.roleAssignment.create({
-        data: { workspaceId: ws.id, incidentId, role: g.role, userId: g.userId, assignedBy: g.by, assignedAt: at },
-      });
-    }
-  }
 
 }

@@ -124,6 +124,12 @@ export class MemoryIncidentRepository implements IncidentRepository {
     });
   }
 
+  async annotate(ws: Workspace, incidentId: string, patch: { headerMessageId?: string | null }): Promise<void> {
+    await roundTrip();
+    const row = this.incidents.get(incidentId);
+    if (row && row.incident.workspaceId === ws.id && patch.headerMessageId !== undefined) row.incident.headerMessageId = patch.headerMessageId;
+  }
+
   async findById(ws: Workspace, incidentId: string): Promise<IncidentState | null> {
     await roundTrip();
     return UUID.test(incidentId) ? this.load(ws, incidentId) : null;

@@ -116,7 +116,7 @@ export class IncidentService {
   }
 
   recordHeader(ws: Workspace, incidentId: string, messageId: string) {
-    return this.change(ws, incidentId, () => ({ patch: { headerMessageId: messageId }, events: [], result: null }));
+    return this.deps.repo.annotate(ws, incidentId, { headerMessageId: messageId });
   }
 
   /** A chat step that failed after retries: recorded, so the gap is visible in the timeline. */

@@ -59,7 +59,8 @@ export async function provisionRoom(client: WebClient, deps: SlackDeps, ws: Work
   if (!state.incident.headerMessageId) {
     try {
       const res = await client.chat.postMessage({ channel: roomId, ...renderHeader(deps, state) });
-      state = (await deps.incidents.recordHeader(ws, id, res.ts!)).state;
+      await deps.incidents.recordHeader(ws, id, res.ts!);
+      state = { ...state, incident: { ...state.incident, headerMessageId: res.ts! } };
       await client.pins.add({ channel: roomId, timestamp: res.ts! });
     } catch (e) {
       problems.push({ step: 'header.post', detail: describe(e), byHand: `Run \`/incident status\` in <#${roomId}> and pin the reply.` });

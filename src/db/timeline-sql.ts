@@ -1,0 +1,37 @@
+// SQL pieces shared by the repository's statements: a change's role grants and timeline events
+// are written with arrays (unnest), so one round trip writes them all.
+import { randomUUID } from 'node:crypto';
+import type { RoleGrant } from '../core/ports.js';
+import { Prisma } from '../generated/prisma/client.js';
+import type { EventRow } from './timeline-rows.js';
+
+const always = Prisma.sql`TRUE`;
+
+/** INSERT of chained events; `guard` is a condition that must hold for anything to be written. */
+export function insertEvents(wsId: string, incidentId: string, at: Date, rows: EventRow[], guard = always): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO timeline_events (id, workspace_id, incident_id, seq, type, actor, data, occurred_at, prev_hash, hash)
+    SELECT gen_random_uuid(), ${wsId}::uuid, ${incidentId}::uuid, v.seq, v.type, v.actor, v.data, ${at}, v.prev_hash, v.hash
+    FROM unnest(${rows.map((r) => r.seq)}::int[], ${rows.map((r) => r.type)}::text[], ${rows.map((r) => r.actor)}::text[],
+      ${rows.map((r) => JSON.stringify(r.data))}::jsonb[], ${rows.map((r) => r.prevHash)}::text[], ${rows.map((r) => r.hash)}::text[])
+      AS v(seq, type, actor, data, prev_hash, hash)
+    WHERE ${guard}`;
+}
+
+/** INSERT of new role holders. */
+export function insertGrants(wsId: string, incidentId: string, at: Date, grants: RoleGrant[], guard = always): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO role_assignments (id, workspace_id, incident_id, role, user_id, assigned_by, assigned_at)
+    SELECT g.id, ${wsId}::uuid, ${incidentId}::uuid, g.role, g.user_id, g.by, ${at}
+    FROM unnest(${grants.map(() => randomUUID())}::uuid[], ${grants.map((g) => g.role)}::"Role"[],
+      ${grants.map((g) => g.userId)}::text[], ${grants.map((g) => g.by)}::text[]) AS g(id, role, user_id, by)
+    WHERE ${guard}`;
+}
+
+/** UPDATE that ends the current holders of the roles being granted. */
+export function endHolders(wsId: string, incidentId: string, at: Date, grants: RoleGrant[]): Prisma.Sql {
+  return Prisma.sql`
+    UPDATE role_assignments r SET ended_at = ${at}, ended_by = g.by
+    FROM unnest(${grants.map((g) => g.role)}::"Role"[], ${grants.map((g) => g.by)}::text[]) AS g(role, by)
+    WHERE r.workspace_id = ${wsId}::uuid AND r.incident_id = ${incidentId}::uuid AND r.role = g.role AND r.ended_at IS NULL`;
+}
