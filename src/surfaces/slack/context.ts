@@ -1,5 +1,6 @@
 // What every Slack listener receives: the core services and the surface's own settings.
 import type { webApi } from '@slack/bolt';
+import type { LimitFunction } from 'p-limit';
 import type { IncidentService } from '../../core/incidents/service.js';
 import type { Workspace } from '../../core/incidents/model.js';
 import type { Logger } from '../../log.js';
@@ -8,6 +9,11 @@ export type SlackDeps = {
   incidents: IncidentService;
   log: Logger;
   privateChannels: boolean;
+  /**
+   * Runs slow chat work (channel set-up) after the ack, a few at a time, so that a burst of
+   * declarations never delays the acks Slack waits 3 seconds for.
+   */
+  background: LimitFunction;
 };
 
 /** The workspace a verified request came from. Bolt has already checked the signature. */

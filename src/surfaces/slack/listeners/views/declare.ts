@@ -53,6 +53,8 @@ export function declareSubmission(deps: SlackDeps) {
     const incidentLog = log.child({ incident: declared.state.incident.id });
     incidentLog.info({ number: declared.state.incident.number, created: declared.created }, 'incident declared');
     // A resubmission or a retry delivery found the first incident: its set-up is already under way.
-    if (declared.created) await provisionRoom(client, deps, declared.ws, declared.state, incidentLog);
+    if (declared.created) {
+      deps.background(() => provisionRoom(client, deps, declared.ws, declared.state, incidentLog)).catch((err) => incidentLog.error({ err }, 'incident set-up failed'));
+    }
   };
 }
