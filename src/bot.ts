@@ -2,6 +2,8 @@
 // main.ts runs it for the process; end-to-end tests run it in-process with their own config.
 import pLimit from 'p-limit';
 import type { Config } from './config.js';
+import { ChecklistService } from './core/checklists/service.js';
+import { loadRunbook } from './core/runbook/checklists.js';
 import { loadIncidentModel } from './core/runbook/loader.js';
 import { IncidentService } from './core/incidents/service.js';
 import { openDatabase } from './db/database.js';
@@ -16,12 +18,15 @@ export type RunningBot = { port: number; databaseUrl: string; stop(): Promise<vo
 
 export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
   const model = loadIncidentModel();
+  const runbook = loadRunbook();
   const database = await openDatabase({ ...config, poolSize: config.databasePoolSize }, log);
   const repo = new PrismaIncidentRepository(database.db);
-  const incidents = new IncidentService({ repo, clock: { now: () => new Date() }, model });
+  const core = { repo, clock: { now: () => new Date() }, model, runbook };
+  const incidents = new IncidentService(core);
+  const checklists = new ChecklistService(core);
 
   const background = pLimit(BACKGROUND_CONCURRENCY);
-  const slack = createSlackSurface(config.slack, { incidents, log, privateChannels: config.incidentChannelPrivate, background });
+  const slack = createSlackSurface(config.slack, { incidents, checklists, log, privateChannels: config.incidentChannelPrivate, background });
   const routes: Route[] = slack.handle ? [{ path: '/slack/events', handle: slack.handle }] : [];
   const ready = async () => (await database.db.$queryRaw<{ ok: number }[]>`SELECT 1 AS ok`).length === 1;
   const server = createHttpServer(ready, routes);

@@ -10,6 +10,7 @@ export const ErrorCode = {
   NotAllowed: 'not_allowed',
   SeverityTooLow: 'severity_too_low',
   RoleTaken: 'role_taken',
+  StepConflict: 'step_conflict',
   InvalidInput: 'invalid_input',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,5 +1,6 @@
 // What the core needs from the outside world. Adapters in db/, surfaces/ and tests implement these.
 import type { Incident, IncidentState, Platform, Role, Workspace } from './incidents/model.js';
+import type { ItemState } from './checklists/state.js';
 import type { ChainedEvent } from './timeline/chain.js';
 
 export interface Clock {
@@ -11,9 +12,25 @@ export type TimelineEvent = ChainedEvent & { id: string };
 
 export type IncidentPatch = Partial<Pick<Incident, 'severity' | 'status' | 'roomId' | 'roomName' | 'headerMessageId'>>;
 export type RoleGrant = { role: Role; userId: string; by: string };
+export type Attachment = { checklistId: string; by: string };
+/** A step's new state; `actor` is who moved it (for an undo, the state itself names nobody). */
+export type ItemUpdate = { itemId: string; state: ItemState; actor: string };
 
-/** What a decision wants written. Nothing at all (no patch, grants or events) means "no change". */
-export type Change<T> = { patch?: IncidentPatch; grants?: RoleGrant[]; events: NewEvent[]; result: T };
+/** What a decision wants written. Nothing at all (no patch, grants, attachments, items or events) means "no change". */
+export type Change<T> = {
+  patch?: IncidentPatch;
+  grants?: RoleGrant[];
+  attach?: Attachment[];
+  items?: ItemUpdate[];
+  events: NewEvent[];
+  result: T;
+};
+
+/** What a new incident starts with. */
+export type FirstChange = Omit<Change<unknown>, 'patch' | 'items' | 'result'>;
+
+/** Surface facts recorded without a decision or a timeline event. */
+export type Annotation = { headerMessageId?: string; checklistMessages?: { checklistId: string; messageIds: string[] } };
 
 export type NewIncident = Omit<
   Incident,
@@ -27,12 +44,7 @@ export interface IncidentRepository {
    * Saves a new incident with its first role grants and events, numbered within the workspace.
    * A second call with the same declareKey returns the first incident and `created: false`.
    */
-  create(
-    ws: Workspace,
-    draft: NewIncident,
-    grants: RoleGrant[],
-    events: NewEvent[],
-  ): Promise<{ state: IncidentState; created: boolean }>;
+  create(ws: Workspace, draft: NewIncident, first: FirstChange): Promise<{ state: IncidentState; created: boolean }>;
   /**
    * Runs `decide` on the current state while holding the incident's lock, then writes its change and
    * its events in the same transaction. Concurrent changes to one incident are serialised.
@@ -44,7 +56,7 @@ export interface IncidentRepository {
     decide: (state: IncidentState) => Change<T>,
   ): Promise<{ state: IncidentState; result: T; changed: boolean }>;
   /** Records surface facts (such as the header message id) that need no decision and no event. */
-  annotate(ws: Workspace, incidentId: string, patch: Pick<IncidentPatch, 'headerMessageId'>): Promise<void>;
+  annotate(ws: Workspace, incidentId: string, note: Annotation): Promise<void>;
   findById(ws: Workspace, incidentId: string): Promise<IncidentState | null>;
   findByRoom(ws: Workspace, roomId: string): Promise<IncidentState | null>;
   timeline(ws: Workspace, incidentId: string): Promise<TimelineEvent[]>;

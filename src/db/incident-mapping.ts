@@ -1,11 +1,13 @@
 // Prisma rows to core types. Nothing outside db/ sees a Prisma row.
 import type { Incident, IncidentState, RoleHolder } from '../core/incidents/model.js';
-import type { IncidentPatch, RoleGrant, TimelineEvent } from '../core/ports.js';
+import type { ItemState } from '../core/checklists/state.js';
+import type { Change, TimelineEvent } from '../core/ports.js';
 import type { Prisma } from '../generated/prisma/client.js';
 
 type IncidentRow = Prisma.IncidentGetPayload<object>;
 type RoleRow = Prisma.RoleAssignmentGetPayload<object>;
 type EventRow = Prisma.TimelineEventGetPayload<object>;
+type ItemRow = Prisma.ChecklistItemGetPayload<object>;
 
 export function toIncident(r: IncidentRow): Incident {
   return {
@@ -49,10 +51,30 @@ export const toEvent = (r: EventRow): TimelineEvent => ({
 });
 
 /** The state after a change, computed rather than read back: the change was written under the lock. */
-export function applyChange(before: IncidentState, patch: IncidentPatch | undefined, grants: RoleGrant[], at: Date): IncidentState {
+export function applyChange(before: IncidentState, c: Pick<Change<unknown>, 'patch' | 'grants' | 'attach' | 'items'>, at: Date): IncidentState {
   let holders = before.holders;
-  for (const g of grants) {
+  for (const g of c.grants ?? []) {
     holders = [...holders.filter((h) => h.role !== g.role), { role: g.role, userId: g.userId, assignedBy: g.by, assignedAt: at }];
   }
-  return { incident: { ...before.incident, ...patch }, holders };
+  const known = new Set(before.checklists.map((a) => a.checklistId));
+  const attached = (c.attach ?? []).filter((a) => !known.has(a.checklistId)).map((a) => ({ checklistId: a.checklistId, messageIds: [] }));
+  const items = { ...before.items };
+  for (const i of c.items ?? []) {
+    if (i.state.status === 'open') delete items[i.itemId];
+    else items[i.itemId] = i.state;
+  }
+  return { incident: { ...before.incident, ...c.patch }, holders, checklists: [...before.checklists, ...attached], items };
+}
+
+export function toItemState(r: ItemRow): ItemState {
+  switch (r.status) {
+    case 'done':
+      return { status: 'done', by: r.actor, at: r.at };
+    case 'skipped':
+      return { status: 'skipped', by: r.actor, at: r.at, reason: r.reason ?? '' };
+    case 'na':
+      return { status: 'na', by: r.actor, at: r.at, ...(r.reason ? { reason: r.reason } : {}) };
+    default:
+      return { status: 'open' };
+  }
 }

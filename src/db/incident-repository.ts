@@ -3,13 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import { incidentNotFound } from '../core/errors.js';
 import type { IncidentState, Platform, Workspace } from '../core/incidents/model.js';
-import type { Change, IncidentRepository, NewEvent, NewIncident, RoleGrant } from '../core/ports.js';
+import type { Annotation, Change, FirstChange, IncidentRepository, NewIncident } from '../core/ports.js';
 import { GENESIS_HASH } from '../core/timeline/chain.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { Db } from './client.js';
-import { applyChange, toEvent, toHolder, toIncident } from './incident-mapping.js';
+import { applyChange, toEvent, toHolder, toIncident, toItemState } from './incident-mapping.js';
 import { chainEvents, type Head } from './timeline-rows.js';
-import { endHolders, insertEvents, insertGrants } from './timeline-sql.js';
+import { endHolders, insertAttachments, insertEvents, insertGrants, upsertItems } from './change-sql.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -43,7 +43,8 @@ export class PrismaIncidentRepository implements IncidentRepository {
     return ws;
   }
 
-  async create(ws: Workspace, draft: NewIncident, grants: RoleGrant[], events: NewEvent[]) {
+  async create(ws: Workspace, draft: NewIncident, first: FirstChange) {
+    const { grants = [], attach = [], events } = first;
     // One statement: take the next number, insert the incident, its roles and its first events.
     // The number is only taken when the declare key is new, so a retried submission leaves no gap.
     const id = randomUUID();
@@ -65,14 +66,15 @@ export class PrismaIncidentRepository implements IncidentRepository {
         ON CONFLICT (workspace_id, declare_key) DO NOTHING
         RETURNING id, number
       ), r AS (${insertGrants(ws.id, id, draft.declaredAt, grants, inserted)}
+      ), a AS (${insertAttachments(ws.id, id, draft.declaredAt, attach, inserted)}
       ), e AS (${insertEvents(ws.id, id, draft.declaredAt, chained.rows, inserted)}
       )
       SELECT number FROM i`;
     const row = rows[0];
     if (row) {
-      const incident = { ...draft, id, workspaceId: ws.id, number: row.number, status: 'declared' as const, roomId: null, roomName: null, headerMessageId: null };
-      const { declareKey: _k, ...fields } = incident;
-      return { state: { incident: fields, holders: grants.map((g) => ({ role: g.role, userId: g.userId, assignedBy: g.by, assignedAt: draft.declaredAt })) }, created: true };
+      const { declareKey: _k, ...fields } = draft;
+      const incident = { ...fields, id, workspaceId: ws.id, number: row.number, status: 'declared' as const, roomId: null, roomName: null, headerMessageId: null };
+      return { state: applyChange({ incident, holders: [], checklists: [], items: {} }, { grants, attach }, draft.declaredAt), created: true };
     }
     // The key was declared before (a resubmission, a retry or a concurrent twin): answer with that incident.
     const twin = await this.db.incident.findUnique({ where: { workspaceId_declareKey: { workspaceId: ws.id, declareKey: draft.declareKey } }, select: { id: true } });
@@ -93,7 +95,7 @@ export class PrismaIncidentRepository implements IncidentRepository {
       const before = (await this.load(tx, ws, incidentId))!;
       const c = decide(before);
       const grants = c.grants ?? [];
-      const changed = c.patch !== undefined || grants.length > 0 || c.events.length > 0;
+      const changed = c.patch !== undefined || [grants, c.attach ?? [], c.items ?? [], c.events].some((l) => l.length > 0);
       if (!changed) return { state: before, result: c.result, changed };
       const chained = chainEvents(incidentId, locked[0]!, at, c.events);
       const p = c.patch ?? {};
@@ -102,6 +104,8 @@ export class PrismaIncidentRepository implements IncidentRepository {
       await tx.$executeRaw`
         WITH ended AS (${endHolders(ws.id, incidentId, at, grants)}
         ), granted AS (${insertGrants(ws.id, incidentId, at, grants)}
+        ), attached AS (${insertAttachments(ws.id, incidentId, at, c.attach ?? [])}
+        ), items AS (${upsertItems(ws.id, incidentId, at, c.items ?? [])}
         ), events AS (${insertEvents(ws.id, incidentId, at, chained.rows)}
         )
         UPDATE incidents SET
@@ -112,12 +116,18 @@ export class PrismaIncidentRepository implements IncidentRepository {
           header_message_id = COALESCE(${p.headerMessageId ?? null}, header_message_id),
           timeline_seq = ${chained.head.seq}, timeline_head = ${chained.head.hash}, updated_at = now()
         WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid`;
-      return { state: applyChange(before, c.patch, grants, at), result: c.result, changed };
+      return { state: applyChange(before, c, at), result: c.result, changed };
     });
   }
 
-  async annotate(ws: Workspace, incidentId: string, patch: { headerMessageId?: string | null }) {
-    await this.db.incident.updateMany({ where: { workspaceId: ws.id, id: incidentId }, data: patch });
+  async annotate(ws: Workspace, incidentId: string, note: Annotation) {
+    if (note.headerMessageId !== undefined) {
+      await this.db.incident.updateMany({ where: { workspaceId: ws.id, id: incidentId }, data: { headerMessageId: note.headerMessageId } });
+    }
+    if (note.checklistMessages) {
+      const { checklistId, messageIds } = note.checklistMessages;
+      await this.db.incidentChecklist.updateMany({ where: { workspaceId: ws.id, incidentId, checklistId }, data: { messageIds } });
+    }
   }
 
   findById(ws: Workspace, incidentId: string) {
@@ -143,9 +153,15 @@ export class PrismaIncidentRepository implements IncidentRepository {
   private async load(db: Tx | Db, ws: Workspace, incidentId: string): Promise<IncidentState | null> {
     const row = await db.incident.findUnique({
       where: { workspaceId_id: { workspaceId: ws.id, id: incidentId } },
-      include: { roles: { where: { endedAt: null }, orderBy: { assignedAt: 'asc' } } },
+      include: {
+        roles: { where: { endedAt: null }, orderBy: { assignedAt: 'asc' } },
+        checklists: { orderBy: { attachedAt: 'asc' }, select: { checklistId: true, messageIds: true } },
+        items: { where: { status: { not: 'open' } } },
+      },
     });
-    return row ? { incident: toIncident(row), holders: row.roles.map(toHolder) } : null;
+    if (!row) return null;
+    const items = Object.fromEntries(row.items.map((i) => [i.itemId, toItemState(i)]));
+    return { incident: toIncident(row), holders: row.roles.map(toHolder), checklists: row.checklists, items };
   }
 
 

@@ -91,7 +91,7 @@ describe('/incident declare', () => {
 
     const ws = { id: incident!.workspaceId, platform: 'slack' as const, externalId: 'T1' };
     const timeline = await new PrismaIncidentRepository(t.db).timeline(ws, incident!.id);
-    expect(timeline.map((e) => e.type)).toEqual(['incident.declared', 'role.assigned', 'room.created']);
+    expect(timeline.map((e) => e.type)).toEqual(['incident.declared', 'role.assigned', 'checklist.attached', 'room.created']);
     expect(findChainBreak(timeline)).toBeNull();
   });
 

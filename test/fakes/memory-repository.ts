@@ -3,8 +3,20 @@
 // incident, all-or-nothing writes and the same hash chain. Unit tests of the core run against it.
 import { randomUUID } from 'node:crypto';
 import { incidentNotFound } from '../../src/core/errors.js';
-import type { Incident, IncidentState, Platform, Role, RoleHolder, Workspace } from '../../src/core/incidents/model.js';
-import type { Change, IncidentRepository, NewEvent, NewIncident, RoleGrant, TimelineEvent } from '../../src/core/ports.js';
+import type { ItemState } from '../../src/core/checklists/state.js';
+import type { AttachedChecklist, Incident, IncidentState, Platform, Role, RoleHolder, Workspace } from '../../src/core/incidents/model.js';
+import type {
+  Annotation,
+  Attachment,
+  Change,
+  FirstChange,
+  IncidentRepository,
+  ItemUpdate,
+  NewEvent,
+  NewIncident,
+  RoleGrant,
+  TimelineEvent,
+} from '../../src/core/ports.js';
 import { GENESIS_HASH, hashEvent } from '../../src/core/timeline/chain.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -37,6 +49,8 @@ export class MemoryIncidentRepository implements IncidentRepository {
   private readonly assignments: RoleAssignmentRow[] = [];
   private readonly events = new Map<string, EventRow[]>();
   private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly attached = new Map<string, AttachedChecklist[]>();
+  private readonly items = new Map<string, Record<string, ItemState>>();
 
   async workspace(platform: Platform, externalId: string): Promise<Workspace> {
     await roundTrip();
@@ -49,12 +63,8 @@ export class MemoryIncidentRepository implements IncidentRepository {
     return { id: w.id, platform: w.platform, externalId: w.externalId };
   }
 
-  create(
-    ws: Workspace,
-    draft: NewIncident,
-    grants: RoleGrant[],
-    events: NewEvent[],
-  ): Promise<{ state: IncidentState; created: boolean }> {
+  create(ws: Workspace, draft: NewIncident, first: FirstChange): Promise<{ state: IncidentState; created: boolean }> {
+    const { grants = [], attach = [], events } = first;
     // The workspace's counter row is the lock that keeps numbers gap-free and declareKeys unique.
     return this.locked(`workspace:${ws.id}`, async () => {
       await roundTrip();
@@ -86,6 +96,7 @@ export class MemoryIncidentRepository implements IncidentRepository {
       w.nextIncidentNumber += 1;
       this.incidents.set(incident.id, { incident, declareKey: draft.declareKey });
       this.grant(ws, incident.id, grants, draft.declaredAt);
+      this.attach(incident.id, attach);
       this.events.set(incident.id, rows);
       return { state: this.load(ws, incident.id)!, created: true };
     });
@@ -104,7 +115,7 @@ export class MemoryIncidentRepository implements IncidentRepository {
       if (!before) throw incidentNotFound();
       await roundTrip();
       const c = decide(before);
-      const changed = c.patch !== undefined || (c.grants?.length ?? 0) > 0 || c.events.length > 0;
+      const changed = c.patch !== undefined || [c.grants ?? [], c.attach ?? [], c.items ?? [], c.events].some((l) => l.length > 0);
       if (!changed) return { state: this.load(ws, incidentId)!, result: c.result, changed };
       const row = this.incidents.get(incidentId)!;
       const patch = Object.fromEntries(Object.entries(c.patch ?? {}).filter(([, v]) => v !== undefined));
@@ -119,15 +130,21 @@ export class MemoryIncidentRepository implements IncidentRepository {
       const rows = this.chain(ws, incidentId, at, c.events);
       Object.assign(row.incident, patch);
       this.grant(ws, incidentId, c.grants ?? [], at);
+      this.attach(incidentId, c.attach ?? []);
+      this.setItems(incidentId, c.items ?? []);
       this.events.get(incidentId)!.push(...rows);
       return { state: this.load(ws, incidentId)!, result: c.result, changed };
     });
   }
 
-  async annotate(ws: Workspace, incidentId: string, patch: { headerMessageId?: string | null }): Promise<void> {
+  async annotate(ws: Workspace, incidentId: string, note: Annotation): Promise<void> {
     await roundTrip();
     const row = this.incidents.get(incidentId);
-    if (row && row.incident.workspaceId === ws.id && patch.headerMessageId !== undefined) row.incident.headerMessageId = patch.headerMessageId;
+    if (!row || row.incident.workspaceId !== ws.id) return;
+    if (note.headerMessageId !== undefined) row.incident.headerMessageId = note.headerMessageId;
+    const m = note.checklistMessages;
+    const a = m && this.attached.get(incidentId)?.find((x) => x.checklistId === m.checklistId);
+    if (a) a.messageIds = [...m!.messageIds];
   }
 
   async findById(ws: Workspace, incidentId: string): Promise<IncidentState | null> {
@@ -206,7 +223,27 @@ export class MemoryIncidentRepository implements IncidentRepository {
       .filter(({ a }) => a.workspaceId === ws.id && a.incidentId === incidentId && a.endedAt === null)
       .sort((x, y) => x.a.assignedAt.getTime() - y.a.assignedAt.getTime() || x.i - y.i)
       .map(({ a }) => ({ role: a.role, userId: a.userId, assignedBy: a.assignedBy, assignedAt: new Date(a.assignedAt) }));
-    return { incident: structuredClone(row.incident), holders };
+    return {
+      incident: structuredClone(row.incident),
+      holders,
+      checklists: structuredClone(this.attached.get(incidentId) ?? []),
+      items: structuredClone(this.items.get(incidentId) ?? {}),
+    };
+  }
+
+  private attach(incidentId: string, attach: Attachment[]): void {
+    const list = this.attached.get(incidentId) ?? [];
+    for (const a of attach) if (!list.some((x) => x.checklistId === a.checklistId)) list.push({ checklistId: a.checklistId, messageIds: [] });
+    this.attached.set(incidentId, list);
+  }
+
+  private setItems(incidentId: string, updates: ItemUpdate[]): void {
+    const items = this.items.get(incidentId) ?? {};
+    for (const u of updates) {
+      if (u.state.status === 'open') delete items[u.itemId];
+      else items[u.itemId] = structuredClone(u.state);
+    }
+    this.items.set(incidentId, items);
   }
 
   /** Ends the current holder of each granted role and records the new one. */

@@ -1,5 +1,6 @@
 // The Prisma repository on a real database, under the races a busy incident produces.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadRunbook } from '../../src/core/runbook/checklists.js';
 import { IncidentService } from '../../src/core/incidents/service.js';
 import { loadIncidentModel } from '../../src/core/runbook/loader.js';
 import { findChainBreak } from '../../src/core/timeline/chain.js';
@@ -10,7 +11,7 @@ import { freshDatabase, type TestDatabase } from '../support/database.js';
 let database: TestDatabase;
 let db: Db;
 const model = loadIncidentModel();
-const service = () => new IncidentService({ repo: new PrismaIncidentRepository(db), clock: { now: () => new Date() }, model });
+const service = () => new IncidentService({ repo: new PrismaIncidentRepository(db), clock: { now: () => new Date() }, model, runbook: loadRunbook() });
 
 beforeAll(async () => {
   database = await freshDatabase();

@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadRunbook } from '../../src/core/runbook/checklists.js';
 import { IncidentService } from '../../src/core/incidents/service.js';
 import { loadIncidentModel } from '../../src/core/runbook/loader.js';
 import { createDb, type Db } from '../../src/db/client.js';
@@ -28,7 +29,7 @@ async function verify(...args: string[]) {
 beforeAll(async () => {
   database = await freshDatabase();
   db = createDb(database.url, database.poolSize);
-  const service = new IncidentService({ repo: new PrismaIncidentRepository(db), clock: { now: () => new Date() }, model: loadIncidentModel() });
+  const service = new IncidentService({ repo: new PrismaIncidentRepository(db), clock: { now: () => new Date() }, model: loadIncidentModel(), runbook: loadRunbook() });
   const ws = await service.workspace('slack', 'TVERIFY');
   const { state } = await service.declare(ws, 'UA', 'K1', null, { title: 'Chain test', severity: 'SEV2' });
   incidentId = state.incident.id;
@@ -43,7 +44,7 @@ afterAll(async () => {
 it('reports an intact chain, found by id or by workspace and number', async () => {
   const byId = await verify(incidentId);
   expect(byId).toMatchObject({ code: 0 });
-  expect(byId.out).toContain('OK: 4 events, chain intact');
+  expect(byId.out).toContain('OK: 5 events, chain intact');
   expect((await verify('TVERIFY', '1')).code).toBe(0);
 });
 
@@ -67,7 +68,7 @@ it('notices events cut off the end of the timeline', async () => {
   await client.connect();
   try {
     await client.query('ALTER TABLE timeline_events DISABLE TRIGGER timeline_events_append_only');
-    await client.query('DELETE FROM timeline_events WHERE incident_id = $1 AND seq = 4', [incidentId]);
+    await client.query('DELETE FROM timeline_events WHERE incident_id = $1 AND seq = 5', [incidentId]);
     await client.query('ALTER TABLE timeline_events ENABLE TRIGGER timeline_events_append_only');
   } finally {
     await client.end();

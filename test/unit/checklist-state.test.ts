@@ -85,7 +85,7 @@ describe('transitions from open', () => {
 
   it('undo of an open item is refused: nothing to undo', () => {
     const e = thrown(() => undo(OPEN, cmd('U1')));
-    expect(e.code).toBe(ErrorCode.InvalidInput);
+    expect(e.code).toBe(ErrorCode.StepConflict);
     expect(e.message).toBe('This step is open: there is nothing to undo.');
   });
 });
@@ -103,7 +103,7 @@ describe('transitions from a settled item', () => {
 
   it('a second tick is refused, saying who did it and when (the loser of a concurrent click)', () => {
     const e = thrown(() => tick(done, cmd('U2', T1)));
-    expect(e.code).toBe(ErrorCode.InvalidInput);
+    expect(e.code).toBe(ErrorCode.StepConflict);
     expect(e.message).toBe('Already done by <@U1> at 2026-01-01 12:03 UTC.');
   });
 

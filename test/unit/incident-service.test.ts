@@ -1,6 +1,7 @@
 // The incident use cases as a responder meets them: declare, roles, severity, the incident room.
 // Real runbook model, in-memory repository, a clock that only moves when told.
 import { beforeEach, describe, expect, it } from 'vitest';
+import { loadRunbook } from '../../src/core/runbook/checklists.js';
 import { DomainError, ErrorCode } from '../../src/core/errors.js';
 import type { DeclareInput } from '../../src/core/incidents/declare-input.js';
 import { holderOf, type Role, type Workspace } from '../../src/core/incidents/model.js';
@@ -26,7 +27,7 @@ let ws: Workspace;
 beforeEach(async () => {
   repo = new MemoryIncidentRepository();
   clock = new TestClock(START);
-  service = new IncidentService({ repo, clock, model });
+  service = new IncidentService({ repo, clock, model, runbook: loadRunbook() });
   ws = await service.workspace('slack', 'T_ACME');
 });
 
@@ -114,13 +115,16 @@ describe('declare', () => {
     expect(s.holders[0]!.assignedBy).toBe(DECLARER);
   });
 
-  it('writes incident.declared then role.assigned to the timeline', async () => {
+  it('writes incident.declared, role.assigned and the triage checklist to the timeline', async () => {
     const s = await declare({ commander: COMMANDER, areas: ['rendering', 'execution'] });
     const events = await service.timeline(ws, s.incident.id);
     expect(events.map((e) => [e.seq, e.type, e.actor])).toEqual([
       [1, 'incident.declared', DECLARER],
       [2, 'role.assigned', DECLARER],
+      [3, 'checklist.attached', DECLARER],
     ]);
+    expect(events[2]!.data).toEqual({ checklistId: 'triage' });
+    expect(s.checklists.map((c) => c.checklistId)).toEqual(['triage']);
     expect(events[0]!.data).toMatchObject({ title: 'Bad pack activated on stable', severity: 'SEV2', areas: ['rendering', 'execution'], integrityUncertain: false });
     expect(events[1]!.data).toEqual({ role: 'ic', userId: COMMANDER, previous: null });
     expect(events.every((e) => e.occurredAt.toISOString() === START)).toBe(true);
@@ -135,14 +139,14 @@ describe('declare', () => {
     expect(second.state.incident.id).toBe(first.state.incident.id);
     expect(second.state.incident.title).toBe('Bad pack activated on stable');
     expect(repo.listIncidents(ws)).toHaveLength(1);
-    expect(await service.timeline(ws, first.state.incident.id)).toHaveLength(2);
+    expect(await service.timeline(ws, first.state.incident.id)).toHaveLength(3);
   });
 
   it('creates one incident when twin submissions arrive at once', async () => {
     const results = await Promise.all([1, 2, 3].map(() => service.declare(ws, DECLARER, 'V_TWIN', null, input())));
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.state.incident.id)).size).toBe(1);
-    expect(repo.counts()).toMatchObject({ incidents: 1, assignments: 1, events: 2 });
+    expect(repo.counts()).toMatchObject({ incidents: 1, assignments: 1, events: 3 });
     // The number was not burnt by the twins: the next incident is #2.
     expect((await declare()).incident.number).toBe(2);
   });
@@ -204,11 +208,11 @@ describe('assignRole', () => {
     expect(second.state.holders.filter((h) => h.role === 'ops')).toHaveLength(1);
 
     const events = await service.timeline(ws, id);
-    expect(events.slice(2).map((e) => ({ type: e.type, actor: e.actor, data: e.data }))).toEqual([
+    expect(events.slice(3).map((e) => ({ type: e.type, actor: e.actor, data: e.data }))).toEqual([
       { type: 'role.assigned', actor: DECLARER, data: { role: 'ops', userId: ALICE, previous: null } },
       { type: 'role.assigned', actor: DECLARER, data: { role: 'ops', userId: BOB, previous: ALICE } },
     ]);
-    expect(events[3]!.occurredAt.toISOString()).toBe('2026-03-02T09:01:00.000Z');
+    expect(events[4]!.occurredAt.toISOString()).toBe('2026-03-02T09:01:00.000Z');
 
     const history = repo.roleHistory(ws, id).filter((a) => a.role === 'ops');
     expect(history.map((a) => [a.userId, a.endedAt?.toISOString() ?? null, a.endedBy])).toEqual([

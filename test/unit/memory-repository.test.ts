@@ -32,7 +32,7 @@ beforeEach(async () => {
 });
 
 async function incident(key = 'K1') {
-  const { state } = await repo.create(ws, draft(key), [{ role: 'ic', userId: 'U1', by: 'U1' }], [{ type: 'incident.declared', actor: 'U1', data: {} }]);
+  const { state } = await repo.create(ws, draft(key), { grants: [{ role: 'ic', userId: 'U1', by: 'U1' }], events: [{ type: 'incident.declared', actor: 'U1', data: {} }] });
   return state.incident.id;
 }
 

@@ -1,6 +1,7 @@
 // The timeline is evidence: any edit, reordering or deletion must be found, and the first broken
 // link named, so `timeline:verify` can tell a responder where the record stops being trustworthy.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadRunbook } from '../../src/core/runbook/checklists.js';
 import { IncidentService } from '../../src/core/incidents/service.js';
 import type { TimelineEvent } from '../../src/core/ports.js';
 import { loadIncidentModel } from '../../src/core/runbook/loader.js';
@@ -15,7 +16,7 @@ const genuine = (): TimelineEvent[] => structuredClone(events);
 
 beforeAll(async () => {
   const clock = new TestClock('2026-03-02T09:00:00.000Z');
-  const service = new IncidentService({ repo: new MemoryIncidentRepository(), clock, model: loadIncidentModel() });
+  const service = new IncidentService({ repo: new MemoryIncidentRepository(), clock, model: loadIncidentModel(), runbook: loadRunbook() });
   const ws = await service.workspace('slack', 'T_ACME');
   const { state } = await service.declare(ws, 'U_IC', 'V_1', 'C_GENERAL', {
     title: 'Signature mismatch on stable',
@@ -39,7 +40,7 @@ beforeAll(async () => {
 
 describe('a timeline written by the service', () => {
   it('is numbered 1..n from the genesis hash, and verifies', () => {
-    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(events[0]!.prevHash).toBe(GENESIS_HASH);
     for (let i = 1; i < events.length; i++) expect(events[i]!.prevHash).toBe(events[i - 1]!.hash);
     expect(findChainBreak(events)).toBeNull();

@@ -46,8 +46,8 @@ export type ItemCommand = { itemId: string; actor: string; at: Date };
 /** A skip reason is shown in the checklist message: keep it short enough to render. */
 export const REASON_MAX = 500;
 
-/** Refusals of a transition the state does not allow. There is no dedicated error code yet. */
-const CONFLICT = ErrorCode.InvalidInput;
+/** Refusals of a transition the state does not allow (a second click, an undo of an open step). */
+const CONFLICT = ErrorCode.StepConflict;
 
 function settledLine(state: Exclude<ItemState, { status: 'open' }>): string {
   const who = `by ${mention(state.by)} at ${utc(state.at)}`;

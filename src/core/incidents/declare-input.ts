@@ -15,6 +15,8 @@ export const declareInputSchema = z.object({
   environments: list.default([]),
   integrityUncertain: z.boolean().default(false),
   commander: z.string().min(1).optional(),
+  /** A §10 quick-reference symptom id: its playbook is attached at once. */
+  symptom: z.string().min(1).optional(),
 });
 export type DeclareInput = z.input<typeof declareInputSchema>;
 export type ValidDeclareInput = z.output<typeof declareInputSchema>;

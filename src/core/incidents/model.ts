@@ -1,4 +1,5 @@
 // The incident as the core sees it: plain data, no storage or chat types.
+import type { ItemState } from '../checklists/state.js';
 
 export const SEVERITIES = ['SEV0', 'SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -44,10 +45,21 @@ export type Incident = {
   declaredAt: Date;
 };
 
+/** A runbook checklist attached to the incident, and the chat messages that show it. */
+export type AttachedChecklist = { checklistId: string; messageIds: string[] };
+
 export type RoleHolder = { role: Role; userId: string; assignedBy: string; assignedAt: Date };
 
-/** An incident with the current holder of each held role. */
-export type IncidentState = { incident: Incident; holders: RoleHolder[] };
+/**
+ * An incident with the current holder of each held role, its attached checklists and the state of
+ * every step someone has acted on (a step missing from `items` is open).
+ */
+export type IncidentState = {
+  incident: Incident;
+  holders: RoleHolder[];
+  checklists: AttachedChecklist[];
+  items: Record<string, ItemState>;
+};
 
 export function holderOf(state: IncidentState, role: Role): string | undefined {
   return state.holders.find((h) => h.role === role)?.userId;

@@ -2,6 +2,7 @@
 // and returns domain results; writing goes through the repository in one transaction.
 import { DomainError, ErrorCode, incidentNotFound } from '../errors.js';
 import type { Change, Clock, IncidentRepository, NewEvent } from '../ports.js';
+import type { Runbook } from '../runbook/checklists.js';
 import type { IncidentModel } from '../runbook/schema.js';
 import { mention } from '../views/text.js';
 import { parseDeclareInput, type DeclareInput } from './declare-input.js';
@@ -9,7 +10,7 @@ import { holderOf, type IncidentState, type Platform, type Role, type Severity, 
 import { assertSeverityAllowed } from './rules.js';
 
 
-export type Deps = { repo: IncidentRepository; clock: Clock; model: IncidentModel };
+export type Deps = { repo: IncidentRepository; clock: Clock; model: IncidentModel; runbook: Runbook };
 
 export type RoleOutcome = { kind: 'assigned'; previous: string | null } | { kind: 'unchanged' };
 
@@ -28,18 +29,22 @@ export class IncidentService {
   async declare(ws: Workspace, actor: string, declareKey: string, originRoomId: string | null, input: DeclareInput) {
     const v = parseDeclareInput(input);
     assertSeverityAllowed(this.deps.model, v.severity, v.areas, v.integrityUncertain);
+    const symptom = v.symptom === undefined ? undefined : this.deps.runbook.quickReference.symptoms.find((s) => s.id === v.symptom);
+    if (v.symptom !== undefined && !symptom) throw new DomainError(ErrorCode.InvalidInput, 'Pick a symptom from the list (runbook §10).', 'symptom');
     const now = this.deps.clock.now();
     const commander = v.commander ?? actor;
-    const { commander: _c, ...fields } = v;
-    return this.deps.repo.create(
-      ws,
-      { ...fields, declareKey, declaredBy: actor, declaredAt: now, originRoomId },
-      [{ role: 'ic', userId: commander, by: actor }],
-      [
-        { type: 'incident.declared', actor, data: { ...fields } },
+    const { commander: _c, symptom: _s, ...fields } = v;
+    // §5 triage always; the playbook of the symptom the declarer recognised, when there is one.
+    const checklists = [this.deps.runbook.triage.id, ...(symptom ? [symptom.playbook] : [])];
+    return this.deps.repo.create(ws, { ...fields, declareKey, declaredBy: actor, declaredAt: now, originRoomId }, {
+      grants: [{ role: 'ic', userId: commander, by: actor }],
+      attach: checklists.map((checklistId) => ({ checklistId, by: actor })),
+      events: [
+        { type: 'incident.declared', actor, data: { ...fields, ...(symptom ? { symptom: symptom.symptom } : {}) } },
         { type: 'role.assigned', actor, data: { role: 'ic', userId: commander, previous: null } },
+        ...checklists.map((checklistId) => ({ type: 'checklist.attached', actor, data: { checklistId } })),
       ],
-    );
+    });
   }
 
   /** The incident a room belongs to; commands typed elsewhere are refused. */

@@ -1,12 +1,14 @@
 // What every Slack listener receives: the core services and the surface's own settings.
 import type { webApi } from '@slack/bolt';
 import type { LimitFunction } from 'p-limit';
+import type { ChecklistService } from '../../core/checklists/service.js';
 import type { IncidentService } from '../../core/incidents/service.js';
 import type { Workspace } from '../../core/incidents/model.js';
 import type { Logger } from '../../log.js';
 
 export type SlackDeps = {
   incidents: IncidentService;
+  checklists: ChecklistService;
   log: Logger;
   privateChannels: boolean;
   /**

@@ -1,7 +1,7 @@
-// SQL pieces shared by the repository's statements: a change's role grants and timeline events
-// are written with arrays (unnest), so one round trip writes them all.
+// SQL pieces of the repository's write statements: a change's role grants, checklist attachments,
+// step states and timeline events are written with arrays (unnest), so one round trip writes them all.
 import { randomUUID } from 'node:crypto';
-import type { RoleGrant } from '../core/ports.js';
+import type { Attachment, ItemUpdate, RoleGrant } from '../core/ports.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { EventRow } from './timeline-rows.js';
 
@@ -34,4 +34,26 @@ export function endHolders(wsId: string, incidentId: string, at: Date, grants: R
     UPDATE role_assignments r SET ended_at = ${at}, ended_by = g.by
     FROM unnest(${grants.map((g) => g.role)}::"Role"[], ${grants.map((g) => g.by)}::text[]) AS g(role, by)
     WHERE r.workspace_id = ${wsId}::uuid AND r.incident_id = ${incidentId}::uuid AND r.role = g.role AND r.ended_at IS NULL`;
+}
+
+/** INSERT of checklists attached to the incident; attaching twice changes nothing. */
+export function insertAttachments(wsId: string, incidentId: string, at: Date, attach: Attachment[], guard = always): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO incident_checklists (workspace_id, incident_id, checklist_id, attached_by, attached_at)
+    SELECT ${wsId}::uuid, ${incidentId}::uuid, a.checklist_id, a.by, ${at}
+    FROM unnest(${attach.map((a) => a.checklistId)}::text[], ${attach.map((a) => a.by)}::text[]) AS a(checklist_id, by)
+    WHERE ${guard}
+    ON CONFLICT (incident_id, checklist_id) DO NOTHING`;
+}
+
+/** UPSERT of step states (an undo writes the step back to open). */
+export function upsertItems(wsId: string, incidentId: string, at: Date, items: ItemUpdate[]): Prisma.Sql {
+  const settled = items.map((i) => (i.state.status === 'open' ? null : i.state));
+  return Prisma.sql`
+    INSERT INTO checklist_items (workspace_id, incident_id, item_id, status, actor, at, reason)
+    SELECT ${wsId}::uuid, ${incidentId}::uuid, s.item_id, s.status, s.actor, ${at}, s.reason
+    FROM unnest(${items.map((i) => i.itemId)}::text[], ${items.map((i) => i.state.status)}::"ItemStatus"[],
+      ${items.map((i, n) => settled[n]?.by ?? i.actor)}::text[], ${settled.map((s) => (s && 'reason' in s ? (s.reason ?? null) : null))}::text[])
+      AS s(item_id, status, actor, reason)
+    ON CONFLICT (incident_id, item_id) DO UPDATE SET status = EXCLUDED.status, actor = EXCLUDED.actor, at = EXCLUDED.at, reason = EXCLUDED.reason`;
 }
