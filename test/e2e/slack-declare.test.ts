@@ -54,7 +54,8 @@ describe('/incident declare', () => {
     expect(res.body).toBe('');
 
     const pinned = await t.slack.until(() => {
-      expect(t.slack.called('pins.add')).toHaveLength(1);
+      // The header and the §5 triage checklist.
+      expect(t.slack.called('pins.add')).toHaveLength(2);
       expect(t.slack.called('chat.postMessage').some((c) => c.body.channel === alice.channel)).toBe(true);
       return t.slack.called('pins.add')[0]!;
     });
@@ -70,6 +71,10 @@ describe('/incident declare', () => {
     for (const lead of ['Operations Lead', 'Orgo Lead', 'Konnaxion Lead']) expect(headerText).toContain(`*${lead}*: _unfilled_`);
     expect(headerText).not.toContain('Security Lead');
     expect(headerText).toContain('take_role:ops');
+
+    const triage = t.slack.called('chat.postMessage').find((c) => c.body.channel === channelId && JSON.stringify(c.body.blocks).includes('item:done:triage.'))!;
+    expect(JSON.stringify(triage.body.blocks)).toContain('Assign IC + required leads.');
+    expect(t.slack.called('pins.add')[1]!.body.timestamp).toBe(triage.response!.ts);
 
     const announcement = t.slack.called('chat.postMessage').find((c) => c.body.channel === alice.channel)!;
     expect(announcement.body.text).toContain(`<#${channelId}>`);
@@ -101,7 +106,7 @@ describe('/incident declare', () => {
     const [a, b] = await Promise.all([postSigned(t.eventsUrl, body), postSigned(t.eventsUrl, body)]);
     const retry = await postSigned(t.eventsUrl, body, { retryNum: 1 });
     expect([a.status, b.status, retry.status]).toEqual([200, 200, 200]);
-    await t.slack.until(() => expect(t.slack.called('pins.add')).toHaveLength(1));
+    await t.slack.until(() => expect(t.slack.called('pins.add')).toHaveLength(2));
     await new Promise((r) => setTimeout(r, 200));
     expect(t.slack.called('conversations.create')).toHaveLength(1);
     const rows = await t.db.incident.findMany({ where: { declareKey: id } });
@@ -136,7 +141,7 @@ describe('/incident declare', () => {
   it('adds a suffix when the channel name is taken', async () => {
     t.slack.fail('conversations.create', { error: 'name_taken' });
     await postSigned(t.eventsUrl, declareSubmission(alice, nextView(), { title: 'Name clash', severity: 'SEV3' }));
-    await t.slack.until(() => expect(t.slack.called('pins.add')).toHaveLength(1));
+    await t.slack.until(() => expect(t.slack.called('pins.add')).toHaveLength(2));
     const names = t.slack.called('conversations.create').map((c) => c.body.name as string);
     expect(names).toHaveLength(2);
     expect(names[1]).toBe(`${names[0]}-2`);
@@ -152,7 +157,7 @@ describe('/incident declare', () => {
     }, 15000);
     expect(t.slack.called('conversations.invite').length).toBeGreaterThan(1);
     expect(dm.body.text).toMatch(/channel\.invite failed .*Join <#CINC\d+> and add <@UALICE>/);
-    expect(t.slack.called('pins.add')).toHaveLength(1);
+    expect(t.slack.called('pins.add')).toHaveLength(2);
     const incident = (await incidents()).find((i) => i.title === 'Invite trouble')!;
     const failures = await t.db.timelineEvent.findMany({ where: { incidentId: incident.id, type: 'delivery.failed' } });
     expect(failures.map((f) => (f.data as { step: string }).step)).toEqual(['channel.invite']);

@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Call = { method: string; body: Record<string, unknown> };
+export type Call = { method: string; body: Record<string, unknown>; response?: Record<string, unknown> };
 type Failure = { error?: string; status?: number; times: number };
 
 function parseBody(raw: string, type: string | undefined): Record<string, unknown> {
@@ -68,14 +68,16 @@ export class FakeSlackApi {
     req.on('end', () => {
       const method = (req.url ?? '').replace(/^\/(api|response)\//, (_m, kind: string) => (kind === 'response' ? 'response_url:' : ''));
       const body = parseBody(raw, req.headers['content-type']);
-      this.calls.push({ method, body });
+      const call: Call = { method, body };
+      this.calls.push(call);
       const failure = this.failures.get(method);
       if (failure && failure.times > 0) {
         failure.times -= 1;
         if (failure.status) return res.writeHead(failure.status).end('unavailable');
         return this.json(res, { ok: false, error: failure.error });
       }
-      this.json(res, this.answer(method, body));
+      call.response = this.answer(method, body);
+      this.json(res, call.response);
     });
   }
 

@@ -93,6 +93,15 @@ const usersSelect = z.strictObject({
   initial_user: text(LIMITS.id).optional(),
 });
 
+const staticSelect = z.strictObject({
+  type: z.literal('static_select'),
+  action_id: id().optional(),
+  placeholder: plainText(LIMITS.placeholder).optional(),
+  // Select menus take at most 100 options, and their options have no description.
+  options: z.array(option.omit({ description: true })).min(1).max(100),
+  initial_option: option.omit({ description: true }).optional(),
+});
+
 const plainTextInput = z
   .strictObject({
     type: z.literal('plain_text_input'),
@@ -108,7 +117,7 @@ const plainTextInput = z
     path: ['initial_value'],
   });
 
-const interactive = z.discriminatedUnion('type', [button, radioButtons, checkboxes, usersSelect]);
+const interactive = z.discriminatedUnion('type', [button, radioButtons, checkboxes, usersSelect, staticSelect]);
 
 const header = z.strictObject({ type: z.literal('header'), block_id: id().optional(), text: plainText(LIMITS.headerText) });
 const divider = z.strictObject({ type: z.literal('divider'), block_id: id().optional() });
@@ -138,7 +147,7 @@ const input = z.strictObject({
   hint: plainText(LIMITS.inputLabel).optional(),
   optional: z.boolean().optional(),
   dispatch_action: z.boolean().optional(),
-  element: z.discriminatedUnion('type', [plainTextInput, radioButtons, checkboxes, usersSelect]),
+  element: z.discriminatedUnion('type', [plainTextInput, radioButtons, checkboxes, usersSelect, staticSelect]),
 });
 
 const block = z.discriminatedUnion('type', [header, divider, section, context, actions, input]);

@@ -240,7 +240,7 @@ describe('headerBlocks (the pinned incident header)', () => {
 });
 
 describe('declareModal (the /incident declare form)', () => {
-  const modal = (title: string) => declareModal(declareFormView(model, title), 'U_DECLARER', { origin: 'C_GENERAL' });
+  const modal = (title: string) => declareModal(declareFormView(model, loadRunbook(), title), 'U_DECLARER', { origin: 'C_GENERAL' });
 
   it.each([
     ['no title', ''],
@@ -252,7 +252,7 @@ describe('declareModal (the /incident declare form)', () => {
 
   it('names its inputs after the core\'s fields, so a core error lands beside its field', () => {
     const blockIds = modal('x').blocks.flatMap((b) => (b.type === 'input' ? [b.block_id] : []));
-    expect(blockIds).toEqual(['title', 'severity', 'areas', 'tenants', 'channels', 'environments', 'integrityUncertain', 'commander']);
+    expect(blockIds).toEqual(['title', 'severity', 'symptom', 'areas', 'tenants', 'channels', 'environments', 'integrityUncertain', 'commander']);
   });
 
   it('offers every severity, SEV0 to SEV4, each with its runbook definition in full', () => {

@@ -45,7 +45,7 @@ export class ChecklistService {
       return {
         attach: fresh.map((c) => ({ checklistId: c.id, by: actor })),
         events: fresh.map((c) => ({ type: 'checklist.attached', actor, data: { checklistId: c.id } })),
-        result: { attached: fresh, prompts: this.escalations(s, fresh) },
+        result: { attached: fresh, prompts: this.escalations(s, fresh.map((c) => c.id)) },
       };
     });
   }
@@ -84,11 +84,13 @@ export class ChecklistService {
     return checklistView(c, new Map(Object.entries(s.items)), s.holders, roleNamesOf(this.deps.model));
   }
 
-  private escalations(s: IncidentState, attached: Checklist[]): EscalationPrompt[] {
-    return attached.flatMap((c) =>
-      c.kind === 'playbook' && c.escalation && severityRank(c.escalation.severity) < severityRank(s.incident.severity)
+  /** Of the given playbooks, those whose note calls for a higher severity than the incident has. */
+  escalations(s: IncidentState, checklistIds: string[]): EscalationPrompt[] {
+    return checklistIds.flatMap((id) => {
+      const c = this.checklist(id);
+      return c?.kind === 'playbook' && c.escalation && severityRank(c.escalation.severity) < severityRank(s.incident.severity)
         ? [{ playbook: c as Playbook, severity: c.escalation.severity, when: c.escalation.when }]
-        : [],
-    );
+        : [];
+    });
   }
 }

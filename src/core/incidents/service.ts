@@ -124,6 +124,10 @@ export class IncidentService {
     return this.deps.repo.annotate(ws, incidentId, { headerMessageId: messageId });
   }
 
+  recordChecklistMessages(ws: Workspace, incidentId: string, checklistId: string, messageIds: string[]) {
+    return this.deps.repo.annotate(ws, incidentId, { checklistMessages: { checklistId, messageIds } });
+  }
+
   /** A chat step that failed after retries: recorded, so the gap is visible in the timeline. */
   recordDeliveryFailure(ws: Workspace, incidentId: string, step: string, detail: string) {
     return this.change(ws, incidentId, () => ({ events: [{ type: 'delivery.failed', actor: null, data: { step, detail } }], result: null }));

@@ -1,6 +1,7 @@
 // Platform-neutral view models of an incident. Surfaces render these; they hold no logic of their own.
 import { holderOf, type IncidentState, type Role, type Severity, type Area } from '../incidents/model.js';
 import { requiredRoles } from '../incidents/rules.js';
+import type { Runbook } from '../runbook/checklists.js';
 import type { IncidentModel } from '../runbook/schema.js';
 
 export type RoleLine = { role: Role; name: string; userId: string | null; required: boolean };
@@ -59,13 +60,16 @@ export type DeclareFormView = {
   severities: { value: Severity; definition: string }[];
   areas: { value: Area; label: string; detail: string }[];
   floorNote: string;
+  /** §10 quick reference: a symptom picked here attaches its playbook at once. */
+  symptoms: { value: string; label: string; playbook: string }[];
 };
 
-export function declareFormView(model: IncidentModel, title: string): DeclareFormView {
+export function declareFormView(model: IncidentModel, runbook: Runbook, title: string): DeclareFormView {
   return {
     title,
     severities: Object.entries(model.severities).map(([value, definition]) => ({ value: value as Severity, definition })),
     areas: Object.entries(model.areas).map(([value, a]) => ({ value: value as Area, label: a.label, detail: a.detail })),
     floorNote: model.escalation.reason,
+    symptoms: runbook.quickReference.symptoms.map((s) => ({ value: s.id, label: s.symptom, playbook: s.playbook })),
   };
 }

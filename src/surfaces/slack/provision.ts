@@ -9,6 +9,7 @@ import { announcement } from './blocks/messages.js';
 import { plain, md } from './blocks/text.js';
 import { incidentChannelName } from './channel-name.js';
 import type { SlackDeps, WebClient } from './context.js';
+import { postChecklist, promptEscalations } from './checklist-messages.js';
 import { renderHeader } from './room.js';
 import { describe, slackErrorCode } from './slack-error.js';
 
@@ -62,9 +63,16 @@ export async function provisionRoom(client: WebClient, deps: SlackDeps, ws: Work
       await deps.incidents.recordHeader(ws, id, res.ts!);
       state = { ...state, incident: { ...state.incident, headerMessageId: res.ts! } };
       await client.pins.add({ channel: roomId, timestamp: res.ts! });
+      await promptEscalations(client, state, deps.checklists.escalations(state, state.checklists.map((c) => c.checklistId)), log);
     } catch (e) {
       problems.push({ step: 'header.post', detail: describe(e), byHand: `Run \`/incident status\` in <#${roomId}> and pin the reply.` });
     }
+  }
+
+  // Triage (and a playbook picked by symptom) go up right under the header.
+  for (const attached of state.checklists.filter((c) => c.messageIds.length === 0)) {
+    const checklist = deps.checklists.checklist(attached.checklistId);
+    if (checklist) await postChecklist(client, deps, ws, state, checklist, log);
   }
 
   const text = announcement(headerView(deps.incidents.model, state), roomId);

@@ -49,6 +49,19 @@ export function declareModal(form: DeclareFormView, declarer: string, meta: Decl
       },
       {
         type: 'input',
+        block_id: 'symptom',
+        optional: true,
+        label: plain('Symptom (runbook §10)'),
+        hint: plain('Attaches the matching §6 playbook right away.'),
+        element: {
+          type: 'static_select',
+          action_id: VALUE,
+          placeholder: plain('What are you seeing?', 150),
+          options: form.symptoms.map((s) => ({ text: plain(s.label, 75), value: s.value })),
+        },
+      },
+      {
+        type: 'input',
         block_id: 'areas',
         optional: true,
         label: plain('Affected areas (runbook §1)'),

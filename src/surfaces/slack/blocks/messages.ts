@@ -12,6 +12,8 @@ export const HELP = [
   '`/incident assign <role> @user`: hand a role over (IC only). Roles: ic, ops, sec, orgo, konnaxion, architect, swarmcraft.',
   '`/incident severity SEV<0-4> [reason]`: change the severity (IC only; runbook §4 sets the floor).',
   '`/incident status`: show the incident\'s header here, only to you.',
+  '`/incident checklist [recovery | <playbook>]`: post the checklists again, or attach and post one.',
+  '`/incident playbook [6.n | <id> ...]`: list the §6 playbooks by symptom, or attach some.',
   '`/incident help`: this message.',
   'Every command except declare and help runs inside the incident\'s channel.',
 ].join('\n');

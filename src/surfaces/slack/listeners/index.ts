@@ -1,16 +1,26 @@
 // One place that wires every Slack listener to the app.
 import type { App, BlockButtonAction } from '@slack/bolt';
+import { ITEM_ACTION_PATTERN } from '../blocks/checklist.js';
 import { DECLARE_CALLBACK } from '../blocks/declare-modal.js';
+import { ATTACH_PLAYBOOK_PATTERN, RAISE_SEVERITY_PATTERN } from '../blocks/playbooks.js';
+import { SKIP_CALLBACK } from '../blocks/skip-modal.js';
 import type { SlackDeps } from '../context.js';
 import { RETRY_PROVISION_ACTION } from '../provision.js';
+import { checklistItem } from './actions/checklist-item.js';
+import { attachPlaybook, raiseSeverity } from './actions/playbook-buttons.js';
 import { retryProvision } from './actions/retry-provision.js';
 import { TAKE_ROLE_PATTERN, takeRole } from './actions/take-role.js';
 import { registerCommands } from './commands/index.js';
 import { declareSubmission } from './views/declare.js';
+import { skipStep } from './views/skip-step.js';
 
 export function registerListeners(app: App, deps: SlackDeps) {
   registerCommands(app, deps);
   app.view(DECLARE_CALLBACK, declareSubmission(deps));
   app.action<BlockButtonAction>(TAKE_ROLE_PATTERN, takeRole(deps));
   app.action<BlockButtonAction>(RETRY_PROVISION_ACTION, retryProvision(deps));
+  app.action<BlockButtonAction>(ITEM_ACTION_PATTERN, checklistItem(deps));
+  app.view(SKIP_CALLBACK, skipStep(deps));
+  app.action<BlockButtonAction>(ATTACH_PLAYBOOK_PATTERN, attachPlaybook(deps));
+  app.action<BlockButtonAction>(RAISE_SEVERITY_PATTERN, raiseSeverity(deps));
 }

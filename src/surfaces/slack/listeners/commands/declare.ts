@@ -5,7 +5,7 @@ import type { Subcommand } from './types.js';
 
 export const declare: Subcommand = async ({ deps, client, input }) => ({
   after: async () => {
-    const form = declareFormView(deps.incidents.model, input.rest);
+    const form = declareFormView(deps.incidents.model, deps.checklists.runbook, input.rest);
     await client.views.open({ trigger_id: input.triggerId, view: declareModal(form, input.userId, { origin: input.channelId }) });
   },
 });

@@ -7,6 +7,8 @@ import { errorText } from '../../reply.js';
 import { assign } from './assign.js';
 import { declare } from './declare.js';
 import { severity } from './severity.js';
+import { checklist } from './checklist.js';
+import { playbook } from './playbook.js';
 import { status } from './status.js';
 import type { Subcommand } from './types.js';
 
@@ -15,6 +17,8 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   assign,
   severity,
   status,
+  checklist,
+  playbook,
   help: async () => ({ reply: HELP }),
 };
 

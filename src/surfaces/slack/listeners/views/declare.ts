@@ -23,6 +23,7 @@ export function readDeclareForm(values: Values) {
     environments: splitList(field('environments')?.value),
     integrityUncertain: picked('integrityUncertain').includes('yes'),
     commander: field('commander')?.selected_user ?? undefined,
+    symptom: field('symptom')?.selected_option?.value ?? undefined,
   };
 }
 

@@ -1,0 +1,20 @@
+// `/incident checklist [name]`: posts the current state of the incident's checklists again (when the
+// messages were lost or buried), or attaches and posts one by name (`recovery`, a playbook id).
+import { slackWorkspace } from '../../context.js';
+import { postChecklist } from '../../checklist-messages.js';
+import type { Subcommand } from './types.js';
+
+export const checklist: Subcommand = async ({ deps, client, input, log }) => {
+  const ws = await slackWorkspace(deps, input.teamId);
+  const here = await deps.incidents.inRoom(ws, input.channelId);
+  const named = input.args[0]?.toLowerCase();
+  const { state } = named ? await deps.checklists.attach(ws, here.incident.id, input.userId, [named]) : { state: here };
+  const ids = named ? [named] : state.checklists.map((c) => c.checklistId);
+  const lists = ids.map((id) => deps.checklists.checklist(id)!).filter(Boolean);
+  return {
+    reply: `Posting ${lists.map((c) => c.title).join(', ')} below.`,
+    after: async () => {
+      for (const c of lists) await postChecklist(client, deps, ws, state, c, log);
+    },
+  };
+};
