@@ -3,8 +3,7 @@
 import pLimit from 'p-limit';
 import type { Config } from './config.js';
 import { ChecklistService } from './core/checklists/service.js';
-import { loadRunbook } from './core/runbook/checklists.js';
-import { loadIncidentModel } from './core/runbook/loader.js';
+import { loadContent } from './core/runbook/content.js';
 import { IncidentService } from './core/incidents/service.js';
 import { openDatabase } from './db/database.js';
 import { PrismaIncidentRepository } from './db/incident-repository.js';
@@ -17,11 +16,10 @@ const BACKGROUND_CONCURRENCY = 4;
 export type RunningBot = { port: number; databaseUrl: string; stop(): Promise<void> };
 
 export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
-  const model = loadIncidentModel();
-  const runbook = loadRunbook();
+  const content = loadContent();
   const database = await openDatabase({ ...config, poolSize: config.databasePoolSize }, log);
   const repo = new PrismaIncidentRepository(database.db);
-  const core = { repo, clock: { now: () => new Date() }, model, runbook };
+  const core = { repo, clock: { now: () => new Date() }, ...content };
   const incidents = new IncidentService(core);
   const checklists = new ChecklistService(core);
 

@@ -10,7 +10,12 @@ export interface Clock {
 export type NewEvent = { type: string; actor: string | null; data: Record<string, unknown> };
 export type TimelineEvent = ChainedEvent & { id: string };
 
-export type IncidentPatch = Partial<Pick<Incident, 'severity' | 'status' | 'roomId' | 'roomName' | 'headerMessageId'>>;
+export type IncidentPatch = Partial<
+  Pick<Incident, 'severity' | 'status' | 'roomId' | 'roomName' | 'headerMessageId' | 'lastUpdateAt' | 'updatesMissed'>
+>;
+export type NewJob = { kind: string; dueAt: Date; data?: Record<string, unknown> };
+/** Finishes a claimed job; only the process holding its lease may. */
+export type JobCompletion = { jobId: string; owner: string; outcome: string };
 export type RoleGrant = { role: Role; userId: string; by: string };
 export type Attachment = { checklistId: string; by: string };
 /** A step's new state; `actor` is who moved it (for an undo, the state itself names nobody). */
@@ -22,19 +27,26 @@ export type Change<T> = {
   grants?: RoleGrant[];
   attach?: Attachment[];
   items?: ItemUpdate[];
+  /** Kinds of pending jobs that this change makes obsolete (they end as "superseded"). */
+  cancel?: string[];
+  schedule?: NewJob[];
+  complete?: JobCompletion;
   events: NewEvent[];
   result: T;
 };
 
 /** What a new incident starts with. */
-export type FirstChange = Omit<Change<unknown>, 'patch' | 'items' | 'result'>;
+export type FirstChange = Pick<Change<unknown>, 'grants' | 'attach' | 'schedule' | 'events'>;
+
+/** A due job, claimed with a lease by one scheduler process. */
+export type ClaimedJob = { id: string; ws: Workspace; incidentId: string; kind: string; dueAt: Date; data: Record<string, unknown> };
 
 /** Surface facts recorded without a decision or a timeline event. */
 export type Annotation = { headerMessageId?: string; checklistMessages?: { checklistId: string; messageIds: string[] } };
 
 export type NewIncident = Omit<
   Incident,
-  'id' | 'workspaceId' | 'number' | 'status' | 'roomId' | 'roomName' | 'headerMessageId'
+  'id' | 'workspaceId' | 'number' | 'status' | 'roomId' | 'roomName' | 'headerMessageId' | 'lastUpdateAt' | 'updatesMissed'
 > & { declareKey: string };
 
 export interface IncidentRepository {
@@ -60,4 +72,9 @@ export interface IncidentRepository {
   findById(ws: Workspace, incidentId: string): Promise<IncidentState | null>;
   findByRoom(ws: Workspace, roomId: string): Promise<IncidentState | null>;
   timeline(ws: Workspace, incidentId: string): Promise<TimelineEvent[]>;
+  /**
+   * Claims up to `limit` jobs due at `now` whose lease is free or expired, leasing them to `owner`
+   * until `leaseUntil`. Concurrent claimers never get the same job.
+   */
+  claimDue(now: Date, owner: string, leaseUntil: Date, limit: number): Promise<ClaimedJob[]>;
 }

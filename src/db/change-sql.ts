@@ -1,7 +1,7 @@
 // SQL pieces of the repository's write statements: a change's role grants, checklist attachments,
 // step states and timeline events are written with arrays (unnest), so one round trip writes them all.
 import { randomUUID } from 'node:crypto';
-import type { Attachment, ItemUpdate, RoleGrant } from '../core/ports.js';
+import type { Attachment, ItemUpdate, JobCompletion, NewJob, RoleGrant } from '../core/ports.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { EventRow } from './timeline-rows.js';
 
@@ -56,4 +56,28 @@ export function upsertItems(wsId: string, incidentId: string, at: Date, items: I
       ${items.map((i, n) => settled[n]?.by ?? i.actor)}::text[], ${settled.map((s) => (s && 'reason' in s ? (s.reason ?? null) : null))}::text[])
       AS s(item_id, status, actor, reason)
     ON CONFLICT (incident_id, item_id) DO UPDATE SET status = EXCLUDED.status, actor = EXCLUDED.actor, at = EXCLUDED.at, reason = EXCLUDED.reason`;
+}
+
+/** Ends the pending jobs of the given kinds: the change has made them obsolete. */
+export function cancelJobs(wsId: string, incidentId: string, at: Date, kinds: string[]): Prisma.Sql {
+  return Prisma.sql`
+    UPDATE jobs SET done_at = ${at}, outcome = 'superseded', lease_owner = NULL, lease_until = NULL
+    WHERE workspace_id = ${wsId}::uuid AND incident_id = ${incidentId}::uuid AND kind = ANY(${kinds}::text[]) AND done_at IS NULL`;
+}
+
+/** INSERT of new jobs. */
+export function insertJobs(wsId: string, incidentId: string, jobs: NewJob[], guard = always): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO jobs (id, workspace_id, incident_id, kind, due_at, data)
+    SELECT gen_random_uuid(), ${wsId}::uuid, ${incidentId}::uuid, j.kind, j.due_at, j.data
+    FROM unnest(${jobs.map((j) => j.kind)}::text[], ${jobs.map((j) => j.dueAt)}::timestamptz[], ${jobs.map((j) => JSON.stringify(j.data ?? {}))}::jsonb[])
+      AS j(kind, due_at, data)
+    WHERE ${guard}`;
+}
+
+/** Marks a claimed job done, provided its lease is still the caller's. */
+export function completeJob(at: Date, c: JobCompletion | undefined): Prisma.Sql {
+  return Prisma.sql`
+    UPDATE jobs SET done_at = ${at}, outcome = ${c?.outcome ?? null}, lease_until = NULL
+    WHERE id = ${c?.jobId ?? null}::uuid AND lease_owner = ${c?.owner ?? null} AND done_at IS NULL`;
 }

@@ -28,6 +28,8 @@ export function toIncident(r: IncidentRow): Incident {
     originRoomId: r.originRoomId,
     declaredBy: r.declaredBy,
     declaredAt: r.declaredAt,
+    lastUpdateAt: r.lastUpdateAt,
+    updatesMissed: r.updatesMissed,
   };
 }
 
@@ -51,7 +53,11 @@ export const toEvent = (r: EventRow): TimelineEvent => ({
 });
 
 /** The state after a change, computed rather than read back: the change was written under the lock. */
-export function applyChange(before: IncidentState, c: Pick<Change<unknown>, 'patch' | 'grants' | 'attach' | 'items'>, at: Date): IncidentState {
+export function applyChange(
+  before: IncidentState,
+  c: Pick<Change<unknown>, 'patch' | 'grants' | 'attach' | 'items' | 'cancel' | 'schedule' | 'complete'>,
+  at: Date,
+): IncidentState {
   let holders = before.holders;
   for (const g of c.grants ?? []) {
     holders = [...holders.filter((h) => h.role !== g.role), { role: g.role, userId: g.userId, assignedBy: g.by, assignedAt: at }];
@@ -63,7 +69,11 @@ export function applyChange(before: IncidentState, c: Pick<Change<unknown>, 'pat
     if (i.state.status === 'open') delete items[i.itemId];
     else items[i.itemId] = i.state;
   }
-  return { incident: { ...before.incident, ...c.patch }, holders, checklists: [...before.checklists, ...attached], items };
+  // New jobs get their ids from the database; a computed state only needs their kind and time.
+  const jobs = before.jobs
+    .filter((j) => !(c.cancel ?? []).includes(j.kind) && j.id !== c.complete?.jobId)
+    .concat((c.schedule ?? []).map((j) => ({ id: '', kind: j.kind, dueAt: j.dueAt, data: j.data ?? {}, leaseOwner: null })));
+  return { incident: { ...before.incident, ...c.patch }, holders, checklists: [...before.checklists, ...attached], items, jobs };
 }
 
 export function toItemState(r: ItemRow): ItemState {

@@ -3,13 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import { incidentNotFound } from '../core/errors.js';
 import type { IncidentState, Platform, Workspace } from '../core/incidents/model.js';
-import type { Annotation, Change, FirstChange, IncidentRepository, NewIncident } from '../core/ports.js';
+import type { Annotation, Change, ClaimedJob, FirstChange, IncidentRepository, NewIncident } from '../core/ports.js';
 import { GENESIS_HASH } from '../core/timeline/chain.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { Db } from './client.js';
 import { applyChange, toEvent, toHolder, toIncident, toItemState } from './incident-mapping.js';
 import { chainEvents, type Head } from './timeline-rows.js';
-import { endHolders, insertAttachments, insertEvents, insertGrants, upsertItems } from './change-sql.js';
+import { cancelJobs, completeJob, endHolders, insertAttachments, insertEvents, insertGrants, insertJobs, upsertItems } from './change-sql.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -44,7 +44,7 @@ export class PrismaIncidentRepository implements IncidentRepository {
   }
 
   async create(ws: Workspace, draft: NewIncident, first: FirstChange) {
-    const { grants = [], attach = [], events } = first;
+    const { grants = [], attach = [], schedule = [], events } = first;
     // One statement: take the next number, insert the incident, its roles and its first events.
     // The number is only taken when the declare key is new, so a retried submission leaves no gap.
     const id = randomUUID();
@@ -67,18 +67,18 @@ export class PrismaIncidentRepository implements IncidentRepository {
         RETURNING id, number
       ), r AS (${insertGrants(ws.id, id, draft.declaredAt, grants, inserted)}
       ), a AS (${insertAttachments(ws.id, id, draft.declaredAt, attach, inserted)}
+      ), j AS (${insertJobs(ws.id, id, schedule, inserted)}
       ), e AS (${insertEvents(ws.id, id, draft.declaredAt, chained.rows, inserted)}
       )
       SELECT number FROM i`;
     const row = rows[0];
     if (row) {
       const { declareKey: _k, ...fields } = draft;
-      const incident = { ...fields, id, workspaceId: ws.id, number: row.number, status: 'declared' as const, roomId: null, roomName: null, headerMessageId: null };
-      return { state: applyChange({ incident, holders: [], checklists: [], items: {} }, { grants, attach }, draft.declaredAt), created: true };
+      const incident = { ...fields, id, workspaceId: ws.id, number: row.number, status: 'declared' as const, roomId: null, roomName: null, headerMessageId: null, lastUpdateAt: null, updatesMissed: 0 };
+      return { state: applyChange({ incident, holders: [], checklists: [], items: {}, jobs: [] }, { grants, attach, schedule }, draft.declaredAt), created: true };
     }
     // The key was declared before (a resubmission, a retry or a concurrent twin): answer with that incident.
-    const twin = await this.db.incident.findUnique({ where: { workspaceId_declareKey: { workspaceId: ws.id, declareKey: draft.declareKey } }, select: { id: true } });
-    const state = twin && (await this.load(this.db, ws, twin.id));
+    const state = await this.findByDeclareKey(ws, draft.declareKey);
     if (!state) throw new Error(`declare key ${draft.declareKey} neither inserted nor found`);
     return { state, created: false };
   }
@@ -95,7 +95,8 @@ export class PrismaIncidentRepository implements IncidentRepository {
       const before = (await this.load(tx, ws, incidentId))!;
       const c = decide(before);
       const grants = c.grants ?? [];
-      const changed = c.patch !== undefined || [grants, c.attach ?? [], c.items ?? [], c.events].some((l) => l.length > 0);
+      const changed =
+        c.patch !== undefined || c.complete !== undefined || [grants, c.attach ?? [], c.items ?? [], c.cancel ?? [], c.schedule ?? [], c.events].some((l) => l.length > 0);
       if (!changed) return { state: before, result: c.result, changed };
       const chained = chainEvents(incidentId, locked[0]!, at, c.events);
       const p = c.patch ?? {};
@@ -106,6 +107,9 @@ export class PrismaIncidentRepository implements IncidentRepository {
         ), granted AS (${insertGrants(ws.id, incidentId, at, grants)}
         ), attached AS (${insertAttachments(ws.id, incidentId, at, c.attach ?? [])}
         ), items AS (${upsertItems(ws.id, incidentId, at, c.items ?? [])}
+        ), cancelled AS (${cancelJobs(ws.id, incidentId, at, c.cancel ?? [])}
+        ), scheduled AS (${insertJobs(ws.id, incidentId, c.schedule ?? [])}
+        ), completed AS (${completeJob(at, c.complete)}
         ), events AS (${insertEvents(ws.id, incidentId, at, chained.rows)}
         )
         UPDATE incidents SET
@@ -114,6 +118,8 @@ export class PrismaIncidentRepository implements IncidentRepository {
           room_id = COALESCE(${p.roomId ?? null}, room_id),
           room_name = COALESCE(${p.roomName ?? null}, room_name),
           header_message_id = COALESCE(${p.headerMessageId ?? null}, header_message_id),
+          last_update_at = COALESCE(${p.lastUpdateAt ?? null}::timestamptz, last_update_at),
+          updates_missed = COALESCE(${p.updatesMissed ?? null}::int, updates_missed),
           timeline_seq = ${chained.head.seq}, timeline_head = ${chained.head.hash}, updated_at = now()
         WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid`;
       return { state: applyChange(before, c, at), result: c.result, changed };
@@ -145,6 +151,33 @@ export class PrismaIncidentRepository implements IncidentRepository {
     return rows.map(toEvent);
   }
 
+  async claimDue(now: Date, owner: string, leaseUntil: Date, limit: number): Promise<ClaimedJob[]> {
+    // One statement: SKIP LOCKED lets concurrent claimers pass over each other's rows, and the lease
+    // keeps a claimed job away from them after commit until its owner finishes or dies.
+    const rows = await this.db.$queryRaw<
+      { id: string; workspace_id: string; platform: Platform; external_id: string; incident_id: string; kind: string; due_at: Date; data: Record<string, unknown> }[]
+    >`
+      WITH due AS (
+        SELECT id FROM jobs
+        WHERE done_at IS NULL AND due_at <= ${now} AND (lease_until IS NULL OR lease_until < ${now})
+        ORDER BY due_at
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED
+      )
+      UPDATE jobs j SET lease_owner = ${owner}, lease_until = ${leaseUntil}, attempts = j.attempts + 1
+      FROM due, workspaces w
+      WHERE j.id = due.id AND w.id = j.workspace_id
+      RETURNING j.id, j.workspace_id, w.platform, w.external_id, j.incident_id, j.kind, j.due_at, j.data`;
+    return rows.map((r) => ({
+      id: r.id,
+      ws: { id: r.workspace_id, platform: r.platform, externalId: r.external_id },
+      incidentId: r.incident_id,
+      kind: r.kind,
+      dueAt: r.due_at,
+      data: r.data,
+    }));
+  }
+
   private async findByDeclareKey(ws: Workspace, declareKey: string) {
     const row = await this.db.incident.findUnique({ where: { workspaceId_declareKey: { workspaceId: ws.id, declareKey } }, select: { id: true } });
     return row ? this.load(this.db, ws, row.id) : null;
@@ -157,11 +190,13 @@ export class PrismaIncidentRepository implements IncidentRepository {
         roles: { where: { endedAt: null }, orderBy: { assignedAt: 'asc' } },
         checklists: { orderBy: { attachedAt: 'asc' }, select: { checklistId: true, messageIds: true } },
         items: { where: { status: { not: 'open' } } },
+        jobs: { where: { doneAt: null }, orderBy: { dueAt: 'asc' }, select: { id: true, kind: true, dueAt: true, data: true, leaseOwner: true } },
       },
     });
     if (!row) return null;
     const items = Object.fromEntries(row.items.map((i) => [i.itemId, toItemState(i)]));
-    return { incident: toIncident(row), holders: row.roles.map(toHolder), checklists: row.checklists, items };
+    const jobs = row.jobs.map((j) => ({ ...j, data: j.data as Record<string, unknown> }));
+    return { incident: toIncident(row), holders: row.roles.map(toHolder), checklists: row.checklists, items, jobs };
   }
 
 

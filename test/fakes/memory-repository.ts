@@ -4,12 +4,15 @@
 import { randomUUID } from 'node:crypto';
 import { incidentNotFound } from '../../src/core/errors.js';
 import type { ItemState } from '../../src/core/checklists/state.js';
-import type { AttachedChecklist, Incident, IncidentState, Platform, Role, RoleHolder, Workspace } from '../../src/core/incidents/model.js';
+import type { AttachedChecklist, Incident, IncidentState, PendingJob, Platform, Role, RoleHolder, Workspace } from '../../src/core/incidents/model.js';
 import type {
   Annotation,
   Attachment,
   Change,
+  ClaimedJob,
   FirstChange,
+  JobCompletion,
+  NewJob,
   IncidentRepository,
   ItemUpdate,
   NewEvent,
@@ -36,6 +39,8 @@ export type RoleAssignmentRow = {
   endedBy: string | null;
 };
 type EventRow = TimelineEvent & { workspaceId: string };
+/** A job as the jobs table keeps it. */
+export type JobRow = PendingJob & { workspaceId: string; incidentId: string; leaseUntil: Date | null; doneAt: Date | null; outcome: string | null };
 
 /** Lets other callbacks run, as a database round trip would; a missing lock then shows as a race. */
 const roundTrip = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -51,6 +56,7 @@ export class MemoryIncidentRepository implements IncidentRepository {
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly attached = new Map<string, AttachedChecklist[]>();
   private readonly items = new Map<string, Record<string, ItemState>>();
+  readonly jobRows: JobRow[] = [];
 
   async workspace(platform: Platform, externalId: string): Promise<Workspace> {
     await roundTrip();
@@ -64,7 +70,7 @@ export class MemoryIncidentRepository implements IncidentRepository {
   }
 
   create(ws: Workspace, draft: NewIncident, first: FirstChange): Promise<{ state: IncidentState; created: boolean }> {
-    const { grants = [], attach = [], events } = first;
+    const { grants = [], attach = [], schedule = [], events } = first;
     // The workspace's counter row is the lock that keeps numbers gap-free and declareKeys unique.
     return this.locked(`workspace:${ws.id}`, async () => {
       await roundTrip();
@@ -90,6 +96,8 @@ export class MemoryIncidentRepository implements IncidentRepository {
         originRoomId: draft.originRoomId,
         declaredBy: draft.declaredBy,
         declaredAt: new Date(draft.declaredAt),
+        lastUpdateAt: null,
+        updatesMissed: 0,
       };
       // Everything below is computed before anything is stored, so a failure writes nothing.
       const rows = this.chain(ws, incident.id, draft.declaredAt, events);
@@ -97,6 +105,7 @@ export class MemoryIncidentRepository implements IncidentRepository {
       this.incidents.set(incident.id, { incident, declareKey: draft.declareKey });
       this.grant(ws, incident.id, grants, draft.declaredAt);
       this.attach(incident.id, attach);
+      this.jobs(ws, incident.id, draft.declaredAt, [], schedule, undefined);
       this.events.set(incident.id, rows);
       return { state: this.load(ws, incident.id)!, created: true };
     });
@@ -115,7 +124,8 @@ export class MemoryIncidentRepository implements IncidentRepository {
       if (!before) throw incidentNotFound();
       await roundTrip();
       const c = decide(before);
-      const changed = c.patch !== undefined || [c.grants ?? [], c.attach ?? [], c.items ?? [], c.events].some((l) => l.length > 0);
+      const changed =
+        c.patch !== undefined || c.complete !== undefined || [c.grants ?? [], c.attach ?? [], c.items ?? [], c.cancel ?? [], c.schedule ?? [], c.events].some((l) => l.length > 0);
       if (!changed) return { state: this.load(ws, incidentId)!, result: c.result, changed };
       const row = this.incidents.get(incidentId)!;
       const patch = Object.fromEntries(Object.entries(c.patch ?? {}).filter(([, v]) => v !== undefined));
@@ -132,6 +142,7 @@ export class MemoryIncidentRepository implements IncidentRepository {
       this.grant(ws, incidentId, c.grants ?? [], at);
       this.attach(incidentId, c.attach ?? []);
       this.setItems(incidentId, c.items ?? []);
+      this.jobs(ws, incidentId, at, c.cancel ?? [], c.schedule ?? [], c.complete);
       this.events.get(incidentId)!.push(...rows);
       return { state: this.load(ws, incidentId)!, result: c.result, changed };
     });
@@ -228,7 +239,36 @@ export class MemoryIncidentRepository implements IncidentRepository {
       holders,
       checklists: structuredClone(this.attached.get(incidentId) ?? []),
       items: structuredClone(this.items.get(incidentId) ?? {}),
+      jobs: this.jobRows
+        .filter((j) => j.incidentId === incidentId && j.doneAt === null)
+        .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
+        .map((j) => ({ id: j.id, kind: j.kind, dueAt: new Date(j.dueAt), data: structuredClone(j.data), leaseOwner: j.leaseOwner })),
     };
+  }
+
+  async claimDue(now: Date, owner: string, leaseUntil: Date, limit: number): Promise<ClaimedJob[]> {
+    await roundTrip();
+    const due = this.jobRows
+      .filter((j) => j.doneAt === null && j.dueAt <= now && (j.leaseUntil === null || j.leaseUntil < now))
+      .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
+      .slice(0, limit);
+    return due.map((j) => {
+      j.leaseOwner = owner;
+      j.leaseUntil = new Date(leaseUntil);
+      const w = [...this.workspaces.values()].find((x) => x.id === j.workspaceId)!;
+      return { id: j.id, ws: { id: w.id, platform: w.platform, externalId: w.externalId }, incidentId: j.incidentId, kind: j.kind, dueAt: new Date(j.dueAt), data: structuredClone(j.data) };
+    });
+  }
+
+  private jobs(ws: Workspace, incidentId: string, at: Date, cancel: string[], schedule: NewJob[], complete: JobCompletion | undefined): void {
+    for (const j of this.jobRows) {
+      if (j.incidentId !== incidentId || j.doneAt !== null) continue;
+      if (cancel.includes(j.kind)) Object.assign(j, { doneAt: new Date(at), outcome: 'superseded', leaseOwner: null, leaseUntil: null });
+      else if (complete && j.id === complete.jobId && j.leaseOwner === complete.owner) Object.assign(j, { doneAt: new Date(at), outcome: complete.outcome, leaseUntil: null });
+    }
+    for (const n of schedule) {
+      this.jobRows.push({ id: randomUUID(), workspaceId: ws.id, incidentId, kind: n.kind, dueAt: new Date(n.dueAt), data: structuredClone(n.data ?? {}), leaseOwner: null, leaseUntil: null, doneAt: null, outcome: null });
+    }
   }
 
   private attach(incidentId: string, attach: Attachment[]): void {

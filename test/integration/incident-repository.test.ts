@@ -1,8 +1,7 @@
 // The Prisma repository on a real database, under the races a busy incident produces.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadRunbook } from '../../src/core/runbook/checklists.js';
+import { loadContent } from '../../src/core/runbook/content.js';
 import { IncidentService } from '../../src/core/incidents/service.js';
-import { loadIncidentModel } from '../../src/core/runbook/loader.js';
 import { findChainBreak } from '../../src/core/timeline/chain.js';
 import { createDb, type Db } from '../../src/db/client.js';
 import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
@@ -10,8 +9,7 @@ import { freshDatabase, type TestDatabase } from '../support/database.js';
 
 let database: TestDatabase;
 let db: Db;
-const model = loadIncidentModel();
-const service = () => new IncidentService({ repo: new PrismaIncidentRepository(db), clock: { now: () => new Date() }, model, runbook: loadRunbook() });
+const service = () => new IncidentService({ repo: new PrismaIncidentRepository(db), clock: { now: () => new Date() }, ...loadContent() });
 
 beforeAll(async () => {
   database = await freshDatabase();

@@ -4,9 +4,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadRunbook } from '../../src/core/runbook/checklists.js';
+import { loadContent } from '../../src/core/runbook/content.js';
 import { IncidentService } from '../../src/core/incidents/service.js';
-import { loadIncidentModel } from '../../src/core/runbook/loader.js';
 import { createDb, type Db } from '../../src/db/client.js';
 import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
@@ -29,7 +28,7 @@ async function verify(...args: string[]) {
 beforeAll(async () => {
   database = await freshDatabase();
   db = createDb(database.url, database.poolSize);
-  const service = new IncidentService({ repo: new PrismaIncidentRepository(db), clock: { now: () => new Date() }, model: loadIncidentModel(), runbook: loadRunbook() });
+  const service = new IncidentService({ repo: new PrismaIncidentRepository(db), clock: { now: () => new Date() }, ...loadContent() });
   const ws = await service.workspace('slack', 'TVERIFY');
   const { state } = await service.declare(ws, 'UA', 'K1', null, { title: 'Chain test', severity: 'SEV2' });
   incidentId = state.incident.id;

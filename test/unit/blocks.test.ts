@@ -1,7 +1,7 @@
 // Block Kit builders: what a responder sees in the pinned header and the declare form, and proof that
 // Slack would accept it even at the largest incident the core lets anyone declare.
 import { describe, expect, it } from 'vitest';
-import { loadRunbook } from '../../src/core/runbook/checklists.js';
+import { loadContent } from '../../src/core/runbook/content.js';
 import type { Area, IncidentState, Role } from '../../src/core/incidents/model.js';
 import { AREAS, ROLES } from '../../src/core/incidents/model.js';
 import { IncidentService } from '../../src/core/incidents/service.js';
@@ -21,7 +21,7 @@ const words = (n: number, word = 'signature mismatch ') => word.repeat(Math.ceil
 
 /** The largest incident the core accepts: every area, 150-character title, 50 items of 100 characters per list. */
 async function largestIncident(holders: 'none' | 'all' | 'some'): Promise<IncidentState> {
-  const service = new IncidentService({ repo: new MemoryIncidentRepository(), clock: new TestClock(), model, runbook: loadRunbook() });
+  const service = new IncidentService({ repo: new MemoryIncidentRepository(), clock: new TestClock(), ...loadContent() });
   const ws = await service.workspace('slack', 'T_ACME');
   const list = (kind: string) => Array.from({ length: 50 }, (_, i) => `${kind}-${i}-`.padEnd(100, 'q'));
   const ic = 'U0123456789ABCDEFGHIJ';
@@ -240,7 +240,7 @@ describe('headerBlocks (the pinned incident header)', () => {
 });
 
 describe('declareModal (the /incident declare form)', () => {
-  const modal = (title: string) => declareModal(declareFormView(model, loadRunbook(), title), 'U_DECLARER', { origin: 'C_GENERAL' });
+  const modal = (title: string) => declareModal(declareFormView(model, loadContent().runbook, title), 'U_DECLARER', { origin: 'C_GENERAL' });
 
   it.each([
     ['no title', ''],

@@ -67,8 +67,6 @@ type AnyBlock = {
   accessory?: Element;
 };
 const asBlocks = (b: unknown) => b as AnyBlock[];
-const buttonsOf = (blocks: AnyBlock[], itemId: string) =>
-  blocks.find((b) => b.block_id === `act:${itemId}`)?.elements?.map((e) => e.text?.text) ?? null;
 const itemBlock = (blocks: AnyBlock[], itemId: string) => blocks.find((b) => b.block_id === `item:${itemId}`);
 const everyActionId = (blocks: AnyBlock[]) =>
   blocks.flatMap((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])]).flatMap((e) => (e.action_id ? [e.action_id] : []));

@@ -1,7 +1,7 @@
 // The incident use cases as a responder meets them: declare, roles, severity, the incident room.
 // Real runbook model, in-memory repository, a clock that only moves when told.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { loadRunbook } from '../../src/core/runbook/checklists.js';
+import { loadContent } from '../../src/core/runbook/content.js';
 import { DomainError, ErrorCode } from '../../src/core/errors.js';
 import type { DeclareInput } from '../../src/core/incidents/declare-input.js';
 import { holderOf, type Role, type Workspace } from '../../src/core/incidents/model.js';
@@ -27,7 +27,7 @@ let ws: Workspace;
 beforeEach(async () => {
   repo = new MemoryIncidentRepository();
   clock = new TestClock(START);
-  service = new IncidentService({ repo, clock, model, runbook: loadRunbook() });
+  service = new IncidentService({ repo, clock, ...loadContent() });
   ws = await service.workspace('slack', 'T_ACME');
 });
 

@@ -1,10 +1,9 @@
 // The timeline is evidence: any edit, reordering or deletion must be found, and the first broken
 // link named, so `timeline:verify` can tell a responder where the record stops being trustworthy.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadRunbook } from '../../src/core/runbook/checklists.js';
+import { loadContent } from '../../src/core/runbook/content.js';
 import { IncidentService } from '../../src/core/incidents/service.js';
 import type { TimelineEvent } from '../../src/core/ports.js';
-import { loadIncidentModel } from '../../src/core/runbook/loader.js';
 import { findChainBreak, GENESIS_HASH, hashEvent } from '../../src/core/timeline/chain.js';
 import { TestClock } from '../fakes/clock.js';
 import { MemoryIncidentRepository } from '../fakes/memory-repository.js';
@@ -16,7 +15,7 @@ const genuine = (): TimelineEvent[] => structuredClone(events);
 
 beforeAll(async () => {
   const clock = new TestClock('2026-03-02T09:00:00.000Z');
-  const service = new IncidentService({ repo: new MemoryIncidentRepository(), clock, model: loadIncidentModel(), runbook: loadRunbook() });
+  const service = new IncidentService({ repo: new MemoryIncidentRepository(), clock, ...loadContent() });
   const ws = await service.workspace('slack', 'T_ACME');
   const { state } = await service.declare(ws, 'U_IC', 'V_1', 'C_GENERAL', {
     title: 'Signature mismatch on stable',

@@ -43,7 +43,13 @@ export type Incident = {
   originRoomId: string | null;
   declaredBy: string;
   declaredAt: Date;
+  lastUpdateAt: Date | null;
+  /** Update reminders posted since the last update (or the declaration). */
+  updatesMissed: number;
 };
+
+/** Timed work waiting for the scheduler (an update reminder, the triage reminder). */
+export type PendingJob = { id: string; kind: string; dueAt: Date; data: Record<string, unknown>; leaseOwner: string | null };
 
 /** A runbook checklist attached to the incident, and the chat messages that show it. */
 export type AttachedChecklist = { checklistId: string; messageIds: string[] };
@@ -59,7 +65,10 @@ export type IncidentState = {
   holders: RoleHolder[];
   checklists: AttachedChecklist[];
   items: Record<string, ItemState>;
+  jobs: PendingJob[];
 };
+
+export const pendingJob = (s: IncidentState, kind: string): PendingJob | undefined => s.jobs.find((j) => j.kind === kind);
 
 export function holderOf(state: IncidentState, role: Role): string | undefined {
   return state.holders.find((h) => h.role === role)?.userId;

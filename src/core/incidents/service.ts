@@ -2,6 +2,8 @@
 // and returns domain results; writing goes through the repository in one transaction.
 import { DomainError, ErrorCode, incidentNotFound } from '../errors.js';
 import type { Change, Clock, IncidentRepository, NewEvent } from '../ports.js';
+import { firstJobs, rescheduleUpdate } from '../cadence/rules.js';
+import type { Cadence } from '../cadence/schema.js';
 import type { Runbook } from '../runbook/checklists.js';
 import type { IncidentModel } from '../runbook/schema.js';
 import { mention } from '../views/text.js';
@@ -10,7 +12,7 @@ import { holderOf, type IncidentState, type Platform, type Role, type Severity, 
 import { assertSeverityAllowed } from './rules.js';
 
 
-export type Deps = { repo: IncidentRepository; clock: Clock; model: IncidentModel; runbook: Runbook };
+export type Deps = { repo: IncidentRepository; clock: Clock; model: IncidentModel; runbook: Runbook; cadence: Cadence };
 
 export type RoleOutcome = { kind: 'assigned'; previous: string | null } | { kind: 'unchanged' };
 
@@ -39,6 +41,7 @@ export class IncidentService {
     return this.deps.repo.create(ws, { ...fields, declareKey, declaredBy: actor, declaredAt: now, originRoomId }, {
       grants: [{ role: 'ic', userId: commander, by: actor }],
       attach: checklists.map((checklistId) => ({ checklistId, by: actor })),
+      schedule: firstJobs(this.deps.cadence, v.severity, now),
       events: [
         { type: 'incident.declared', actor, data: { ...fields, ...(symptom ? { symptom: symptom.symptom } : {}) } },
         { type: 'role.assigned', actor, data: { role: 'ic', userId: commander, previous: null } },
@@ -105,6 +108,7 @@ export class IncidentService {
       assertSeverityAllowed(this.deps.model, severity, s.incident.areas, s.incident.integrityUncertain);
       return {
         patch: { severity },
+        ...rescheduleUpdate(this.deps.cadence, s, severity),
         events: [{ type: 'severity.changed', actor, data: { from, to: severity, reason } }],
         result: { from },
       };

@@ -1,0 +1,51 @@
+// Due-time rules for status updates. Pure: the time comes in, a time goes out.
+import type { IncidentState, Severity, Status } from '../incidents/model.js';
+import type { Change, NewJob } from '../ports.js';
+import type { Cadence } from './schema.js';
+
+export const MINUTE = 60_000;
+
+export const UPDATE_JOB = 'update.reminder';
+export const TRIAGE_JOB = 'triage.reminder';
+
+/** Statuses that still owe updates; resolved and closed incidents get no reminders. */
+export const OPEN_STATUSES: ReadonlySet<Status> = new Set(['declared', 'investigating', 'mitigated']);
+
+/** The cadence of a severity in milliseconds, or null when updates are "as needed". */
+export function updateEvery(cadence: Cadence, severity: Severity): number | null {
+  const m = cadence.updateEveryMinutes[severity];
+  return m === null ? null : m * MINUTE;
+}
+
+/** The next update is due one cadence after the last update (or the declaration). */
+export function updateDue(cadence: Cadence, severity: Severity, since: Date): Date | null {
+  const every = updateEvery(cadence, severity);
+  return every === null ? null : new Date(since.getTime() + every);
+}
+
+/**
+ * After a reminder that was due at `due`, the next one: one cadence later, on the same grid, but
+ * never in the past. A bot that was down for an hour posts one overdue reminder, not four.
+ */
+export function nextReminder(due: Date, every: number, now: Date): Date {
+  const missed = Math.max(0, Math.floor((now.getTime() - due.getTime()) / every));
+  return new Date(due.getTime() + (missed + 1) * every);
+}
+
+/** The jobs a new incident starts with: its first update reminder and the §5 triage reminder. */
+export function firstJobs(cadence: Cadence, severity: Severity, declaredAt: Date): NewJob[] {
+  const first = updateDue(cadence, severity, declaredAt);
+  return [
+    ...(first ? [{ kind: UPDATE_JOB, dueAt: first }] : []),
+    { kind: TRIAGE_JOB, dueAt: new Date(declaredAt.getTime() + cadence.triageReminderMinutes * MINUTE) },
+  ];
+}
+
+/**
+ * After a severity change the reminder follows the new cadence at once, counted from the last
+ * update: raising to SEV1 forty minutes after the last update makes the reminder due now.
+ */
+export function rescheduleUpdate(cadence: Cadence, s: IncidentState, severity: Severity): Pick<Change<unknown>, 'cancel' | 'schedule'> {
+  const due = updateDue(cadence, severity, s.incident.lastUpdateAt ?? s.incident.declaredAt);
+  return { cancel: [UPDATE_JOB], schedule: due && OPEN_STATUSES.has(s.incident.status) ? [{ kind: UPDATE_JOB, dueAt: due }] : [] };
+}
