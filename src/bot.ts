@@ -2,6 +2,8 @@
 // main.ts runs it for the process; end-to-end tests run it in-process with their own config.
 import pLimit from 'p-limit';
 import type { Config } from './config.js';
+import type { Clock } from './core/ports.js';
+import { CadenceService } from './core/cadence/service.js';
 import { ChecklistService } from './core/checklists/service.js';
 import { loadContent } from './core/runbook/content.js';
 import { IncidentService } from './core/incidents/service.js';
@@ -9,33 +11,43 @@ import { openDatabase } from './db/database.js';
 import { PrismaIncidentRepository } from './db/incident-repository.js';
 import type { Logger } from './log.js';
 import { createHttpServer, listen, type Route } from './server.js';
+import { Scheduler } from './scheduler/scheduler.js';
 import { createSlackSurface } from './surfaces/slack/app.js';
+import { slackReminderPoster } from './surfaces/slack/reminders.js';
 
 const BACKGROUND_CONCURRENCY = 4;
 
-export type RunningBot = { port: number; databaseUrl: string; stop(): Promise<void> };
+export type RunningBot = { port: number; databaseUrl: string; scheduler: Scheduler; stop(): Promise<void> };
 
-export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
+/** Tests replace the clock and drive the scheduler's ticks themselves. */
+export type BotOptions = { clock?: Clock; autoTick?: boolean };
+
+export async function startBot(config: Config, log: Logger, opts: BotOptions = {}): Promise<RunningBot> {
   const content = loadContent();
   const database = await openDatabase({ ...config, poolSize: config.databasePoolSize }, log);
   const repo = new PrismaIncidentRepository(database.db);
-  const core = { repo, clock: { now: () => new Date() }, ...content };
+  const core = { repo, clock: opts.clock ?? { now: () => new Date() }, ...content };
   const incidents = new IncidentService(core);
   const checklists = new ChecklistService(core);
+  const cadence = new CadenceService(core);
 
   const background = pLimit(BACKGROUND_CONCURRENCY);
-  const slack = createSlackSurface(config.slack, { incidents, checklists, log, privateChannels: config.incidentChannelPrivate, background });
+  const slack = createSlackSurface(config.slack, { incidents, checklists, cadence, log, privateChannels: config.incidentChannelPrivate, background });
   const routes: Route[] = slack.handle ? [{ path: '/slack/events', handle: slack.handle }] : [];
   const ready = async () => (await database.db.$queryRaw<{ ok: number }[]>`SELECT 1 AS ok`).length === 1;
   const server = createHttpServer(ready, routes);
   const port = await listen(server, config.port);
   await slack.start();
+  const scheduler = new Scheduler({ repo, cadence, poster: slackReminderPoster(slack.app.client, config.escalationChannel), clock: core.clock, log });
+  if (opts.autoTick ?? true) scheduler.start(config.schedulerTickSeconds);
   log.info({ port, mode: slack.handle ? 'http' : 'socket', embedded: !config.databaseUrl }, 'incident bot ready');
 
   return {
     port,
     databaseUrl: database.url,
+    scheduler,
     async stop() {
+      await scheduler.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       // Let set-up work already accepted finish (for a while) before the database goes away.

@@ -37,6 +37,8 @@ const envSchema = z.object({
   PORT: blankIsUnset(z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(3000)),
   LOG_LEVEL: blankIsUnset(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   INCIDENT_CHANNEL_PRIVATE: blankIsUnset(flag.default(false)),
+  INCIDENT_ESCALATION_CHANNEL: optionalText,
+  SCHEDULER_TICK_SECONDS: blankIsUnset(z.coerce.number({ message: 'expected whole seconds, 1 to 59' }).int().min(1).max(59).default(10)),
 });
 
 export type SlackConfig = {
@@ -57,6 +59,10 @@ export type Config = {
   port: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   incidentChannelPrivate: boolean;
+  /** Where escalated update reminders also go (a channel id). */
+  escalationChannel?: string;
+  /** Seconds between scheduler ticks. */
+  schedulerTickSeconds: number;
 };
 
 export class ConfigError extends Error {
@@ -104,5 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     incidentChannelPrivate: e.INCIDENT_CHANNEL_PRIVATE,
+    escalationChannel: e.INCIDENT_ESCALATION_CHANNEL,
+    schedulerTickSeconds: e.SCHEDULER_TICK_SECONDS,
   };
 }

@@ -8,6 +8,7 @@ import { SIGNING_SECRET } from './slack-requests.js';
 
 export type TestBot = {
   bot: RunningBot;
+  clock: ShiftableClock;
   slack: FakeSlackApi;
   db: Db;
   eventsUrl: string;
@@ -15,7 +16,19 @@ export type TestBot = {
   stop(): Promise<void>;
 };
 
-export async function startTestBot(opts: { privateChannels?: boolean } = {}): Promise<TestBot> {
+/** The bot's clock in a test: real time unless the test moves it. */
+export class ShiftableClock {
+  private offset = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offset);
+  }
+  advance(ms: number): void {
+    this.offset += ms;
+  }
+}
+
+export async function startTestBot(opts: { privateChannels?: boolean; escalationChannel?: string } = {}): Promise<TestBot> {
+  const clock = new ShiftableClock();
   const database: TestDatabase = await freshDatabase();
   const slack = await new FakeSlackApi().start();
   const bot = await startBot(
@@ -27,12 +40,17 @@ export async function startTestBot(opts: { privateChannels?: boolean } = {}): Pr
       port: 0,
       logLevel: 'silent',
       incidentChannelPrivate: opts.privateChannels ?? false,
+      escalationChannel: opts.escalationChannel,
+      schedulerTickSeconds: 10,
     },
     createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    // Tests tick the scheduler themselves, at the times they choose.
+    { clock, autoTick: false },
   );
   const db = createDb(database.url, database.poolSize);
   return {
     bot,
+    clock,
     slack,
     db,
     eventsUrl: `http://127.0.0.1:${bot.port}/slack/events`,

@@ -60,6 +60,8 @@ const baseView = (over: Partial<HeaderView> = {}): HeaderView => ({
   ],
   declaredBy: 'U_IC',
   declaredAt: new Date('2026-03-02T09:00:00.000Z'),
+  lastUpdateAt: null,
+  nextUpdateDueAt: new Date('2026-03-02T09:15:00.000Z'),
   ...over,
 });
 

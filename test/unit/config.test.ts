@@ -95,6 +95,8 @@ describe('loadConfig', () => {
       PORT: '8080',
       LOG_LEVEL: 'debug',
       INCIDENT_CHANNEL_PRIVATE: 'true',
+      INCIDENT_ESCALATION_CHANNEL: 'CCOMMANDERS',
+      SCHEDULER_TICK_SECONDS: '15',
     });
     expect(c).toEqual({
       slack: { botToken: HTTP.SLACK_BOT_TOKEN, signingSecret: 'shh', appToken: undefined, apiUrl: 'http://127.0.0.1:9999/api/' },
@@ -104,6 +106,8 @@ describe('loadConfig', () => {
       port: 8080,
       logLevel: 'debug',
       incidentChannelPrivate: true,
+      escalationChannel: 'CCOMMANDERS',
+      schedulerTickSeconds: 15,
     });
   });
 

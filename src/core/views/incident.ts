@@ -1,5 +1,6 @@
 // Platform-neutral view models of an incident. Surfaces render these; they hold no logic of their own.
-import { holderOf, type IncidentState, type Role, type Severity, type Area } from '../incidents/model.js';
+import { UPDATE_JOB } from '../cadence/rules.js';
+import { holderOf, pendingJob, type IncidentState, type Role, type Severity, type Area } from '../incidents/model.js';
 import { requiredRoles } from '../incidents/rules.js';
 import type { Runbook } from '../runbook/checklists.js';
 import type { IncidentModel } from '../runbook/schema.js';
@@ -21,6 +22,9 @@ export type HeaderView = {
   roles: RoleLine[];
   declaredBy: string;
   declaredAt: Date;
+  lastUpdateAt: Date | null;
+  /** When the next §7.1 update is due; null when none is scheduled. */
+  nextUpdateDueAt: Date | null;
 };
 
 /** Required roles, filled or not, then any other role someone holds. */
@@ -52,6 +56,8 @@ export function headerView(model: IncidentModel, state: IncidentState): HeaderVi
     roles: roleLines(model, state),
     declaredBy: i.declaredBy,
     declaredAt: i.declaredAt,
+    lastUpdateAt: i.lastUpdateAt,
+    nextUpdateDueAt: pendingJob(state, UPDATE_JOB)?.dueAt ?? null,
   };
 }
 

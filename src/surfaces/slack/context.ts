@@ -1,6 +1,7 @@
 // What every Slack listener receives: the core services and the surface's own settings.
 import type { webApi } from '@slack/bolt';
 import type { LimitFunction } from 'p-limit';
+import type { CadenceService } from '../../core/cadence/service.js';
 import type { ChecklistService } from '../../core/checklists/service.js';
 import type { IncidentService } from '../../core/incidents/service.js';
 import type { Workspace } from '../../core/incidents/model.js';
@@ -9,6 +10,7 @@ import type { Logger } from '../../log.js';
 export type SlackDeps = {
   incidents: IncidentService;
   checklists: ChecklistService;
+  cadence: CadenceService;
   log: Logger;
   privateChannels: boolean;
   /**

@@ -6,6 +6,7 @@ type KnownBlock = types.KnownBlock;
 import { utc } from '../../../core/views/text.js';
 import type { HeaderView } from '../../../core/views/incident.js';
 import { escape, list, md, plain } from './text.js';
+import { updateButtons } from './update.js';
 
 export const TAKE_ROLE_ACTION = 'take_role';
 
@@ -53,6 +54,15 @@ export function headerBlocks(v: HeaderView): KnownBlock[] {
     },
     { type: 'divider' },
     ...roleBlocks,
+    {
+      type: 'context',
+      elements: [
+        md(
+          `Last update: ${v.lastUpdateAt ? utc(v.lastUpdateAt) : 'none yet'} · Next due: ${v.nextUpdateDueAt ? utc(v.nextUpdateDueAt) : 'as needed'}`,
+        ),
+      ],
+    },
+    updateButtons(v.incidentId, false),
     {
       type: 'context',
       elements: [md(`Declared by <@${v.declaredBy}> at ${utc(v.declaredAt)} · ${escape('/incident help')} for commands`)],

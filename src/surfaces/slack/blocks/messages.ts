@@ -11,6 +11,7 @@ export const HELP = [
   '`/incident declare [title]`: open the declare form; a channel, an IC and the required leads follow.',
   '`/incident assign <role> @user`: hand a role over (IC only). Roles: ic, ops, sec, orgo, konnaxion, architect, swarmcraft.',
   '`/incident severity SEV<0-4> [reason]`: change the severity (IC only; runbook §4 sets the floor).',
+  '`/incident update`: post a §7.1 status update (what changed, impact, mitigation, next actions + owner).',
   '`/incident status`: show the incident\'s header here, only to you.',
   '`/incident checklist [recovery | <playbook>]`: post the checklists again, or attach and post one.',
   '`/incident playbook [6.n | <id> ...]`: list the §6 playbooks by symptom, or attach some.',

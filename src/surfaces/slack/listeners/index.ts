@@ -4,14 +4,17 @@ import { ITEM_ACTION_PATTERN } from '../blocks/checklist.js';
 import { DECLARE_CALLBACK } from '../blocks/declare-modal.js';
 import { ATTACH_PLAYBOOK_PATTERN, RAISE_SEVERITY_PATTERN } from '../blocks/playbooks.js';
 import { SKIP_CALLBACK } from '../blocks/skip-modal.js';
+import { OPEN_UPDATE_ACTION, SNOOZE_ACTION, UPDATE_CALLBACK } from '../blocks/update.js';
 import type { SlackDeps } from '../context.js';
 import { RETRY_PROVISION_ACTION } from '../provision.js';
 import { checklistItem } from './actions/checklist-item.js';
 import { attachPlaybook, raiseSeverity } from './actions/playbook-buttons.js';
 import { retryProvision } from './actions/retry-provision.js';
+import { openUpdate, snoozeUpdate } from './actions/update-buttons.js';
 import { TAKE_ROLE_PATTERN, takeRole } from './actions/take-role.js';
 import { registerCommands } from './commands/index.js';
 import { declareSubmission } from './views/declare.js';
+import { postUpdate } from './views/post-update.js';
 import { skipStep } from './views/skip-step.js';
 
 export function registerListeners(app: App, deps: SlackDeps) {
@@ -23,4 +26,7 @@ export function registerListeners(app: App, deps: SlackDeps) {
   app.view(SKIP_CALLBACK, skipStep(deps));
   app.action<BlockButtonAction>(ATTACH_PLAYBOOK_PATTERN, attachPlaybook(deps));
   app.action<BlockButtonAction>(RAISE_SEVERITY_PATTERN, raiseSeverity(deps));
+  app.action<BlockButtonAction>(OPEN_UPDATE_ACTION, openUpdate(deps));
+  app.action<BlockButtonAction>(SNOOZE_ACTION, snoozeUpdate(deps));
+  app.view(UPDATE_CALLBACK, postUpdate(deps));
 }

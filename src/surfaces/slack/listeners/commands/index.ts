@@ -10,6 +10,7 @@ import { severity } from './severity.js';
 import { checklist } from './checklist.js';
 import { playbook } from './playbook.js';
 import { status } from './status.js';
+import { update } from './update.js';
 import type { Subcommand } from './types.js';
 
 const SUBCOMMANDS: Record<string, Subcommand> = {
@@ -19,6 +20,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   status,
   checklist,
   playbook,
+  update,
   help: async () => ({ reply: HELP }),
 };
 

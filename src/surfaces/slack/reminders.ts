@@ -1,0 +1,20 @@
+// Posts the scheduler's reminders in the incident channel, and escalations to the commanders'
+// channel. A failure throws, so the scheduler keeps the job and retries it.
+import type { IncidentState, Workspace } from '../../core/incidents/model.js';
+import type { ReminderView } from '../../core/views/cadence.js';
+import type { ReminderPoster } from '../../scheduler/scheduler.js';
+import { escalationMessage, reminderMessage } from './blocks/update.js';
+import type { WebClient } from './context.js';
+
+export function slackReminderPoster(client: WebClient, escalationChannel: string | undefined): ReminderPoster {
+  return {
+    async post(_ws: Workspace, state: IncidentState, view: ReminderView) {
+      const roomId = state.incident.roomId;
+      if (!roomId) throw new Error('the incident has no channel yet');
+      await client.chat.postMessage({ channel: roomId, ...reminderMessage(view) });
+      if (view.kind === 'update' && view.escalate && escalationChannel) {
+        await client.chat.postMessage({ channel: escalationChannel, text: escalationMessage(view, roomId) });
+      }
+    },
+  };
+}
