@@ -5,6 +5,8 @@ import type { Config } from './config.js';
 import type { Clock } from './core/ports.js';
 import { CadenceService } from './core/cadence/service.js';
 import { ChecklistService } from './core/checklists/service.js';
+import { LifecycleService } from './core/incidents/lifecycle.js';
+import { PostmortemService } from './core/postmortem/service.js';
 import { loadContent } from './core/runbook/content.js';
 import { IncidentService } from './core/incidents/service.js';
 import { openDatabase } from './db/database.js';
@@ -30,9 +32,11 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   const incidents = new IncidentService(core);
   const checklists = new ChecklistService(core);
   const cadence = new CadenceService(core);
+  const lifecycle = new LifecycleService(core);
+  const postmortems = new PostmortemService({ ...core, lifecycle });
 
   const background = pLimit(BACKGROUND_CONCURRENCY);
-  const slack = createSlackSurface(config.slack, { incidents, checklists, cadence, log, privateChannels: config.incidentChannelPrivate, background });
+  const slack = createSlackSurface(config.slack, { incidents, checklists, cadence, lifecycle, postmortems, log, privateChannels: config.incidentChannelPrivate, background });
   const routes: Route[] = slack.handle ? [{ path: '/slack/events', handle: slack.handle }] : [];
   const ready = async () => (await database.db.$queryRaw<{ ok: number }[]>`SELECT 1 AS ok`).length === 1;
   const server = createHttpServer(ready, routes);

@@ -1,5 +1,5 @@
 // What the core needs from the outside world. Adapters in db/, surfaces/ and tests implement these.
-import type { Incident, IncidentState, Platform, Role, Workspace } from './incidents/model.js';
+import type { Followup, Incident, IncidentState, Platform, PostmortemFields, Role, Workspace } from './incidents/model.js';
 import type { ItemState } from './checklists/state.js';
 import type { ChainedEvent } from './timeline/chain.js';
 
@@ -11,7 +11,7 @@ export type NewEvent = { type: string; actor: string | null; data: Record<string
 export type TimelineEvent = ChainedEvent & { id: string };
 
 export type IncidentPatch = Partial<
-  Pick<Incident, 'severity' | 'status' | 'roomId' | 'roomName' | 'headerMessageId' | 'lastUpdateAt' | 'updatesMissed'>
+  Pick<Incident, 'severity' | 'status' | 'roomId' | 'roomName' | 'headerMessageId' | 'lastUpdateAt' | 'updatesMissed' | 'orgoCaseUrl' | 'resolvedAt'>
 >;
 export type NewJob = { kind: string; dueAt: Date; data?: Record<string, unknown> };
 /** Finishes a claimed job; only the process holding its lease may. */
@@ -31,6 +31,8 @@ export type Change<T> = {
   cancel?: string[];
   schedule?: NewJob[];
   complete?: JobCompletion;
+  postmortem?: PostmortemFields & { by: string };
+  followup?: { add: Omit<Followup, 'doneAt' | 'doneBy'> } | { done: { seq: number; by: string } };
   events: NewEvent[];
   result: T;
 };
@@ -46,7 +48,7 @@ export type Annotation = { headerMessageId?: string; checklistMessages?: { check
 
 export type NewIncident = Omit<
   Incident,
-  'id' | 'workspaceId' | 'number' | 'status' | 'roomId' | 'roomName' | 'headerMessageId' | 'lastUpdateAt' | 'updatesMissed'
+  'id' | 'workspaceId' | 'number' | 'status' | 'roomId' | 'roomName' | 'headerMessageId' | 'lastUpdateAt' | 'updatesMissed' | 'orgoCaseUrl' | 'resolvedAt'
 > & { declareKey: string };
 
 export interface IncidentRepository {
@@ -77,4 +79,6 @@ export interface IncidentRepository {
    * until `leaseUntil`. Concurrent claimers never get the same job.
    */
   claimDue(now: Date, owner: string, leaseUntil: Date, limit: number): Promise<ClaimedJob[]>;
+  /** The workspace's incidents that are not resolved or closed, oldest first. */
+  listOpen(ws: Workspace): Promise<IncidentState[]>;
 }

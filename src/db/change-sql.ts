@@ -1,7 +1,7 @@
 // SQL pieces of the repository's write statements: a change's role grants, checklist attachments,
 // step states and timeline events are written with arrays (unnest), so one round trip writes them all.
 import { randomUUID } from 'node:crypto';
-import type { Attachment, ItemUpdate, JobCompletion, NewJob, RoleGrant } from '../core/ports.js';
+import type { Attachment, Change, ItemUpdate, JobCompletion, NewJob, RoleGrant } from '../core/ports.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { EventRow } from './timeline-rows.js';
 
@@ -80,4 +80,32 @@ export function completeJob(at: Date, c: JobCompletion | undefined): Prisma.Sql 
   return Prisma.sql`
     UPDATE jobs SET done_at = ${at}, outcome = ${c?.outcome ?? null}, lease_until = NULL
     WHERE id = ${c?.jobId ?? null}::uuid AND lease_owner = ${c?.owner ?? null} AND done_at IS NULL`;
+}
+
+/** UPSERT of the written parts of the postmortem; nothing when the change carries none. */
+export function upsertPostmortem(wsId: string, incidentId: string, at: Date, p: Change<unknown>['postmortem']): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO postmortems (workspace_id, incident_id, root_cause_technical, root_cause_process, what_worked, what_did_not,
+      root_cause_verified, updated_by, updated_at)
+    SELECT ${wsId}::uuid, ${incidentId}::uuid, ${p?.rootCauseTechnical ?? ''}, ${p?.rootCauseProcess ?? ''}, ${p?.whatWorked ?? ''},
+      ${p?.whatDidNot ?? ''}, ${p?.rootCauseVerified ?? false}, ${p?.by ?? ''}, ${at}
+    WHERE ${p !== undefined}
+    ON CONFLICT (incident_id) DO UPDATE SET root_cause_technical = EXCLUDED.root_cause_technical,
+      root_cause_process = EXCLUDED.root_cause_process, what_worked = EXCLUDED.what_worked, what_did_not = EXCLUDED.what_did_not,
+      root_cause_verified = EXCLUDED.root_cause_verified, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`;
+}
+
+/** A new corrective action, or one marked done. */
+export function writeFollowup(wsId: string, incidentId: string, at: Date, f: Change<unknown>['followup']): Prisma.Sql {
+  if (f && 'done' in f) {
+    return Prisma.sql`
+      UPDATE followups SET done_at = ${at}, done_by = ${f.done.by}
+      WHERE workspace_id = ${wsId}::uuid AND incident_id = ${incidentId}::uuid AND seq = ${f.done.seq} AND done_at IS NULL`;
+  }
+  const add = f?.add;
+  return Prisma.sql`
+    INSERT INTO followups (id, workspace_id, incident_id, seq, title, owner, due_on, created_by, created_at)
+    SELECT gen_random_uuid(), ${wsId}::uuid, ${incidentId}::uuid, ${add?.seq ?? 0}, ${add?.title ?? ''}, ${add?.owner ?? null},
+      ${add?.dueOn ?? null}::date, ${add?.createdBy ?? ''}, ${at}
+    WHERE ${add !== undefined}`;
 }

@@ -1,5 +1,5 @@
 // Prisma rows to core types. Nothing outside db/ sees a Prisma row.
-import type { Incident, IncidentState, RoleHolder } from '../core/incidents/model.js';
+import type { Followup, Incident, IncidentState, PostmortemFields, RoleHolder } from '../core/incidents/model.js';
 import type { ItemState } from '../core/checklists/state.js';
 import type { Change, TimelineEvent } from '../core/ports.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -30,6 +30,8 @@ export function toIncident(r: IncidentRow): Incident {
     declaredAt: r.declaredAt,
     lastUpdateAt: r.lastUpdateAt,
     updatesMissed: r.updatesMissed,
+    orgoCaseUrl: r.orgoCaseUrl,
+    resolvedAt: r.resolvedAt,
   };
 }
 
@@ -55,7 +57,7 @@ export const toEvent = (r: EventRow): TimelineEvent => ({
 /** The state after a change, computed rather than read back: the change was written under the lock. */
 export function applyChange(
   before: IncidentState,
-  c: Pick<Change<unknown>, 'patch' | 'grants' | 'attach' | 'items' | 'cancel' | 'schedule' | 'complete'>,
+  c: Pick<Change<unknown>, 'patch' | 'grants' | 'attach' | 'items' | 'cancel' | 'schedule' | 'complete' | 'postmortem' | 'followup'>,
   at: Date,
 ): IncidentState {
   let holders = before.holders;
@@ -73,7 +75,21 @@ export function applyChange(
   const jobs = before.jobs
     .filter((j) => !(c.cancel ?? []).includes(j.kind) && j.id !== c.complete?.jobId)
     .concat((c.schedule ?? []).map((j) => ({ id: '', kind: j.kind, dueAt: j.dueAt, data: j.data ?? {}, leaseOwner: null })));
-  return { incident: { ...before.incident, ...c.patch }, holders, checklists: [...before.checklists, ...attached], items, jobs };
+  const { by: _by, ...postmortem } = c.postmortem ?? { by: '' };
+  const f = c.followup;
+  const followups =
+    f && 'add' in f
+      ? [...before.followups, { ...f.add, doneAt: null, doneBy: null }]
+      : before.followups.map((x) => (f && 'done' in f && x.seq === f.done.seq ? { ...x, doneAt: at, doneBy: f.done.by } : x));
+  return {
+    incident: { ...before.incident, ...c.patch },
+    holders,
+    checklists: [...before.checklists, ...attached],
+    items,
+    jobs,
+    postmortem: c.postmortem ? (postmortem as PostmortemFields) : before.postmortem,
+    followups,
+  };
 }
 
 export function toItemState(r: ItemRow): ItemState {
@@ -88,3 +104,21 @@ export function toItemState(r: ItemRow): ItemState {
       return { status: 'open' };
   }
 }
+
+export const toFollowup = (r: Prisma.FollowupGetPayload<object>): Followup => ({
+  seq: r.seq,
+  title: r.title,
+  owner: r.owner,
+  dueOn: r.dueOn,
+  createdBy: r.createdBy,
+  doneAt: r.doneAt,
+  doneBy: r.doneBy,
+});
+
+export const toPostmortem = (r: Prisma.PostmortemGetPayload<object>): PostmortemFields => ({
+  rootCauseTechnical: r.rootCauseTechnical,
+  rootCauseProcess: r.rootCauseProcess,
+  whatWorked: r.whatWorked,
+  whatDidNot: r.whatDidNot,
+  rootCauseVerified: r.rootCauseVerified,
+});

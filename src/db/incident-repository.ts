@@ -7,9 +7,20 @@ import type { Annotation, Change, ClaimedJob, FirstChange, IncidentRepository, N
 import { GENESIS_HASH } from '../core/timeline/chain.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { Db } from './client.js';
-import { applyChange, toEvent, toHolder, toIncident, toItemState } from './incident-mapping.js';
+import { applyChange, toEvent, toFollowup, toHolder, toIncident, toItemState, toPostmortem } from './incident-mapping.js';
 import { chainEvents, type Head } from './timeline-rows.js';
-import { cancelJobs, completeJob, endHolders, insertAttachments, insertEvents, insertGrants, insertJobs, upsertItems } from './change-sql.js';
+import {
+  cancelJobs,
+  completeJob,
+  endHolders,
+  insertAttachments,
+  insertEvents,
+  insertGrants,
+  insertJobs,
+  upsertItems,
+  upsertPostmortem,
+  writeFollowup,
+} from './change-sql.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -74,8 +85,9 @@ export class PrismaIncidentRepository implements IncidentRepository {
     const row = rows[0];
     if (row) {
       const { declareKey: _k, ...fields } = draft;
-      const incident = { ...fields, id, workspaceId: ws.id, number: row.number, status: 'declared' as const, roomId: null, roomName: null, headerMessageId: null, lastUpdateAt: null, updatesMissed: 0 };
-      return { state: applyChange({ incident, holders: [], checklists: [], items: {}, jobs: [] }, { grants, attach, schedule }, draft.declaredAt), created: true };
+      const incident = { ...fields, id, workspaceId: ws.id, number: row.number, status: 'declared' as const, roomId: null, roomName: null, headerMessageId: null, lastUpdateAt: null, updatesMissed: 0, orgoCaseUrl: null, resolvedAt: null };
+      const empty = { incident, holders: [], checklists: [], items: {}, jobs: [], postmortem: null, followups: [] };
+      return { state: applyChange(empty, { grants, attach, schedule }, draft.declaredAt), created: true };
     }
     // The key was declared before (a resubmission, a retry or a concurrent twin): answer with that incident.
     const state = await this.findByDeclareKey(ws, draft.declareKey);
@@ -96,7 +108,7 @@ export class PrismaIncidentRepository implements IncidentRepository {
       const c = decide(before);
       const grants = c.grants ?? [];
       const changed =
-        c.patch !== undefined || c.complete !== undefined || [grants, c.attach ?? [], c.items ?? [], c.cancel ?? [], c.schedule ?? [], c.events].some((l) => l.length > 0);
+        [c.patch, c.complete, c.postmortem, c.followup].some((x) => x !== undefined) || [grants, c.attach ?? [], c.items ?? [], c.cancel ?? [], c.schedule ?? [], c.events].some((l) => l.length > 0);
       if (!changed) return { state: before, result: c.result, changed };
       const chained = chainEvents(incidentId, locked[0]!, at, c.events);
       const p = c.patch ?? {};
@@ -110,6 +122,8 @@ export class PrismaIncidentRepository implements IncidentRepository {
         ), cancelled AS (${cancelJobs(ws.id, incidentId, at, c.cancel ?? [])}
         ), scheduled AS (${insertJobs(ws.id, incidentId, c.schedule ?? [])}
         ), completed AS (${completeJob(at, c.complete)}
+        ), pm AS (${upsertPostmortem(ws.id, incidentId, at, c.postmortem)}
+        ), fu AS (${writeFollowup(ws.id, incidentId, at, c.followup)}
         ), events AS (${insertEvents(ws.id, incidentId, at, chained.rows)}
         )
         UPDATE incidents SET
@@ -120,6 +134,8 @@ export class PrismaIncidentRepository implements IncidentRepository {
           header_message_id = COALESCE(${p.headerMessageId ?? null}, header_message_id),
           last_update_at = COALESCE(${p.lastUpdateAt ?? null}::timestamptz, last_update_at),
           updates_missed = COALESCE(${p.updatesMissed ?? null}::int, updates_missed),
+          orgo_case_url = COALESCE(${p.orgoCaseUrl ?? null}, orgo_case_url),
+          resolved_at = COALESCE(${p.resolvedAt ?? null}::timestamptz, resolved_at),
           timeline_seq = ${chained.head.seq}, timeline_head = ${chained.head.hash}, updated_at = now()
         WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid`;
       return { state: applyChange(before, c, at), result: c.result, changed };
@@ -178,6 +194,17 @@ export class PrismaIncidentRepository implements IncidentRepository {
     }));
   }
 
+  async listOpen(ws: Workspace) {
+    const rows = await this.db.incident.findMany({
+      where: { workspaceId: ws.id, status: { in: ['declared', 'investigating', 'mitigated'] } },
+      orderBy: { declaredAt: 'asc' },
+      select: { id: true },
+      take: 100,
+    });
+    const states = await Promise.all(rows.map((r) => this.load(this.db, ws, r.id)));
+    return states.filter((s): s is IncidentState => s !== null);
+  }
+
   private async findByDeclareKey(ws: Workspace, declareKey: string) {
     const row = await this.db.incident.findUnique({ where: { workspaceId_declareKey: { workspaceId: ws.id, declareKey } }, select: { id: true } });
     return row ? this.load(this.db, ws, row.id) : null;
@@ -191,12 +218,22 @@ export class PrismaIncidentRepository implements IncidentRepository {
         checklists: { orderBy: { attachedAt: 'asc' }, select: { checklistId: true, messageIds: true } },
         items: { where: { status: { not: 'open' } } },
         jobs: { where: { doneAt: null }, orderBy: { dueAt: 'asc' }, select: { id: true, kind: true, dueAt: true, data: true, leaseOwner: true } },
+        postmortem: true,
+        followups: { orderBy: { seq: 'asc' } },
       },
     });
     if (!row) return null;
     const items = Object.fromEntries(row.items.map((i) => [i.itemId, toItemState(i)]));
     const jobs = row.jobs.map((j) => ({ ...j, data: j.data as Record<string, unknown> }));
-    return { incident: toIncident(row), holders: row.roles.map(toHolder), checklists: row.checklists, items, jobs };
+    return {
+      incident: toIncident(row),
+      holders: row.roles.map(toHolder),
+      checklists: row.checklists,
+      items,
+      jobs,
+      postmortem: row.postmortem ? toPostmortem(row.postmortem) : null,
+      followups: row.followups.map(toFollowup),
+    };
   }
 
 

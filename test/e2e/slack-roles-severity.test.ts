@@ -146,7 +146,7 @@ describe('/incident severity and status', () => {
   it.each([
     ['severity SEV9', 'is not a severity'],
     ['severity', 'Write it as `/incident severity SEV<0-4> [reason]`'],
-    ['reopen now', 'is not an incident command'],
+    ['frobnicate now', 'is not an incident command'],
   ])('answers "%s" with how to write it', async (text, hint) => {
     expect((await command(inRoom('UIC'), text)).text).toContain(hint);
   });

@@ -4,7 +4,18 @@
 import { randomUUID } from 'node:crypto';
 import { incidentNotFound } from '../../src/core/errors.js';
 import type { ItemState } from '../../src/core/checklists/state.js';
-import type { AttachedChecklist, Incident, IncidentState, PendingJob, Platform, Role, RoleHolder, Workspace } from '../../src/core/incidents/model.js';
+import type {
+  AttachedChecklist,
+  Followup,
+  Incident,
+  IncidentState,
+  PendingJob,
+  Platform,
+  PostmortemFields,
+  Role,
+  RoleHolder,
+  Workspace,
+} from '../../src/core/incidents/model.js';
 import type {
   Annotation,
   Attachment,
@@ -57,6 +68,8 @@ export class MemoryIncidentRepository implements IncidentRepository {
   private readonly attached = new Map<string, AttachedChecklist[]>();
   private readonly items = new Map<string, Record<string, ItemState>>();
   readonly jobRows: JobRow[] = [];
+  private readonly postmortems = new Map<string, PostmortemFields>();
+  private readonly followupRows = new Map<string, Followup[]>();
 
   async workspace(platform: Platform, externalId: string): Promise<Workspace> {
     await roundTrip();
@@ -98,6 +111,8 @@ export class MemoryIncidentRepository implements IncidentRepository {
         declaredAt: new Date(draft.declaredAt),
         lastUpdateAt: null,
         updatesMissed: 0,
+        orgoCaseUrl: null,
+        resolvedAt: null,
       };
       // Everything below is computed before anything is stored, so a failure writes nothing.
       const rows = this.chain(ws, incident.id, draft.declaredAt, events);
@@ -125,7 +140,7 @@ export class MemoryIncidentRepository implements IncidentRepository {
       await roundTrip();
       const c = decide(before);
       const changed =
-        c.patch !== undefined || c.complete !== undefined || [c.grants ?? [], c.attach ?? [], c.items ?? [], c.cancel ?? [], c.schedule ?? [], c.events].some((l) => l.length > 0);
+        [c.patch, c.complete, c.postmortem, c.followup].some((x) => x !== undefined) || [c.grants ?? [], c.attach ?? [], c.items ?? [], c.cancel ?? [], c.schedule ?? [], c.events].some((l) => l.length > 0);
       if (!changed) return { state: this.load(ws, incidentId)!, result: c.result, changed };
       const row = this.incidents.get(incidentId)!;
       const patch = Object.fromEntries(Object.entries(c.patch ?? {}).filter(([, v]) => v !== undefined));
@@ -143,6 +158,17 @@ export class MemoryIncidentRepository implements IncidentRepository {
       this.attach(incidentId, c.attach ?? []);
       this.setItems(incidentId, c.items ?? []);
       this.jobs(ws, incidentId, at, c.cancel ?? [], c.schedule ?? [], c.complete);
+      if (c.postmortem) {
+        const { by: _by, ...fields } = c.postmortem;
+        this.postmortems.set(incidentId, fields);
+      }
+      const list = this.followupRows.get(incidentId) ?? [];
+      if (c.followup && 'add' in c.followup) list.push({ ...c.followup.add, doneAt: null, doneBy: null });
+      if (c.followup && 'done' in c.followup) {
+        const done = c.followup.done;
+        for (const f of list) if (f.seq === done.seq && f.doneAt === null) Object.assign(f, { doneAt: new Date(at), doneBy: done.by });
+      }
+      this.followupRows.set(incidentId, list);
       this.events.get(incidentId)!.push(...rows);
       return { state: this.load(ws, incidentId)!, result: c.result, changed };
     });
@@ -243,7 +269,17 @@ export class MemoryIncidentRepository implements IncidentRepository {
         .filter((j) => j.incidentId === incidentId && j.doneAt === null)
         .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
         .map((j) => ({ id: j.id, kind: j.kind, dueAt: new Date(j.dueAt), data: structuredClone(j.data), leaseOwner: j.leaseOwner })),
+      postmortem: structuredClone(this.postmortems.get(incidentId) ?? null),
+      followups: structuredClone(this.followupRows.get(incidentId) ?? []),
     };
+  }
+
+  async listOpen(ws: Workspace): Promise<IncidentState[]> {
+    await roundTrip();
+    return [...this.incidents.values()]
+      .filter((r) => r.incident.workspaceId === ws.id && ['declared', 'investigating', 'mitigated'].includes(r.incident.status))
+      .sort((a, b) => a.incident.declaredAt.getTime() - b.incident.declaredAt.getTime())
+      .map((r) => this.load(ws, r.incident.id)!);
   }
 
   async claimDue(now: Date, owner: string, leaseUntil: Date, limit: number): Promise<ClaimedJob[]> {

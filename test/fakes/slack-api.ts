@@ -90,6 +90,10 @@ export class FakeSlackApi {
         return { ok: true, channel: { id: `CINC${n}`, name: body.name } };
       case 'chat.postMessage':
         return { ok: true, channel: body.channel, ts: `1700000000.${String(n).padStart(6, '0')}` };
+      case 'files.getUploadURLExternal':
+        return { ok: true, upload_url: `${this.url}/upload/F${n}`, file_id: `F${n}` };
+      case 'files.completeUploadExternal':
+        return { ok: true, files: [{ id: 'F', title: body.files }] };
       default:
         return { ok: true };
     }

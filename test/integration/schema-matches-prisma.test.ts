@@ -37,6 +37,7 @@ const NATIVE_TYPES: Record<string, [string, string]> = {
   Text: ['text', 'text'],
   Timestamptz: ['timestamptz', 'timestamp with time zone'],
   Timestamp: ['timestamp', 'timestamp without time zone'],
+  Date: ['date', 'date'],
 };
 
 interface ColumnShape {
@@ -58,6 +59,7 @@ function expectedColumn(f: Field): ColumnShape {
     if (!known) throw new Error(`${f.name}: teach this test the column type of @db.${name}`);
     [udt, dataType] = known;
     if (udt.startsWith('timestamp')) precision = Number(args[0] ?? 6);
+    if (udt === 'date') precision = 0;
   } else {
     const known = PRISMA_TYPES[f.type];
     if (!known) throw new Error(`${f.name}: teach this test the column type of ${f.type}`);

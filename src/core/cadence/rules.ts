@@ -7,6 +7,12 @@ export const MINUTE = 60_000;
 
 export const UPDATE_JOB = 'update.reminder';
 export const TRIAGE_JOB = 'triage.reminder';
+export const POSTMORTEM_REMINDER_JOB = 'postmortem.reminder';
+export const POSTMORTEM_OVERDUE_JOB = 'postmortem.overdue';
+export const POSTMORTEM_JOBS = [POSTMORTEM_REMINDER_JOB, POSTMORTEM_OVERDUE_JOB];
+export const FOLLOWUP_JOB = 'followup.due';
+
+const HOUR = 60 * MINUTE;
 
 /** Statuses that still owe updates; resolved and closed incidents get no reminders. */
 export const OPEN_STATUSES: ReadonlySet<Status> = new Set(['declared', 'investigating', 'mitigated']);
@@ -48,4 +54,14 @@ export function firstJobs(cadence: Cadence, severity: Severity, declaredAt: Date
 export function rescheduleUpdate(cadence: Cadence, s: IncidentState, severity: Severity): Pick<Change<unknown>, 'cancel' | 'schedule'> {
   const due = updateDue(cadence, severity, s.incident.lastUpdateAt ?? s.incident.declaredAt);
   return { cancel: [UPDATE_JOB], schedule: due && OPEN_STATUSES.has(s.incident.status) ? [{ kind: UPDATE_JOB, dueAt: due }] : [] };
+}
+
+/** §9: the packet is due within 72 hours of resolution; the IC is reminded at 24 h and 48 h. */
+export function postmortemJobs(resolvedAt: Date): NewJob[] {
+  const at = (h: number) => new Date(resolvedAt.getTime() + h * HOUR);
+  return [
+    { kind: POSTMORTEM_REMINDER_JOB, dueAt: at(24), data: { hours: 24 } },
+    { kind: POSTMORTEM_REMINDER_JOB, dueAt: at(48), data: { hours: 48 } },
+    { kind: POSTMORTEM_OVERDUE_JOB, dueAt: at(72), data: { hours: 72 } },
+  ];
 }

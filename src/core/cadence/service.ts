@@ -8,7 +8,18 @@ import type { Change, ClaimedJob, Clock, IncidentRepository, NewJob } from '../p
 import type { Runbook } from '../runbook/checklists.js';
 import type { UpdateFields, ReminderView } from '../views/cadence.js';
 import { mention } from '../views/text.js';
-import { MINUTE, nextReminder, OPEN_STATUSES, TRIAGE_JOB, UPDATE_JOB, updateEvery } from './rules.js';
+import { packetComplete, packetGaps } from '../postmortem/packet.js';
+import {
+  FOLLOWUP_JOB,
+  MINUTE,
+  nextReminder,
+  OPEN_STATUSES,
+  POSTMORTEM_OVERDUE_JOB,
+  POSTMORTEM_REMINDER_JOB,
+  TRIAGE_JOB,
+  UPDATE_JOB,
+  updateEvery,
+} from './rules.js';
 import type { Cadence } from './schema.js';
 
 export type Deps = { repo: IncidentRepository; clock: Clock; runbook: Runbook; cadence: Cadence };
@@ -83,7 +94,22 @@ export class CadenceService {
   plan(s: IncidentState, job: ClaimedJob, now: Date): ReminderPlan {
     const i = s.incident;
     const asked = holderOf(s, 'ic') ?? holderOf(s, 'ops') ?? i.declaredBy;
-    if (!OPEN_STATUSES.has(i.status)) return { view: null, outcome: 'cancelled', next: null, missed: null };
+    const base = { incidentId: i.id, number: i.number, title: i.title, mention: asked };
+    const quiet = (outcome: string): ReminderPlan => ({ view: null, outcome, next: null, missed: null });
+    const once = (view: ReminderView): ReminderPlan => ({ view, outcome: 'posted', next: null, missed: null });
+    if (job.kind === POSTMORTEM_REMINDER_JOB || job.kind === POSTMORTEM_OVERDUE_JOB) {
+      if (i.status !== 'resolved' && i.status !== 'closed') return quiet('cancelled');
+      const gaps = packetGaps(s);
+      const missing = [...gaps.sections, ...(s.followups.length === 0 ? ['corrective actions'] : []), ...gaps.followups.map((n) => `owner and deadline of corrective action #${n}`)];
+      if (packetComplete(s)) return quiet('complete');
+      return once({ kind: 'postmortem', ...base, hours: Number(job.data.hours ?? 0), overdue: job.kind === POSTMORTEM_OVERDUE_JOB, missing });
+    }
+    if (job.kind === FOLLOWUP_JOB) {
+      const f = s.followups.find((x) => x.seq === job.data.seq);
+      if (!f || f.doneAt) return quiet('done-already');
+      return once({ kind: 'followup', ...base, mention: f.owner ?? asked, seq: f.seq, action: f.title });
+    }
+    if (!OPEN_STATUSES.has(i.status)) return quiet('cancelled');
     if (job.kind === TRIAGE_JOB) {
       const open = this.deps.runbook.triage.sections.flatMap((sec) => sec.items).filter((item) => !s.items[item.id]);
       if (open.length === 0) return { view: null, outcome: 'nothing-open', next: null, missed: null };

@@ -46,7 +46,21 @@ export type Incident = {
   lastUpdateAt: Date | null;
   /** Update reminders posted since the last update (or the declaration). */
   updatesMissed: number;
+  orgoCaseUrl: string | null;
+  resolvedAt: Date | null;
 };
+
+/** §9.1, the parts people write. */
+export type PostmortemFields = {
+  rootCauseTechnical: string;
+  rootCauseProcess: string;
+  whatWorked: string;
+  whatDidNot: string;
+  rootCauseVerified: boolean;
+};
+
+/** §9.2 corrective action. */
+export type Followup = { seq: number; title: string; owner: string | null; dueOn: Date | null; createdBy: string; doneAt: Date | null; doneBy: string | null };
 
 /** Timed work waiting for the scheduler (an update reminder, the triage reminder). */
 export type PendingJob = { id: string; kind: string; dueAt: Date; data: Record<string, unknown>; leaseOwner: string | null };
@@ -66,6 +80,8 @@ export type IncidentState = {
   checklists: AttachedChecklist[];
   items: Record<string, ItemState>;
   jobs: PendingJob[];
+  postmortem: PostmortemFields | null;
+  followups: Followup[];
 };
 
 export const pendingJob = (s: IncidentState, kind: string): PendingJob | undefined => s.jobs.find((j) => j.kind === kind);

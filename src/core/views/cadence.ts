@@ -28,4 +28,6 @@ export type ReminderView =
       lastUpdateAt: Date | null;
       fields: string[];
     }
-  | { kind: 'triage'; incidentId: string; number: number; title: string; mention: string; openSteps: string[] };
+  | { kind: 'triage'; incidentId: string; number: number; title: string; mention: string; openSteps: string[] }
+  | { kind: 'postmortem'; incidentId: string; number: number; title: string; mention: string; hours: number; overdue: boolean; missing: string[] }
+  | { kind: 'followup'; incidentId: string; number: number; title: string; mention: string; seq: number; action: string };

@@ -47,7 +47,7 @@ export function headerView(model: IncidentModel, state: IncidentState): HeaderVi
     title: i.title,
     severity: i.severity,
     severityDefinition: model.severities[i.severity],
-    status: i.status,
+    status: i.status === 'resolved' && i.resolvedAt ? `resolved after ${Math.round((i.resolvedAt.getTime() - i.declaredAt.getTime()) / 60_000)} min` : i.status,
     areas: i.areas.map((a) => model.areas[a].label),
     tenants: i.tenants,
     channels: i.channels,

@@ -3,7 +3,9 @@ import type { webApi } from '@slack/bolt';
 import type { LimitFunction } from 'p-limit';
 import type { CadenceService } from '../../core/cadence/service.js';
 import type { ChecklistService } from '../../core/checklists/service.js';
+import type { LifecycleService } from '../../core/incidents/lifecycle.js';
 import type { IncidentService } from '../../core/incidents/service.js';
+import type { PostmortemService } from '../../core/postmortem/service.js';
 import type { Workspace } from '../../core/incidents/model.js';
 import type { Logger } from '../../log.js';
 
@@ -11,6 +13,8 @@ export type SlackDeps = {
   incidents: IncidentService;
   checklists: ChecklistService;
   cadence: CadenceService;
+  lifecycle: LifecycleService;
+  postmortems: PostmortemService;
   log: Logger;
   privateChannels: boolean;
   /**

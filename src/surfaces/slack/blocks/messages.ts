@@ -15,6 +15,12 @@ export const HELP = [
   '`/incident status`: show the incident\'s header here, only to you.',
   '`/incident checklist [recovery | <playbook>]`: post the checklists again, or attach and post one.',
   '`/incident playbook [6.n | <id> ...]`: list the §6 playbooks by symptom, or attach some.',
+  '`/incident mitigate` · `/incident resolve` · `/incident reopen [reason]`: status (IC only; resolve needs every §8 step and the Orgo Case).',
+  '`/incident case <link>`: record the governed Orgo Case (§8).',
+  '`/incident postmortem [edit]`: upload the §9.1 packet, or fill its written sections.',
+  '`/incident followup add | list | done <n>`: corrective actions with owners and deadlines (§9.2).',
+  '`/incident external`: draft an external update (§7.2 conditions apply).',
+  '`/incident list`: open incidents in this workspace.',
   '`/incident help`: this message.',
-  'Every command except declare and help runs inside the incident\'s channel.',
+  'Every command except declare, list and help runs inside the incident\'s channel.',
 ].join('\n');

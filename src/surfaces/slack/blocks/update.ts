@@ -117,6 +117,15 @@ export function reminderMessage(r: ReminderView): { text: string; blocks: types.
     const text = `<@${r.mention}> Ten minutes into incident #${r.number}: ${r.openSteps.length} triage step(s) still open.`;
     return { text, blocks: [{ type: 'section', text: md(`${text}\n${r.openSteps.map((s) => `• ${escape(s)}`).join('\n')}`) }] };
   }
+  if (r.kind === 'postmortem') {
+    const lead = r.overdue ? ':warning: The postmortem packet is overdue (72 h after resolution, runbook §9).' : `${r.hours} h since resolution: the postmortem packet is due within 72 h (runbook §9).`;
+    const text = `<@${r.mention}> Incident #${r.number}: ${lead} Still missing: ${r.missing.join(', ')}.`;
+    return { text, blocks: [{ type: 'section', text: md(`${text}\n\`/incident postmortem edit\` fills the sections; \`/incident followup add\` adds corrective actions.`) }] };
+  }
+  if (r.kind === 'followup') {
+    const text = `<@${r.mention}> Corrective action #${r.seq} of incident #${r.number} is due today: ${escape(r.action)}. \`/incident followup done ${r.seq}\` when it is.`;
+    return { text, blocks: [{ type: 'section', text: md(text) }] };
+  }
   const since = r.lastUpdateAt ? `the last update was at ${utc(r.lastUpdateAt)}` : 'no update has been posted yet';
   const missed = r.missed > 1 ? ` This is reminder ${r.missed} in a row.` : '';
   const text = `${r.escalate ? ':rotating_light: ' : ''}<@${r.mention}> A status update on incident #${r.number} (${r.severity}) is due; ${since}.${missed}`;

@@ -3,6 +3,7 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import { ITEM_ACTION_PATTERN } from '../blocks/checklist.js';
 import { DECLARE_CALLBACK } from '../blocks/declare-modal.js';
 import { ATTACH_PLAYBOOK_PATTERN, RAISE_SEVERITY_PATTERN } from '../blocks/playbooks.js';
+import { EXTERNAL_CALLBACK, FOLLOWUP_CALLBACK, POSTMORTEM_CALLBACK } from '../blocks/postmortem.js';
 import { SKIP_CALLBACK } from '../blocks/skip-modal.js';
 import { OPEN_UPDATE_ACTION, SNOOZE_ACTION, UPDATE_CALLBACK } from '../blocks/update.js';
 import type { SlackDeps } from '../context.js';
@@ -15,6 +16,7 @@ import { TAKE_ROLE_PATTERN, takeRole } from './actions/take-role.js';
 import { registerCommands } from './commands/index.js';
 import { declareSubmission } from './views/declare.js';
 import { postUpdate } from './views/post-update.js';
+import { addFollowup, draftExternal, savePostmortem } from './views/postmortem.js';
 import { skipStep } from './views/skip-step.js';
 
 export function registerListeners(app: App, deps: SlackDeps) {
@@ -29,4 +31,7 @@ export function registerListeners(app: App, deps: SlackDeps) {
   app.action<BlockButtonAction>(OPEN_UPDATE_ACTION, openUpdate(deps));
   app.action<BlockButtonAction>(SNOOZE_ACTION, snoozeUpdate(deps));
   app.view(UPDATE_CALLBACK, postUpdate(deps));
+  app.view(POSTMORTEM_CALLBACK, savePostmortem(deps));
+  app.view(FOLLOWUP_CALLBACK, addFollowup(deps));
+  app.view(EXTERNAL_CALLBACK, draftExternal(deps));
 }

@@ -11,6 +11,8 @@ import { checklist } from './checklist.js';
 import { playbook } from './playbook.js';
 import { status } from './status.js';
 import { update } from './update.js';
+import { caseLink, list, mitigate, reopen, resolve } from './lifecycle.js';
+import { external, followup, postmortem } from './postmortem.js';
 import type { Subcommand } from './types.js';
 
 const SUBCOMMANDS: Record<string, Subcommand> = {
@@ -21,6 +23,14 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   checklist,
   playbook,
   update,
+  mitigate,
+  resolve,
+  reopen,
+  case: caseLink,
+  list,
+  postmortem,
+  followup,
+  external,
   help: async () => ({ reply: HELP }),
 };
 
