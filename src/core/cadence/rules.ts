@@ -11,6 +11,8 @@ export const POSTMORTEM_REMINDER_JOB = 'postmortem.reminder';
 export const POSTMORTEM_OVERDUE_JOB = 'postmortem.overdue';
 export const POSTMORTEM_JOBS = [POSTMORTEM_REMINDER_JOB, POSTMORTEM_OVERDUE_JOB];
 export const FOLLOWUP_JOB = 'followup.due';
+/** The commanders' channel hears of a run of missed updates through a job of its own, so a failure there never repeats the room's reminder. */
+export const ESCALATION_JOB = 'update.escalation';
 
 const HOUR = 60 * MINUTE;
 

@@ -7,9 +7,10 @@ import { holderOf, pendingJob, type IncidentState, type Workspace } from '../inc
 import type { Change, ClaimedJob, Clock, IncidentRepository, NewJob } from '../ports.js';
 import type { Runbook } from '../runbook/checklists.js';
 import type { UpdateFields, ReminderView } from '../views/cadence.js';
-import { mention } from '../views/text.js';
+import { mention, utc } from '../views/text.js';
 import { packetComplete, packetGaps } from '../postmortem/packet.js';
 import {
+  ESCALATION_JOB,
   FOLLOWUP_JOB,
   MINUTE,
   nextReminder,
@@ -49,7 +50,7 @@ export class CadenceService {
   }
 
   /** Posts a §7.1 update: stored in the timeline, and the cadence starts again from now. */
-  postUpdate(ws: Workspace, roomId: string, actor: string, input: Partial<UpdateFields>) {
+  async postUpdate(ws: Workspace, roomId: string, actor: string, input: Partial<UpdateFields>) {
     const parsed = this.updateSchema.safeParse(input);
     if (!parsed.success) {
       const first = parsed.error.issues[0]!;
@@ -76,6 +77,11 @@ export class CadenceService {
     return this.inRoom(ws, roomId, now, (s) => {
       const job = pendingJob(s, UPDATE_JOB);
       if (!job) throw new DomainError(ErrorCode.InvalidInput, 'No update reminder is pending for this incident.');
+      // Only an overdue update can be snoozed: a Snooze clicked on an old reminder after an update must
+      // not bring the next reminder forward.
+      if (s.incident.updatesMissed === 0) {
+        throw new DomainError(ErrorCode.InvalidInput, `No update is overdue: the next one is due at ${utc(job.dueAt)}.`);
+      }
       const by = job.data.snoozedBy;
       if (typeof by === 'string') {
         throw new DomainError(ErrorCode.InvalidInput, `This cycle was already snoozed by ${mention(by)}. Post an update instead.`);
@@ -103,6 +109,9 @@ export class CadenceService {
       const missing = [...gaps.sections, ...(s.followups.length === 0 ? ['corrective actions'] : []), ...gaps.followups.map((n) => `owner and deadline of corrective action #${n}`)];
       if (packetComplete(s)) return quiet('complete');
       return once({ kind: 'postmortem', ...base, hours: Number(job.data.hours ?? 0), overdue: job.kind === POSTMORTEM_OVERDUE_JOB, missing });
+    }
+    if (job.kind === ESCALATION_JOB) {
+      return once({ kind: 'escalation', ...base, severity: i.severity, missed: Number(job.data.missed ?? 0) });
     }
     if (job.kind === FOLLOWUP_JOB) {
       const f = s.followups.find((x) => x.seq === job.data.seq);
@@ -154,10 +163,11 @@ export class CadenceService {
           : v?.kind === 'triage'
             ? { type: 'triage.reminder', actor: null, data: { openSteps: v.openSteps.length } }
             : null;
+      const escalation = v?.kind === 'update' && v.escalate ? [{ kind: ESCALATION_JOB, dueAt: job.dueAt, data: { missed: v.missed } }] : [];
       return {
         complete: { jobId: job.id, owner, outcome: plan.outcome },
         ...(plan.missed === null ? {} : { patch: { updatesMissed: plan.missed } }),
-        schedule: plan.next ? [plan.next] : [],
+        schedule: [...(plan.next ? [plan.next] : []), ...escalation],
         events: event ? [event] : [],
         result: true,
       };

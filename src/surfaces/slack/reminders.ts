@@ -11,8 +11,9 @@ export function slackReminderPoster(client: WebClient, escalationChannel: string
     async post(_ws: Workspace, state: IncidentState, view: ReminderView) {
       const roomId = state.incident.roomId;
       if (!roomId) throw new Error('the incident has no channel yet');
-      await client.chat.postMessage({ channel: roomId, ...reminderMessage(view) });
-      if (view.kind === 'update' && view.escalate && escalationChannel) {
+      if (view.kind !== 'escalation') {
+        await client.chat.postMessage({ channel: roomId, ...reminderMessage(view) });
+      } else if (escalationChannel) {
         await client.chat.postMessage({ channel: escalationChannel, text: escalationMessage(view, roomId) });
       }
     },

@@ -112,7 +112,7 @@ const buttons = (incidentId: string, snooze: boolean): types.KnownBlock => ({
   ],
 });
 
-export function reminderMessage(r: ReminderView): { text: string; blocks: types.KnownBlock[] } {
+export function reminderMessage(r: Exclude<ReminderView, { kind: 'escalation' }>): { text: string; blocks: types.KnownBlock[] } {
   if (r.kind === 'triage') {
     const text = `<@${r.mention}> Ten minutes into incident #${r.number}: ${r.openSteps.length} triage step(s) still open.`;
     return { text, blocks: [{ type: 'section', text: md(`${text}\n${r.openSteps.map((s) => `• ${escape(s)}`).join('\n')}`) }] };
@@ -138,7 +138,7 @@ export function reminderMessage(r: ReminderView): { text: string; blocks: types.
   };
 }
 
-export function escalationMessage(r: Extract<ReminderView, { kind: 'update' }>, roomId: string): string {
+export function escalationMessage(r: Extract<ReminderView, { kind: 'escalation' }>, roomId: string): string {
   return `:rotating_light: Incident #${r.number} (${r.severity}) "${escape(r.title)}" has missed ${r.missed} status updates in a row. IC: <@${r.mention}>. Channel: <#${roomId}>.`;
 }
 

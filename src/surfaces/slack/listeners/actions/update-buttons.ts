@@ -5,7 +5,7 @@ import { utc } from '../../../../core/views/text.js';
 import { updateModal } from '../../blocks/update.js';
 import { slackWorkspace, type SlackDeps } from '../../context.js';
 import { errorText } from '../../reply.js';
-import { announceInRoom } from '../../room.js';
+import { announceInRoom, refreshHeader } from '../../room.js';
 
 type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -29,6 +29,7 @@ export function snoozeUpdate(deps: SlackDeps) {
       const ws = await slackWorkspace(deps, body.team?.id ?? body.user.team_id);
       const { state, result } = await deps.cadence.snooze(ws, roomId, actor);
       await announceInRoom(client, deps, ws, state, `<@${actor}> snoozed the update reminder until ${utc(result.until)}.`, log);
+      await refreshHeader(client, deps, ws, state, log);
     } catch (e) {
       await client.chat.postEphemeral({ channel: roomId, user: actor, text: errorText(e, log) }).catch((err) => log.warn({ err }, 'ephemeral failed'));
     }
