@@ -15,6 +15,7 @@ import type { Logger } from './log.js';
 import { createHttpServer, listen, type Route } from './server.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { createSlackSurface } from './surfaces/slack/app.js';
+import { provisionRoom } from './surfaces/slack/provision.js';
 import { slackReminderPoster } from './surfaces/slack/reminders.js';
 
 const BACKGROUND_CONCURRENCY = 4;
@@ -36,13 +37,16 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   const postmortems = new PostmortemService({ ...core, lifecycle });
 
   const background = pLimit(BACKGROUND_CONCURRENCY);
-  const slack = createSlackSurface(config.slack, { incidents, checklists, cadence, lifecycle, postmortems, log, privateChannels: config.incidentChannelPrivate, background });
+  const slackDeps = { incidents, checklists, cadence, lifecycle, postmortems, log, privateChannels: config.incidentChannelPrivate, background };
+  const slack = createSlackSurface(config.slack, slackDeps);
   const routes: Route[] = slack.handle ? [{ path: '/slack/events', handle: slack.handle }] : [];
   const ready = async () => (await database.db.$queryRaw<{ ok: number }[]>`SELECT 1 AS ok`).length === 1;
   const server = createHttpServer(ready, routes);
   const port = await listen(server, config.port);
   await slack.start();
-  const scheduler = new Scheduler({ repo, cadence, poster: slackReminderPoster(slack.app.client, config.escalationChannel), clock: core.clock, log });
+  const scheduler = new Scheduler({ repo, cadence, poster: slackReminderPoster(slack.app.client, config.escalationChannel, (ws, state) =>
+      provisionRoom(slack.app.client, slackDeps, ws, state, log.child({ incident: state.incident.id })),
+    ), clock: core.clock, log });
   if (opts.autoTick ?? true) scheduler.start(config.schedulerTickSeconds);
   log.info({ port, mode: slack.handle ? 'http' : 'socket', embedded: !config.databaseUrl }, 'incident bot ready');
 

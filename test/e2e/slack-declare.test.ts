@@ -178,6 +178,27 @@ describe('/incident declare', () => {
   });
 });
 
+describe('durable set-up', () => {
+  it('finishes a set-up that failed, from the scheduler, two minutes after declaration', async () => {
+    t.slack.fail('conversations.create', { error: 'internal_error' });
+    await postSigned(t.eventsUrl, declareSubmission(alice, nextView(), { title: 'Set-up finished later', severity: 'SEV3' }));
+    await t.slack.until(() => expect(t.slack.called('chat.postMessage').some((c) => String(c.body.text).includes('channel.create failed'))).toBe(true));
+    const incident = (await incidents()).find((i) => i.title === 'Set-up finished later')!;
+    expect(incident.roomId).toBeNull();
+
+    await t.bot.scheduler.tick();
+    expect(t.slack.called('conversations.create')).toHaveLength(1);
+    t.clock.advance(2 * 60_000 + 1_000);
+    await t.bot.scheduler.tick();
+    const done = await t.db.incident.findUniqueOrThrow({ where: { id: incident.id } });
+    expect(done.roomId).toMatch(/^CINC/);
+    // Header and triage pinned in the new channel.
+    expect(t.slack.called('pins.add').filter((c) => c.body.channel === done.roomId)).toHaveLength(2);
+    // The finished set-up retired its own safety-net job.
+    expect(await t.db.job.findFirst({ where: { incidentId: incident.id, kind: 'room.setup' } })).toMatchObject({ outcome: 'superseded', doneAt: expect.any(Date) });
+  });
+});
+
 describe('signatures', () => {
   it('answers 401 to a forged, stale or missing signature and writes nothing', async () => {
     const before = await t.db.incident.count();

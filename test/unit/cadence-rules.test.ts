@@ -4,10 +4,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { firstJobs, MINUTE, nextReminder, OPEN_STATUSES, rescheduleUpdate, TRIAGE_JOB, UPDATE_JOB, updateDue, updateEvery } from '../../src/core/cadence/rules.js';
+import { firstJobs, MINUTE, SETUP_JOB, nextReminder, OPEN_STATUSES, rescheduleUpdate, TRIAGE_JOB, UPDATE_JOB, updateDue, updateEvery } from '../../src/core/cadence/rules.js';
 import { loadCadence, type Cadence } from '../../src/core/cadence/schema.js';
 import { STATUSES, type IncidentState, type Severity, type Status } from '../../src/core/incidents/model.js';
 import { RUNBOOK_DIR } from '../../src/core/runbook/loader.js';
+
+/** The reminder jobs, leaving out the channel set-up's safety net. */
+const cadenceJobs = (jobs: ReturnType<typeof firstJobs>) => jobs.filter((j) => j.kind !== SETUP_JOB);
 
 const cadence = loadCadence();
 const T0 = new Date('2026-03-02T09:00:00.000Z');
@@ -79,7 +82,7 @@ describe('the cadence as runbook data (§7.1)', () => {
     const custom = loadCadence(runbookWithCadence(changed));
     expect(updateDue(custom, 'SEV1', T0)).toEqual(at(7));
     expect(updateDue(custom, 'SEV3', T0)).toEqual(at(120));
-    expect(firstJobs(custom, 'SEV3', T0)).toEqual([
+    expect(cadenceJobs(firstJobs(custom, 'SEV3', T0))).toEqual([
       { kind: UPDATE_JOB, dueAt: at(120) },
       { kind: TRIAGE_JOB, dueAt: at(4) },
     ]);
@@ -99,6 +102,10 @@ describe('the cadence as runbook data (§7.1)', () => {
 });
 
 describe('updateDue and firstJobs', () => {
+  it('schedules the channel set-up safety net two minutes after declaration, whatever the severity', () => {
+    for (const sev of ['SEV0', 'SEV2', 'SEV4'] as const) expect(firstJobs(cadence, sev, T0)[0]).toEqual({ kind: SETUP_JOB, dueAt: at(2) });
+  });
+
   it('puts the next update one cadence after the last update (or the declaration)', () => {
     expect(updateDue(cadence, 'SEV1', T0)).toEqual(at(15));
     expect(updateDue(cadence, 'SEV1', at(7, 30))).toEqual(at(22, 30));
@@ -108,16 +115,16 @@ describe('updateDue and firstJobs', () => {
   });
 
   it('starts a SEV1 with its first update due at +15 min and the §5 triage reminder at +10 min', () => {
-    expect(firstJobs(cadence, 'SEV1', T0)).toEqual([
+    expect(cadenceJobs(firstJobs(cadence, 'SEV1', T0))).toEqual([
       { kind: UPDATE_JOB, dueAt: at(15) },
       { kind: TRIAGE_JOB, dueAt: at(10) },
     ]);
-    expect(firstJobs(cadence, 'SEV0', T0)[0]).toEqual({ kind: UPDATE_JOB, dueAt: at(15) });
-    expect(firstJobs(cadence, 'SEV2', T0)[0]).toEqual({ kind: UPDATE_JOB, dueAt: at(30) });
+    expect(cadenceJobs(firstJobs(cadence, 'SEV0', T0))[0]).toEqual({ kind: UPDATE_JOB, dueAt: at(15) });
+    expect(cadenceJobs(firstJobs(cadence, 'SEV2', T0))[0]).toEqual({ kind: UPDATE_JOB, dueAt: at(30) });
   });
 
   it.each(['SEV3', 'SEV4'] as const)('gives a %s the triage reminder but no update reminder', (severity) => {
-    expect(firstJobs(cadence, severity, T0)).toEqual([{ kind: TRIAGE_JOB, dueAt: at(10) }]);
+    expect(cadenceJobs(firstJobs(cadence, severity, T0))).toEqual([{ kind: TRIAGE_JOB, dueAt: at(10) }]);
   });
 });
 
@@ -199,6 +206,6 @@ describe('a cadence other than the shipped one', () => {
     const custom: Cadence = { ...cadence, updateEveryMinutes: { SEV0: 5, SEV1: 10, SEV2: 20, SEV3: 60, SEV4: null } };
     expect(updateDue(custom, 'SEV0', T0)).toEqual(at(5));
     expect(rescheduleUpdate(custom, state({ severity: 'SEV4' }), 'SEV3').schedule).toEqual([{ kind: UPDATE_JOB, dueAt: at(60) }]);
-    expect(firstJobs(custom, 'SEV4', T0)).toEqual([{ kind: TRIAGE_JOB, dueAt: at(10) }]);
+    expect(cadenceJobs(firstJobs(custom, 'SEV4', T0))).toEqual([{ kind: TRIAGE_JOB, dueAt: at(10) }]);
   });
 });

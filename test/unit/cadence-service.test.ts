@@ -2,7 +2,7 @@
 // repository, the real runbook content, a clock that only moves when told and a poster that records
 // what it is asked to post. Hours of cadence run in milliseconds.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MINUTE, TRIAGE_JOB, UPDATE_JOB } from '../../src/core/cadence/rules.js';
+import { MINUTE, TRIAGE_JOB, UPDATE_JOB, SETUP_JOB } from '../../src/core/cadence/rules.js';
 import { CadenceService } from '../../src/core/cadence/service.js';
 import { ChecklistService } from '../../src/core/checklists/service.js';
 import { DomainError, ErrorCode } from '../../src/core/errors.js';
@@ -101,8 +101,10 @@ async function declare(severity: Severity, commander = IC): Promise<IncidentStat
     environments: [],
   });
   const roomId = `C_INC${n}`;
-  const { state: withRoom } = await incidents.attachRoom(ws, state.incident.id, { id: roomId, name: `inc-${n}` });
-  return { ...withRoom, roomId };
+  await incidents.attachRoom(ws, state.incident.id, { id: roomId, name: `inc-${n}` });
+  // The surface finishes the channel set-up, which retires its safety-net job.
+  const { state: ready } = await incidents.setupDone(ws, state.incident.id);
+  return { ...ready, roomId };
 }
 
 const FIELDS: UpdateFields = {
@@ -368,6 +370,7 @@ describe('resolution', () => {
     await runUntil(at(60), 60);
     expect(poster.posted).toEqual([]);
     expect(repo.jobRows.filter((j) => j.incidentId === s.incident.id).map((j) => [j.kind, j.outcome])).toEqual([
+      [SETUP_JOB, 'superseded'],
       [UPDATE_JOB, 'cancelled'],
       [TRIAGE_JOB, 'cancelled'],
     ]);

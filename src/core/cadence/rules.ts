@@ -13,6 +13,12 @@ export const POSTMORTEM_JOBS = [POSTMORTEM_REMINDER_JOB, POSTMORTEM_OVERDUE_JOB]
 export const FOLLOWUP_JOB = 'followup.due';
 /** The commanders' channel hears of a run of missed updates through a job of its own, so a failure there never repeats the room's reminder. */
 export const ESCALATION_JOB = 'update.escalation';
+/**
+ * A safety net for the channel set-up that runs right after a declaration: if the process dies
+ * before it finishes, the scheduler finishes it. A completed set-up cancels the job.
+ */
+export const SETUP_JOB = 'room.setup';
+const SETUP_GRACE = 2 * MINUTE;
 
 const HOUR = 60 * MINUTE;
 
@@ -44,6 +50,7 @@ export function nextReminder(due: Date, every: number, now: Date): Date {
 export function firstJobs(cadence: Cadence, severity: Severity, declaredAt: Date): NewJob[] {
   const first = updateDue(cadence, severity, declaredAt);
   return [
+    { kind: SETUP_JOB, dueAt: new Date(declaredAt.getTime() + SETUP_GRACE) },
     ...(first ? [{ kind: UPDATE_JOB, dueAt: first }] : []),
     { kind: TRIAGE_JOB, dueAt: new Date(declaredAt.getTime() + cadence.triageReminderMinutes * MINUTE) },
   ];

@@ -17,6 +17,7 @@ import {
   OPEN_STATUSES,
   POSTMORTEM_OVERDUE_JOB,
   POSTMORTEM_REMINDER_JOB,
+  SETUP_JOB,
   TRIAGE_JOB,
   UPDATE_JOB,
   updateEvery,
@@ -109,6 +110,10 @@ export class CadenceService {
       const missing = [...gaps.sections, ...(s.followups.length === 0 ? ['corrective actions'] : []), ...gaps.followups.map((n) => `owner and deadline of corrective action #${n}`)];
       if (packetComplete(s)) return quiet('complete');
       return once({ kind: 'postmortem', ...base, hours: Number(job.data.hours ?? 0), overdue: job.kind === POSTMORTEM_OVERDUE_JOB, missing });
+    }
+    if (job.kind === SETUP_JOB) {
+      const done = i.roomId && i.headerMessageId && s.checklists.every((c) => c.messageIds.length > 0);
+      return done ? quiet('done-already') : once({ kind: 'setup', incidentId: i.id });
     }
     if (job.kind === ESCALATION_JOB) {
       return once({ kind: 'escalation', ...base, severity: i.severity, missed: Number(job.data.missed ?? 0) });

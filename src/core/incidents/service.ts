@@ -2,7 +2,7 @@
 // and returns domain results; writing goes through the repository in one transaction.
 import { DomainError, ErrorCode, incidentNotFound } from '../errors.js';
 import type { Change, Clock, IncidentRepository, NewEvent } from '../ports.js';
-import { firstJobs, rescheduleUpdate } from '../cadence/rules.js';
+import { firstJobs, rescheduleUpdate, SETUP_JOB } from '../cadence/rules.js';
 import type { Cadence } from '../cadence/schema.js';
 import type { Runbook } from '../runbook/checklists.js';
 import type { IncidentModel } from '../runbook/schema.js';
@@ -130,6 +130,11 @@ export class IncidentService {
 
   recordChecklistMessages(ws: Workspace, incidentId: string, checklistId: string, messageIds: string[]) {
     return this.deps.repo.annotate(ws, incidentId, { checklistMessages: { checklistId, messageIds } });
+  }
+
+  /** The channel set-up finished: its safety-net job is no longer needed. */
+  setupDone(ws: Workspace, incidentId: string) {
+    return this.change(ws, incidentId, () => ({ cancel: [SETUP_JOB], events: [], result: null }));
   }
 
   /** A chat step that failed after retries: recorded, so the gap is visible in the timeline. */

@@ -7,6 +7,7 @@ import type { Logger } from '../../log.js';
 import { checklistMessages } from './blocks/checklist.js';
 import { escalationPrompt } from './blocks/playbooks.js';
 import type { SlackDeps, WebClient } from './context.js';
+import { inOrder } from './in-order.js';
 import { describe } from './slack-error.js';
 
 function render(deps: SlackDeps, state: IncidentState, checklist: Checklist) {
@@ -32,20 +33,22 @@ export async function postChecklist(client: WebClient, deps: SlackDeps, ws: Work
 }
 
 /** Updates a checklist's messages in place after one of its steps moved. */
-export async function refreshChecklist(client: WebClient, deps: SlackDeps, ws: Workspace, state: IncidentState, checklist: Checklist, log: Logger) {
-  const roomId = state.incident.roomId;
-  const ids = state.checklists.find((c) => c.checklistId === checklist.id)?.messageIds ?? [];
-  if (!roomId || ids.length === 0) return postChecklist(client, deps, ws, state, checklist, log);
-  const messages = render(deps, state, checklist);
-  try {
-    for (const [i, ts] of ids.entries()) {
-      const message = messages[i];
-      if (message) await client.chat.update({ channel: roomId, ts, ...message });
+export function refreshChecklist(client: WebClient, deps: SlackDeps, ws: Workspace, state: IncidentState, checklist: Checklist, log: Logger) {
+  return inOrder(`checklist:${state.incident.id}:${checklist.id}`, deps, ws, state, async (fresh) => {
+    const roomId = fresh.incident.roomId;
+    const ids = fresh.checklists.find((c) => c.checklistId === checklist.id)?.messageIds ?? [];
+    if (!roomId || ids.length === 0) return postChecklist(client, deps, ws, fresh, checklist, log);
+    const messages = render(deps, fresh, checklist);
+    try {
+      for (const [i, ts] of ids.entries()) {
+        const message = messages[i];
+        if (message) await client.chat.update({ channel: roomId, ts, ...message });
+      }
+    } catch (e) {
+      log.warn({ err: e, checklist: checklist.id }, 'checklist update failed');
+      await deps.incidents.recordDeliveryFailure(ws, fresh.incident.id, `checklist.update:${checklist.id}`, describe(e));
     }
-  } catch (e) {
-    log.warn({ err: e, checklist: checklist.id }, 'checklist update failed');
-    await deps.incidents.recordDeliveryFailure(ws, state.incident.id, `checklist.update:${checklist.id}`, describe(e));
-  }
+  });
 }
 
 /** Asks the IC to raise the severity when an attached playbook calls for more (§6.2, §6.7). */

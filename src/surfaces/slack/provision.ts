@@ -89,6 +89,7 @@ export async function provisionRoom(client: WebClient, deps: SlackDeps, ws: Work
   }
 
   await report(client, deps, ws, state, problems, log);
+  if (problems.length === 0) await deps.incidents.setupDone(ws, id);
   return state;
 }
 

@@ -6,9 +6,16 @@ import type { ReminderPoster } from '../../scheduler/scheduler.js';
 import { escalationMessage, reminderMessage } from './blocks/update.js';
 import type { WebClient } from './context.js';
 
-export function slackReminderPoster(client: WebClient, escalationChannel: string | undefined): ReminderPoster {
+/** `setup` finishes an incident's channel set-up that a dead process left half done. */
+export type Setup = (ws: Workspace, state: IncidentState) => Promise<unknown>;
+
+export function slackReminderPoster(client: WebClient, escalationChannel: string | undefined, setup?: Setup): ReminderPoster {
   return {
-    async post(_ws: Workspace, state: IncidentState, view: ReminderView) {
+    async post(ws: Workspace, state: IncidentState, view: ReminderView) {
+      if (view.kind === 'setup') {
+        await setup?.(ws, state);
+        return;
+      }
       const roomId = state.incident.roomId;
       if (!roomId) throw new Error('the incident has no channel yet');
       if (view.kind !== 'escalation') {

@@ -5,6 +5,7 @@ import { headerView } from '../../core/views/incident.js';
 import type { Logger } from '../../log.js';
 import { headerBlocks, headerText } from './blocks/header.js';
 import type { SlackDeps, WebClient } from './context.js';
+import { inOrder } from './in-order.js';
 import { describe } from './slack-error.js';
 
 export function renderHeader(deps: SlackDeps, state: IncidentState) {
@@ -13,15 +14,17 @@ export function renderHeader(deps: SlackDeps, state: IncidentState) {
 }
 
 /** Updates the pinned header in place; a failure is logged and recorded, never thrown at the user. */
-export async function refreshHeader(client: WebClient, deps: SlackDeps, ws: Workspace, state: IncidentState, log: Logger) {
-  const { roomId, headerMessageId, id } = state.incident;
-  if (!roomId || !headerMessageId) return;
-  try {
-    await client.chat.update({ channel: roomId, ts: headerMessageId, ...renderHeader(deps, state) });
-  } catch (e) {
-    log.warn({ err: e }, 'header update failed');
-    await deps.incidents.recordDeliveryFailure(ws, id, 'header.update', describe(e));
-  }
+export function refreshHeader(client: WebClient, deps: SlackDeps, ws: Workspace, state: IncidentState, log: Logger) {
+  return inOrder(`header:${state.incident.id}`, deps, ws, state, async (fresh) => {
+    const { roomId, headerMessageId, id } = fresh.incident;
+    if (!roomId || !headerMessageId) return;
+    try {
+      await client.chat.update({ channel: roomId, ts: headerMessageId, ...renderHeader(deps, fresh) });
+    } catch (e) {
+      log.warn({ err: e }, 'header update failed');
+      await deps.incidents.recordDeliveryFailure(ws, id, 'header.update', describe(e));
+    }
+  });
 }
 
 /** Posts a line in the incident channel for everyone to see. */

@@ -1,6 +1,7 @@
 // Done / Skip / Undo on a checklist step. Skip opens the reason modal first, while the trigger_id is
 // fresh; Done and Undo are decided under the incident's lock and the loser of a race is told who won.
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { DomainError, ErrorCode } from '../../../../core/errors.js';
 import { findItem } from '../../../../core/runbook/checklists.js';
 import { parseItemAction } from '../../blocks/checklist.js';
 import { skipModal } from '../../blocks/skip-modal.js';
@@ -18,7 +19,7 @@ export function checklistItem(deps: SlackDeps) {
     const parsed = parseItemAction(action.action_id);
     const incidentId = action.value ?? '';
     try {
-      if (!parsed) throw new Error(`unparsable checklist action ${action.action_id}`);
+      if (!parsed) throw new DomainError(ErrorCode.IncidentNotFound, 'That step is not part of this incident.');
       if (parsed.verb === 'skip') {
         const found = findItem(deps.checklists.runbook, parsed.itemId);
         await client.views.open({ trigger_id: body.trigger_id, view: skipModal({ incidentId, itemId: parsed.itemId, roomId }, found?.item.text ?? parsed.itemId) });

@@ -7,7 +7,9 @@ import type { Subcommand } from './types.js';
 export const checklist: Subcommand = async ({ deps, client, input, log }) => {
   const ws = await slackWorkspace(deps, input.teamId);
   const here = await deps.incidents.inRoom(ws, input.channelId);
-  const named = input.args[0]?.toLowerCase();
+  // A playbook may be named by its §6 number too, as `/incident playbook` accepts.
+  const token = input.args[0]?.toLowerCase().replace(/^§/, '');
+  const named = deps.checklists.runbook.playbooks.find((p) => p.ref === token)?.id ?? token;
   const { state } = named ? await deps.checklists.attach(ws, here.incident.id, input.userId, [named]) : { state: here };
   const ids = named ? [named] : state.checklists.map((c) => c.checklistId);
   const lists = ids.map((id) => deps.checklists.checklist(id)!).filter(Boolean);

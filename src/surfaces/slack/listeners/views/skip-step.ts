@@ -1,6 +1,6 @@
 // The skip modal's submission: a reason is required; "not applicable" marks the step n/a instead.
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { isDomainError } from '../../../../core/errors.js';
+import { DomainError, ErrorCode, isDomainError } from '../../../../core/errors.js';
 import { readSkipForm, readSkipMetadata } from '../../blocks/skip-modal.js';
 import { refreshChecklist } from '../../checklist-messages.js';
 import { slackWorkspace, type SlackDeps } from '../../context.js';
@@ -14,7 +14,7 @@ export function skipStep(deps: SlackDeps) {
     const form = readSkipForm(view.state.values);
     let outcome;
     try {
-      if (!meta) throw new Error('skip modal without its metadata');
+      if (!meta) throw new DomainError(ErrorCode.IncidentNotFound, 'That step is not part of this incident.');
       const ws = await slackWorkspace(deps, body.team?.id ?? body.user.team_id);
       const verb = form.notApplicable ? 'na' : 'skip';
       outcome = { ws, ...(await deps.checklists.act(ws, { incidentId: meta.incidentId, roomId: meta.roomId }, actor, verb, meta.itemId, form.reason)) };
