@@ -1,4 +1,5 @@
 // All runbook content the bot runs on, loaded and checked together at start-up.
+import { loadActionCatalog } from '../actions/catalog.js';
 import { loadCadence } from '../cadence/schema.js';
 import { loadRunbook } from './checklists.js';
 import { loadIncidentModel, RUNBOOK_DIR } from './loader.js';
@@ -6,5 +7,6 @@ import { loadIncidentModel, RUNBOOK_DIR } from './loader.js';
 export type Content = ReturnType<typeof loadContent>;
 
 export function loadContent(dir = RUNBOOK_DIR) {
-  return { model: loadIncidentModel(dir), runbook: loadRunbook(dir), cadence: loadCadence(dir) };
+  const runbook = loadRunbook(dir);
+  return { model: loadIncidentModel(dir), runbook, cadence: loadCadence(dir), actions: loadActionCatalog(dir, runbook) };
 }
