@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { utc } from '../../src/core/views/text.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
 import type { Call } from '../fakes/slack-api.js';
-import { buttonClick, commandBody, declareSubmission, interactionBody, postSigned, type Actor } from '../support/slack-requests.js';
+import { buttonClick, commandBody, declareSubmission, postSigned, type Actor, viewSubmission } from '../support/slack-requests.js';
 
 const MINUTE = 60_000;
 const ESCALATION_CHANNEL = 'CCOMMANDERS';
@@ -78,24 +78,8 @@ function updateSubmission(who: Actor, roomId: string, form: UpdateForm, viewId =
     nextActions: text(form.nextActions),
     owner: { value: { type: 'users_select', selected_user: form.owner ?? null } },
   };
-  return interactionBody({
-    type: 'view_submission',
-    team: { id: who.team, domain: 'acme' },
-    user: { id: who.user, team_id: who.team, name: who.user.toLowerCase() },
-    api_app_id: 'A1',
-    trigger_id: 'trigger-update',
-    view: {
-      id: viewId,
-      team_id: who.team,
-      type: 'modal',
-      callback_id: 'post_update',
-      private_metadata: JSON.stringify({ roomId }),
-      hash: 'h1',
-      state: { values },
-      title: { type: 'plain_text', text: 'Post an update' },
-      blocks: [],
-    },
-  });
+  return viewSubmission(who, { id: viewId, callbackId: 'post_update', privateMetadata: JSON.stringify({ roomId }), values });
+
 }
 
 const FORM: Required<UpdateForm> = {

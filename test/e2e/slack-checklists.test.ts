@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findChainBreak } from '../../src/core/timeline/chain.js';
 import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
-import { buttonClick, commandBody, declareSubmission, interactionBody, postSigned, type Actor } from '../support/slack-requests.js';
+import { buttonClick, commandBody, declareSubmission, interactionBody, postSigned, type Actor, viewSubmission } from '../support/slack-requests.js';
 
 type Block = {
   type: string;
@@ -72,32 +72,14 @@ const itemClick = (who: Actor, verb: 'done' | 'skip' | 'undo', itemId: string, i
 
 /** A view_submission of the skip modal, carrying the private_metadata the modal was opened with. */
 function skipSubmission(who: Actor, privateMetadata: string, form: { reason: string | null; na?: boolean }) {
-  return interactionBody({
-    type: 'view_submission',
-    team: { id: who.team, domain: 'acme' },
-    user: { id: who.user, team_id: who.team, name: who.user.toLowerCase() },
-    api_app_id: 'A1',
-    trigger_id: 'trigger-view',
-    view: {
-      id: nextView(),
-      team_id: who.team,
-      type: 'modal',
-      callback_id: 'skip_item',
-      private_metadata: privateMetadata,
-      hash: 'h1',
-      state: {
-        values: {
-          reason: { value: { type: 'plain_text_input', value: form.reason } },
-          na: {
-            value: {
-              type: 'checkboxes',
-              selected_options: form.na ? [{ value: 'yes', text: { type: 'plain_text', text: 'Not applicable to this incident' } }] : [],
-            },
-          },
-        },
-      },
-      title: { type: 'plain_text', text: 'Skip a step' },
-      blocks: [],
+  const na = form.na ? [{ value: 'yes', text: { type: 'plain_text', text: 'Not applicable to this incident' } }] : [];
+  return viewSubmission(who, {
+    id: nextView(),
+    callbackId: 'skip_item',
+    privateMetadata,
+    values: {
+      reason: { value: { type: 'plain_text_input', value: form.reason } },
+      na: { value: { type: 'checkboxes', selected_options: na } },
     },
   });
 }

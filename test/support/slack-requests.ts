@@ -50,6 +50,30 @@ export function commandBody(who: Actor, text: string, responseUrl: string): stri
 export const interactionBody = (payload: object): string => `payload=${encodeURIComponent(JSON.stringify(payload))}`;
 
 type StateValue = Record<string, unknown>;
+/** A modal's state as Slack sends it: block id → { value: element state } (action id `value`). */
+export type ModalValues = Record<string, { value: StateValue }>;
+
+/** A view_submission of any of the bot's modals, as Slack sends it. */
+export function viewSubmission(who: Actor, view: { id: string; callbackId: string; privateMetadata: string; values: ModalValues }) {
+  return interactionBody({
+    type: 'view_submission',
+    team: { id: who.team, domain: 'acme' },
+    user: { id: who.user, team_id: who.team, name: who.user.toLowerCase() },
+    api_app_id: 'A1',
+    trigger_id: 'trigger-view',
+    view: {
+      id: view.id,
+      team_id: who.team,
+      type: 'modal',
+      callback_id: view.callbackId,
+      private_metadata: view.privateMetadata,
+      hash: 'h1',
+      state: { values: view.values },
+      title: { type: 'plain_text', text: 'Modal' },
+      blocks: [],
+    },
+  });
+}
 
 /** A view_submission of the declare modal, with the form's values filled in. */
 export function declareSubmission(who: Actor, viewId: string, form: {
@@ -63,7 +87,7 @@ export function declareSubmission(who: Actor, viewId: string, form: {
   commander?: string;
 }) {
   const options = (values: string[]) => values.map((value) => ({ value, text: { type: 'plain_text', text: value } }));
-  const values: Record<string, { value: StateValue }> = {
+  const values: ModalValues = {
     title: { value: { type: 'plain_text_input', value: form.title } },
     severity: { value: { type: 'radio_buttons', selected_option: { value: form.severity } } },
     areas: { value: { type: 'checkboxes', selected_options: options(form.areas ?? []) } },
@@ -73,24 +97,7 @@ export function declareSubmission(who: Actor, viewId: string, form: {
     integrityUncertain: { value: { type: 'checkboxes', selected_options: options(form.uncertain ? ['yes'] : []) } },
     commander: { value: { type: 'users_select', selected_user: form.commander ?? who.user } },
   };
-  return interactionBody({
-    type: 'view_submission',
-    team: { id: who.team, domain: 'acme' },
-    user: { id: who.user, team_id: who.team, name: who.user.toLowerCase() },
-    api_app_id: 'A1',
-    trigger_id: 'trigger-view',
-    view: {
-      id: viewId,
-      team_id: who.team,
-      type: 'modal',
-      callback_id: 'declare_incident',
-      private_metadata: JSON.stringify({ origin: who.channel }),
-      hash: 'h1',
-      state: { values },
-      title: { type: 'plain_text', text: 'Declare an incident' },
-      blocks: [],
-    },
-  });
+  return viewSubmission(who, { id: viewId, callbackId: 'declare_incident', privateMetadata: JSON.stringify({ origin: who.channel }), values });
 }
 
 /** A click on a button in a channel message. */
