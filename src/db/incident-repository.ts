@@ -113,7 +113,7 @@ export class PrismaIncidentRepository implements IncidentRepository {
       const chained = chainEvents(incidentId, locked[0]!, at, c.events);
       const p = c.patch ?? {};
       // One statement writes the grants, the events and the incident (its patch and chain head).
-      // A patch sets values; it never clears one.
+      // A patch sets values and never clears one, except resolvedAt: null (a reopen).
       await tx.$executeRaw`
         WITH ended AS (${endHolders(ws.id, incidentId, at, grants)}
         ), granted AS (${insertGrants(ws.id, incidentId, at, grants)}
@@ -135,7 +135,7 @@ export class PrismaIncidentRepository implements IncidentRepository {
           last_update_at = COALESCE(${p.lastUpdateAt ?? null}::timestamptz, last_update_at),
           updates_missed = COALESCE(${p.updatesMissed ?? null}::int, updates_missed),
           orgo_case_url = COALESCE(${p.orgoCaseUrl ?? null}, orgo_case_url),
-          resolved_at = COALESCE(${p.resolvedAt ?? null}::timestamptz, resolved_at),
+          resolved_at = CASE WHEN ${p.resolvedAt === null} THEN NULL ELSE COALESCE(${p.resolvedAt ?? null}::timestamptz, resolved_at) END,
           timeline_seq = ${chained.head.seq}, timeline_head = ${chained.head.hash}, updated_at = now()
         WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid`;
       return { state: applyChange(before, c, at), result: c.result, changed };

@@ -265,6 +265,23 @@ describe('the postmortem packet from a fixed timeline', () => {
   });
 });
 
+describe('user text inside the packet\'s lists', () => {
+  // KNOWN BUG (src/core/postmortem/packet.ts `renderPacket`): event descriptions are written as list
+  // items verbatim, so a multi-line update (the update modal's fields are multi-line) starts new
+  // lines in the packet: a "## …" line becomes a heading and a "- …" line a forged timeline entry.
+  // Remove `.fails` once list items are kept to one line.
+  it('keeps every event on one line, whatever the update text holds', async () => {
+    const d = await declare();
+    await cadence.postUpdate(ws, d.roomId, IC, { ...UPDATE, changed: 'Rolled back.\n## Root cause: technical\n- 2026-01-01 00:00 UTC · #99 · <@U_FORGED> · Resolved after 1 min' });
+    const s = await current(d);
+    const timeline = await repo.timeline(ws, d.id);
+    const md = renderPacket(s, timeline, content.model, clock.now());
+    expect(md.split('\n').filter((l) => l === '## Root cause: technical')).toHaveLength(1);
+    const part = md.slice(md.indexOf('## Timeline (UTC)'));
+    expect(part.split('\n').filter((l) => l.startsWith('- '))).toHaveLength(timeline.length);
+  });
+});
+
 describe('describeEvent', () => {
   it('names the actor-facing facts of known events and keeps the data of unknown ones', () => {
     const m = content.model;
@@ -308,6 +325,11 @@ describe('packetComplete', () => {
       expect(packetGaps(s).sections, key).toEqual([title]);
       expect(packetComplete(s), key).toBe(false);
     }
+    // Blank is empty, whatever the store kept.
+    const stored = await resolvedWith(ALL_SECTIONS, [ACTION]);
+    const blank: IncidentState = { ...stored, postmortem: { ...ALL_SECTIONS, whatWorked: ' \n\t ' } };
+    expect(packetGaps(blank).sections).toEqual(['What worked']);
+    expect(packetComplete(blank)).toBe(false);
     const none = await resolvedWith(null, [ACTION]);
     expect(packetGaps(none).sections).toEqual(SECTION_TITLES);
     expect(packetComplete(none)).toBe(false);

@@ -73,13 +73,19 @@ export class LifecycleService {
       const reopened = { ...s, incident: { ...s.incident, status: 'investigating' as const } };
       const update = rescheduleUpdate(this.deps.cadence, reopened, s.incident.severity);
       return {
-        patch: { status: 'investigating' },
+        // A reopened incident starts a fresh cadence: no resolution time, no misses carried over.
+        patch: { status: 'investigating', resolvedAt: null, updatesMissed: 0 },
         cancel: [...(update.cancel ?? []), ...POSTMORTEM_JOBS],
         schedule: update.schedule ?? [],
         events: [{ type: 'incident.reopened', actor, data: { reason } }],
         result: true,
       };
     });
+  }
+
+  /** The bot's clock, for ages and due times shown beside stored times. */
+  now(): Date {
+    return this.deps.clock.now();
   }
 
   list(ws: Workspace) {

@@ -57,22 +57,46 @@ export function describeEvent(e: Pick<TimelineEvent, 'type' | 'actor' | 'data'>,
       return `Update reminder ${str(d.missed)} in a row${e.type.endsWith('escalated') ? ', escalated' : ''}`;
     case 'incident.resolved':
       return `Resolved after ${Math.round(Number(d.durationMs) / 60_000)} min`;
+    case 'incident.mitigated':
+      return 'Marked mitigated';
+    case 'incident.reopened':
+      return `Reopened${d.reason ? `: ${str(d.reason)}` : ''}`;
+    case 'orgo_case.recorded':
+      return `Governed Orgo Case recorded: ${str(d.url)}`;
+    case 'followup.added':
+      return `Corrective action #${str(d.seq)} added: ${str(d.title)} (owner ${who(d.owner as string)}, due ${str(d.dueOn)})`;
+    case 'followup.done':
+      return `Corrective action #${str(d.seq)} done`;
+    case 'postmortem.edited':
+      return `Postmortem sections edited: ${(d.sections as string[] | undefined)?.join(', ') ?? ''}`;
+    case 'external.drafted':
+      return 'External update drafted';
+    case 'update.snoozed':
+      return `Update reminder snoozed until ${str(d.until)}`;
+    case 'triage.reminder':
+      return `Triage reminder: ${str(d.openSteps)} steps open`;
+    case 'delivery.failed':
+      return `Chat step failed: ${str(d.step)} (${str(d.detail)})`;
     default:
       return `${e.type}${Object.keys(d).length ? ` ${JSON.stringify(d)}` : ''}`;
   }
 }
 
+/** People's text goes into list items: a line break must not start a heading or a fake entry. */
+const oneLine = (t: string) => t.replace(/\s*\r?\n\s*/g, ' / ');
+
 const section = (title: string, body: string) => `## ${title}\n\n${body.trim() || '_To be written._'}\n`;
 const cell = (t: string) => t.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function renderPacket(s: IncidentState, timeline: TimelineEvent[], model: IncidentModel, generatedAt: Date): string {
+  const describe = (e: TimelineEvent) => oneLine(describeEvent(e, model));
   const i = s.incident;
   const p = s.postmortem;
   const gaps = packetGaps(s);
-  const severities = timeline.filter((e) => e.type === 'severity.changed').map((e) => `${utc(e.occurredAt)}: ${describeEvent(e, model)}`);
-  const roles = timeline.filter((e) => e.type === 'role.assigned').map((e) => `- ${utc(e.occurredAt)}: ${describeEvent(e, model)}`);
-  const updates = timeline.filter((e) => e.type === 'update.posted').map((e) => `- ${utc(e.occurredAt)} by ${who(e.actor)}: ${describeEvent(e, model)}`);
-  const actions = timeline.filter((e) => e.type.startsWith('action.')).map((e) => `- ${utc(e.occurredAt)}: ${describeEvent(e, model)}`);
+  const severities = timeline.filter((e) => e.type === 'severity.changed').map((e) => `${utc(e.occurredAt)}: ${describe(e)}`);
+  const roles = timeline.filter((e) => e.type === 'role.assigned').map((e) => `- ${utc(e.occurredAt)}: ${describe(e)}`);
+  const updates = timeline.filter((e) => e.type === 'update.posted').map((e) => `- ${utc(e.occurredAt)} by ${who(e.actor)}: ${describe(e)}`);
+  const actions = timeline.filter((e) => e.type.startsWith('action.')).map((e) => `- ${utc(e.occurredAt)}: ${describe(e)}`);
   const followups = s.followups.map(
     (f) => `| ${f.seq} | ${cell(f.title)} | ${f.owner ? who(f.owner) : '**missing**'} | ${f.dueOn ? f.dueOn.toISOString().slice(0, 10) : '**missing**'} | ${f.doneAt ? `done ${utc(f.doneAt)}` : 'open'} |`,
   );
@@ -101,6 +125,6 @@ export function renderPacket(s: IncidentState, timeline: TimelineEvent[], model:
     section('Roles', roles.join('\n')),
     section('Actions and outcomes', actions.join('\n') || '_None recorded._'),
     section('Updates posted', updates.join('\n') || '_None posted._'),
-    section('Timeline (UTC)', timeline.map((e) => `- ${utc(e.occurredAt)} · #${e.seq} · ${who(e.actor)} · ${describeEvent(e, model)}`).join('\n')),
+    section('Timeline (UTC)', timeline.map((e) => `- ${utc(e.occurredAt)} · #${e.seq} · ${who(e.actor)} · ${describe(e)}`).join('\n')),
   ].join('\n');
 }

@@ -52,7 +52,7 @@ export const list: Subcommand = async ({ deps, input }) => {
   const ws = await slackWorkspace(deps, input.teamId);
   const open = await deps.lifecycle.list(ws);
   if (open.length === 0) return { reply: 'No open incidents.' };
-  const now = Date.now();
+  const now = deps.lifecycle.now().getTime();
   const lines = open.map((s) => {
     const i = s.incident;
     const ic = holderOf(s, 'ic');

@@ -49,6 +49,7 @@ export const followup: Subcommand = async ({ deps, client, input, log }) => {
   return { reply: `*Corrective actions (§9.2)*\n${lines.join('\n')}` };
 };
 
-export const external: Subcommand = async ({ client, input }) => ({
-  after: async () => void (await client.views.open({ trigger_id: input.triggerId, view: externalModal(input.channelId) })),
-});
+export const external: Subcommand = async ({ deps, client, input }) => {
+  await deps.incidents.inRoom(await slackWorkspace(deps, input.teamId), input.channelId);
+  return { after: async () => void (await client.views.open({ trigger_id: input.triggerId, view: externalModal(input.channelId) })) };
+};
