@@ -4,6 +4,7 @@ import pLimit from 'p-limit';
 import type { Config } from './config.js';
 import type { Clock } from './core/ports.js';
 import { CadenceService } from './core/cadence/service.js';
+import { ActionService } from './core/actions/service.js';
 import { ChecklistService } from './core/checklists/service.js';
 import { LifecycleService } from './core/incidents/lifecycle.js';
 import { PostmortemService } from './core/postmortem/service.js';
@@ -15,6 +16,8 @@ import type { Logger } from './log.js';
 import { createHttpServer, listen, type Route } from './server.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { createSlackSurface } from './surfaces/slack/app.js';
+import { createWebhookExecutor } from './executors/webhook.js';
+import { runAction, type ExecutorFor } from './surfaces/slack/action-runner.js';
 import { provisionRoom } from './surfaces/slack/provision.js';
 import { slackReminderPoster } from './surfaces/slack/reminders.js';
 
@@ -23,6 +26,14 @@ const BACKGROUND_CONCURRENCY = 4;
 export type RunningBot = { port: number; databaseUrl: string; scheduler: Scheduler; stop(): Promise<void> };
 
 /** Tests replace the clock and drive the scheduler's ticks themselves. */
+/** The webhook executor for the actions configured to use it; the rest are confirmed by hand. */
+function actionExecutors(config: Config): ExecutorFor {
+  const hook = config.actionWebhook;
+  if (!hook) return () => null;
+  const webhook = createWebhookExecutor({ url: hook.url, secret: hook.secret, timeoutMs: 10_000, retries: 3, backoffMs: 500 });
+  return (actionId) => (hook.actions === 'all' || hook.actions.includes(actionId) ? webhook : null);
+}
+
 export type BotOptions = { clock?: Clock; autoTick?: boolean };
 
 export async function startBot(config: Config, log: Logger, opts: BotOptions = {}): Promise<RunningBot> {
@@ -35,18 +46,26 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   const cadence = new CadenceService(core);
   const lifecycle = new LifecycleService(core);
   const postmortems = new PostmortemService({ ...core, lifecycle });
+  const actions = new ActionService({ ...core, lifecycle });
+  const executorFor = actionExecutors(config);
 
   const background = pLimit(BACKGROUND_CONCURRENCY);
-  const slackDeps = { incidents, checklists, cadence, lifecycle, postmortems, log, privateChannels: config.incidentChannelPrivate, background };
+  // The scheduler needs the Slack client and the surface needs to kick the scheduler: bound late.
+  let scheduler: Scheduler | undefined;
+  const kick = () => scheduler?.tick() ?? Promise.resolve(0);
+  const slackDeps = { incidents, checklists, cadence, lifecycle, postmortems, actions, kick, log, privateChannels: config.incidentChannelPrivate, background };
   const slack = createSlackSurface(config.slack, slackDeps);
   const routes: Route[] = slack.handle ? [{ path: '/slack/events', handle: slack.handle }] : [];
   const ready = async () => (await database.db.$queryRaw<{ ok: number }[]>`SELECT 1 AS ok`).length === 1;
   const server = createHttpServer(ready, routes);
   const port = await listen(server, config.port);
   await slack.start();
-  const scheduler = new Scheduler({ repo, cadence, poster: slackReminderPoster(slack.app.client, config.escalationChannel, (ws, state) =>
-      provisionRoom(slack.app.client, slackDeps, ws, state, log.child({ incident: state.incident.id })),
-    ), clock: core.clock, log });
+  const client = slack.app.client;
+  const poster = slackReminderPoster(client, config.escalationChannel, {
+    setup: (ws, state) => provisionRoom(client, slackDeps, ws, state, log.child({ incident: state.incident.id })),
+    action: (ws, state, requestId) => runAction(client, slackDeps, executorFor, ws, state, requestId, log.child({ incident: state.incident.id })),
+  });
+  scheduler = new Scheduler({ repo, cadence, poster, clock: core.clock, log });
   if (opts.autoTick ?? true) scheduler.start(config.schedulerTickSeconds);
   log.info({ port, mode: slack.handle ? 'http' : 'socket', embedded: !config.databaseUrl }, 'incident bot ready');
 

@@ -38,6 +38,9 @@ const envSchema = z.object({
   LOG_LEVEL: blankIsUnset(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   INCIDENT_CHANNEL_PRIVATE: blankIsUnset(flag.default(false)),
   INCIDENT_ESCALATION_CHANNEL: optionalText,
+  ACTION_WEBHOOK_URL: optionalText.pipe(z.url({ message: 'expected the http(s) URL that receives containment actions' }).optional()),
+  ACTION_WEBHOOK_SECRET: optionalText.pipe(z.string().min(16, { message: 'expected at least 16 characters' }).optional()),
+  ACTION_WEBHOOK_ACTIONS: optionalText,
   SCHEDULER_TICK_SECONDS: blankIsUnset(z.coerce.number({ message: 'expected whole seconds, 1 to 59' }).int().min(1).max(59).default(10)),
 });
 
@@ -63,6 +66,8 @@ export type Config = {
   escalationChannel?: string;
   /** Seconds between scheduler ticks. */
   schedulerTickSeconds: number;
+  /** Containment actions sent to a webhook; every other action is confirmed by hand. */
+  actionWebhook?: { url: string; secret: string; actions: 'all' | string[] };
 };
 
 export class ConfigError extends Error {
@@ -87,13 +92,14 @@ export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): { data
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parseEnv(env);
   const missing: string[] = [];
+  if (e.ACTION_WEBHOOK_URL && !e.ACTION_WEBHOOK_SECRET) missing.push('ACTION_WEBHOOK_SECRET (signs every webhook body; required with ACTION_WEBHOOK_URL)');
   if (!e.SLACK_BOT_TOKEN) missing.push('SLACK_BOT_TOKEN (the bot token, xoxb-...)');
   if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
     missing.push('SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode, xapp-...)');
   }
   if (missing.length > 0 || !e.SLACK_BOT_TOKEN) {
     throw new ConfigError(
-      `Slack is not configured. Set:\n${missing.map((m) => `  ${m}`).join('\n')}\n` +
+      `Configuration is incomplete. Set:\n${missing.map((m) => `  ${m}`).join('\n')}\n` +
         'Create the app from manifests/slack/manifest.yaml; see README.md and .env.example.',
     );
   }
@@ -112,5 +118,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     incidentChannelPrivate: e.INCIDENT_CHANNEL_PRIVATE,
     escalationChannel: e.INCIDENT_ESCALATION_CHANNEL,
     schedulerTickSeconds: e.SCHEDULER_TICK_SECONDS,
+    ...(e.ACTION_WEBHOOK_URL && e.ACTION_WEBHOOK_SECRET
+      ? {
+          actionWebhook: {
+            url: e.ACTION_WEBHOOK_URL,
+            secret: e.ACTION_WEBHOOK_SECRET,
+            actions: !e.ACTION_WEBHOOK_ACTIONS || e.ACTION_WEBHOOK_ACTIONS === '*' ? ('all' as const) : e.ACTION_WEBHOOK_ACTIONS.split(',').map((a) => a.trim()),
+          },
+        }
+      : {}),
   };
 }

@@ -1,5 +1,5 @@
 // What the core needs from the outside world. Adapters in db/, surfaces/ and tests implement these.
-import type { Followup, Incident, IncidentState, Platform, PostmortemFields, Role, Workspace } from './incidents/model.js';
+import type { ActionRequest, Followup, Incident, IncidentState, Platform, PostmortemFields, Role, Workspace } from './incidents/model.js';
 import type { ItemState } from './checklists/state.js';
 import type { ChainedEvent } from './timeline/chain.js';
 
@@ -33,6 +33,8 @@ export type Change<T> = {
   complete?: JobCompletion;
   postmortem?: PostmortemFields & { by: string };
   followup?: { add: Omit<Followup, 'doneAt' | 'doneBy'> } | { done: { seq: number; by: string } };
+  /** A new action request (its id chosen by the core, as its idempotency key), or new facts about one. */
+  action?: { insert: ActionRequest } | { update: { id: string; set: Partial<Omit<ActionRequest, 'id' | 'seq' | 'actionId' | 'params' | 'requestedBy' | 'requestedAt'>> } };
   events: NewEvent[];
   result: T;
 };

@@ -109,3 +109,29 @@ export function writeFollowup(wsId: string, incidentId: string, at: Date, f: Cha
       ${add?.dueOn ?? null}::date, ${add?.createdBy ?? ''}, ${at}
     WHERE ${add !== undefined}`;
 }
+
+/** A new action request, or an update of one (values set, never cleared). */
+export function writeAction(wsId: string, incidentId: string, a: Change<unknown>['action']): Prisma.Sql {
+  if (a && 'update' in a) {
+    const v = a.update.set;
+    return Prisma.sql`
+      UPDATE action_requests SET
+        status = COALESCE(${v.status ?? null}::"ActionStatus", status),
+        override_reason = COALESCE(${v.overrideReason ?? null}, override_reason),
+        approved_by = COALESCE(${v.approvedBy ?? null}, approved_by),
+        approved_at = COALESCE(${v.approvedAt ?? null}::timestamptz, approved_at),
+        outcome_detail = COALESCE(${v.outcomeDetail ?? null}, outcome_detail),
+        outcome_at = COALESCE(${v.outcomeAt ?? null}::timestamptz, outcome_at),
+        lifted_by = COALESCE(${v.liftedBy ?? null}, lifted_by),
+        lifted_at = COALESCE(${v.liftedAt ?? null}::timestamptz, lifted_at)
+      WHERE id = ${a.update.id}::uuid AND workspace_id = ${wsId}::uuid AND incident_id = ${incidentId}::uuid`;
+  }
+  const r = a?.insert;
+  return Prisma.sql`
+    INSERT INTO action_requests (id, workspace_id, incident_id, seq, action_id, params, status, requested_by, requested_at,
+      override_reason, approved_by, approved_at)
+    SELECT ${r?.id ?? null}::uuid, ${wsId}::uuid, ${incidentId}::uuid, ${r?.seq ?? 0}, ${r?.actionId ?? ''}, ${JSON.stringify(r?.params ?? {})}::jsonb,
+      ${r?.status ?? 'approved'}::"ActionStatus", ${r?.requestedBy ?? ''}, ${r?.requestedAt ?? null}::timestamptz, ${r?.overrideReason ?? null},
+      ${r?.approvedBy ?? null}, ${r?.approvedAt ?? null}::timestamptz
+    WHERE ${r !== undefined}`;
+}

@@ -1,5 +1,5 @@
 // Prisma rows to core types. Nothing outside db/ sees a Prisma row.
-import type { Followup, Incident, IncidentState, PostmortemFields, RoleHolder } from '../core/incidents/model.js';
+import type { ActionRequest, Followup, Incident, IncidentState, PostmortemFields, RoleHolder } from '../core/incidents/model.js';
 import type { ItemState } from '../core/checklists/state.js';
 import type { Change, TimelineEvent } from '../core/ports.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -57,7 +57,7 @@ export const toEvent = (r: EventRow): TimelineEvent => ({
 /** The state after a change, computed rather than read back: the change was written under the lock. */
 export function applyChange(
   before: IncidentState,
-  c: Pick<Change<unknown>, 'patch' | 'grants' | 'attach' | 'items' | 'cancel' | 'schedule' | 'complete' | 'postmortem' | 'followup'>,
+  c: Pick<Change<unknown>, 'patch' | 'grants' | 'attach' | 'items' | 'cancel' | 'schedule' | 'complete' | 'postmortem' | 'followup' | 'action'>,
   at: Date,
 ): IncidentState {
   let holders = before.holders;
@@ -89,6 +89,7 @@ export function applyChange(
     jobs,
     postmortem: c.postmortem ? (postmortem as PostmortemFields) : before.postmortem,
     followups,
+    actions: applyAction(before.actions, c.action),
   };
 }
 
@@ -121,4 +122,28 @@ export const toPostmortem = (r: Prisma.PostmortemGetPayload<object>): Postmortem
   whatWorked: r.whatWorked,
   whatDidNot: r.whatDidNot,
   rootCauseVerified: r.rootCauseVerified,
+});
+
+function applyAction(list: ActionRequest[], a: Change<unknown>['action']): ActionRequest[] {
+  if (!a) return list;
+  if ('insert' in a) return [...list, a.insert];
+  const set = Object.fromEntries(Object.entries(a.update.set).filter(([, v]) => v !== undefined && v !== null));
+  return list.map((r) => (r.id === a.update.id ? { ...r, ...set } : r));
+}
+
+export const toActionRequest = (r: Prisma.ActionRequestGetPayload<object>): ActionRequest => ({
+  id: r.id,
+  seq: r.seq,
+  actionId: r.actionId,
+  params: r.params as Record<string, string | string[]>,
+  status: r.status,
+  requestedBy: r.requestedBy,
+  requestedAt: r.requestedAt,
+  overrideReason: r.overrideReason,
+  approvedBy: r.approvedBy,
+  approvedAt: r.approvedAt,
+  outcomeDetail: r.outcomeDetail,
+  outcomeAt: r.outcomeAt,
+  liftedBy: r.liftedBy,
+  liftedAt: r.liftedAt,
 });

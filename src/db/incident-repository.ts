@@ -7,7 +7,7 @@ import type { Annotation, Change, ClaimedJob, FirstChange, IncidentRepository, N
 import { GENESIS_HASH } from '../core/timeline/chain.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { Db } from './client.js';
-import { applyChange, toEvent, toFollowup, toHolder, toIncident, toItemState, toPostmortem } from './incident-mapping.js';
+import { applyChange, toActionRequest, toEvent, toFollowup, toHolder, toIncident, toItemState, toPostmortem } from './incident-mapping.js';
 import { chainEvents, type Head } from './timeline-rows.js';
 import {
   cancelJobs,
@@ -19,6 +19,7 @@ import {
   insertJobs,
   upsertItems,
   upsertPostmortem,
+  writeAction,
   writeFollowup,
 } from './change-sql.js';
 
@@ -86,7 +87,7 @@ export class PrismaIncidentRepository implements IncidentRepository {
     if (row) {
       const { declareKey: _k, ...fields } = draft;
       const incident = { ...fields, id, workspaceId: ws.id, number: row.number, status: 'declared' as const, roomId: null, roomName: null, headerMessageId: null, lastUpdateAt: null, updatesMissed: 0, orgoCaseUrl: null, resolvedAt: null };
-      const empty = { incident, holders: [], checklists: [], items: {}, jobs: [], postmortem: null, followups: [] };
+      const empty = { incident, holders: [], checklists: [], items: {}, jobs: [], postmortem: null, followups: [], actions: [] };
       return { state: applyChange(empty, { grants, attach, schedule }, draft.declaredAt), created: true };
     }
     // The key was declared before (a resubmission, a retry or a concurrent twin): answer with that incident.
@@ -108,7 +109,7 @@ export class PrismaIncidentRepository implements IncidentRepository {
       const c = decide(before);
       const grants = c.grants ?? [];
       const changed =
-        [c.patch, c.complete, c.postmortem, c.followup].some((x) => x !== undefined) || [grants, c.attach ?? [], c.items ?? [], c.cancel ?? [], c.schedule ?? [], c.events].some((l) => l.length > 0);
+        [c.patch, c.complete, c.postmortem, c.followup, c.action].some((x) => x !== undefined) || [grants, c.attach ?? [], c.items ?? [], c.cancel ?? [], c.schedule ?? [], c.events].some((l) => l.length > 0);
       if (!changed) return { state: before, result: c.result, changed };
       const chained = chainEvents(incidentId, locked[0]!, at, c.events);
       const p = c.patch ?? {};
@@ -124,6 +125,7 @@ export class PrismaIncidentRepository implements IncidentRepository {
         ), completed AS (${completeJob(at, c.complete)}
         ), pm AS (${upsertPostmortem(ws.id, incidentId, at, c.postmortem)}
         ), fu AS (${writeFollowup(ws.id, incidentId, at, c.followup)}
+        ), ac AS (${writeAction(ws.id, incidentId, c.action)}
         ), events AS (${insertEvents(ws.id, incidentId, at, chained.rows)}
         )
         UPDATE incidents SET
@@ -220,6 +222,7 @@ export class PrismaIncidentRepository implements IncidentRepository {
         jobs: { where: { doneAt: null }, orderBy: { dueAt: 'asc' }, select: { id: true, kind: true, dueAt: true, data: true, leaseOwner: true } },
         postmortem: true,
         followups: { orderBy: { seq: 'asc' } },
+        actions: { orderBy: { seq: 'asc' } },
       },
     });
     if (!row) return null;
@@ -233,6 +236,7 @@ export class PrismaIncidentRepository implements IncidentRepository {
       jobs,
       postmortem: row.postmortem ? toPostmortem(row.postmortem) : null,
       followups: row.followups.map(toFollowup),
+      actions: row.actions.map(toActionRequest),
     };
   }
 

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { incidentNotFound } from '../../src/core/errors.js';
 import type { ItemState } from '../../src/core/checklists/state.js';
 import type {
+  ActionRequest,
   AttachedChecklist,
   Followup,
   Incident,
@@ -70,6 +71,7 @@ export class MemoryIncidentRepository implements IncidentRepository {
   readonly jobRows: JobRow[] = [];
   private readonly postmortems = new Map<string, PostmortemFields>();
   private readonly followupRows = new Map<string, Followup[]>();
+  private readonly actionRows = new Map<string, ActionRequest[]>();
 
   async workspace(platform: Platform, externalId: string): Promise<Workspace> {
     await roundTrip();
@@ -140,7 +142,7 @@ export class MemoryIncidentRepository implements IncidentRepository {
       await roundTrip();
       const c = decide(before);
       const changed =
-        [c.patch, c.complete, c.postmortem, c.followup].some((x) => x !== undefined) || [c.grants ?? [], c.attach ?? [], c.items ?? [], c.cancel ?? [], c.schedule ?? [], c.events].some((l) => l.length > 0);
+        [c.patch, c.complete, c.postmortem, c.followup, c.action].some((x) => x !== undefined) || [c.grants ?? [], c.attach ?? [], c.items ?? [], c.cancel ?? [], c.schedule ?? [], c.events].some((l) => l.length > 0);
       if (!changed) return { state: this.load(ws, incidentId)!, result: c.result, changed };
       const row = this.incidents.get(incidentId)!;
       const patch = Object.fromEntries(Object.entries(c.patch ?? {}).filter(([, v]) => v !== undefined));
@@ -169,6 +171,14 @@ export class MemoryIncidentRepository implements IncidentRepository {
         for (const f of list) if (f.seq === done.seq && f.doneAt === null) Object.assign(f, { doneAt: new Date(at), doneBy: done.by });
       }
       this.followupRows.set(incidentId, list);
+      const actions = this.actionRows.get(incidentId) ?? [];
+      if (c.action && 'insert' in c.action) actions.push(structuredClone(c.action.insert));
+      if (c.action && 'update' in c.action) {
+        const { id, set } = c.action.update;
+        const row = actions.find((r) => r.id === id);
+        if (row) Object.assign(row, Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined && v !== null)));
+      }
+      this.actionRows.set(incidentId, actions);
       this.events.get(incidentId)!.push(...rows);
       return { state: this.load(ws, incidentId)!, result: c.result, changed };
     });
@@ -271,6 +281,7 @@ export class MemoryIncidentRepository implements IncidentRepository {
         .map((j) => ({ id: j.id, kind: j.kind, dueAt: new Date(j.dueAt), data: structuredClone(j.data), leaseOwner: j.leaseOwner })),
       postmortem: structuredClone(this.postmortems.get(incidentId) ?? null),
       followups: structuredClone(this.followupRows.get(incidentId) ?? []),
+      actions: structuredClone(this.actionRows.get(incidentId) ?? []),
     };
   }
 

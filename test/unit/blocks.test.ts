@@ -62,6 +62,7 @@ const baseView = (over: Partial<HeaderView> = {}): HeaderView => ({
   declaredAt: new Date('2026-03-02T09:00:00.000Z'),
   lastUpdateAt: null,
   nextUpdateDueAt: new Date('2026-03-02T09:15:00.000Z'),
+  inForce: [],
   ...over,
 });
 

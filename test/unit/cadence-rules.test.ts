@@ -47,6 +47,7 @@ function state(over: { severity?: Severity; status?: Status; declaredAt?: Date; 
     jobs: [],
     postmortem: null,
     followups: [],
+  actions: [],
   };
 }
 

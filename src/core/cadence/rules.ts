@@ -18,6 +18,8 @@ export const ESCALATION_JOB = 'update.escalation';
  * before it finishes, the scheduler finishes it. A completed set-up cancels the job.
  */
 export const SETUP_JOB = 'room.setup';
+/** An approved §6 action waiting to run. */
+export const ACTION_JOB = 'action.execute';
 const SETUP_GRACE = 2 * MINUTE;
 
 const HOUR = 60 * MINUTE;

@@ -10,6 +10,7 @@ import type { UpdateFields, ReminderView } from '../views/cadence.js';
 import { mention, utc } from '../views/text.js';
 import { packetComplete, packetGaps } from '../postmortem/packet.js';
 import {
+  ACTION_JOB,
   ESCALATION_JOB,
   FOLLOWUP_JOB,
   MINUTE,
@@ -110,6 +111,10 @@ export class CadenceService {
       const missing = [...gaps.sections, ...(s.followups.length === 0 ? ['corrective actions'] : []), ...gaps.followups.map((n) => `owner and deadline of corrective action #${n}`)];
       if (packetComplete(s)) return quiet('complete');
       return once({ kind: 'postmortem', ...base, hours: Number(job.data.hours ?? 0), overdue: job.kind === POSTMORTEM_OVERDUE_JOB, missing });
+    }
+    if (job.kind === ACTION_JOB) {
+      const req = s.actions.find((a) => a.id === job.data.requestId);
+      return req?.status === 'approved' ? once({ kind: 'action', incidentId: i.id, requestId: req.id }) : quiet('done-already');
     }
     if (job.kind === SETUP_JOB) {
       const done = i.roomId && i.headerMessageId && s.checklists.every((c) => c.messageIds.length > 0);

@@ -92,6 +92,11 @@ export class LifecycleService {
     return this.deps.repo.listOpen(ws);
   }
 
+  /** Runs a decision on an incident known by id (a scheduler job's), under its lock. */
+  inIncident<T>(ws: Workspace, incidentId: string, decide: (s: IncidentState) => Change<T>) {
+    return this.deps.repo.change(ws, incidentId, this.deps.clock.now(), decide);
+  }
+
   /** Runs a decision on the incident of a room, under its lock. */
   inRoom<T>(ws: Workspace, roomId: string, decide: (s: IncidentState) => Change<T>) {
     return this.deps.repo.findByRoom(ws, roomId).then((found) => {

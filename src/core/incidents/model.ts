@@ -59,6 +59,26 @@ export type PostmortemFields = {
   rootCauseVerified: boolean;
 };
 
+export type ActionStatus = 'awaiting_approval' | 'approved' | 'awaiting_confirmation' | 'succeeded' | 'failed' | 'timed_out' | 'expired';
+
+/** A §6 containment action request and what became of it. */
+export type ActionRequest = {
+  id: string;
+  seq: number;
+  actionId: string;
+  params: Record<string, string | string[]>;
+  status: ActionStatus;
+  requestedBy: string;
+  requestedAt: Date;
+  overrideReason: string | null;
+  approvedBy: string | null;
+  approvedAt: Date | null;
+  outcomeDetail: string | null;
+  outcomeAt: Date | null;
+  liftedBy: string | null;
+  liftedAt: Date | null;
+};
+
 /** §9.2 corrective action. */
 export type Followup = { seq: number; title: string; owner: string | null; dueOn: Date | null; createdBy: string; doneAt: Date | null; doneBy: string | null };
 
@@ -82,6 +102,7 @@ export type IncidentState = {
   jobs: PendingJob[];
   postmortem: PostmortemFields | null;
   followups: Followup[];
+  actions: ActionRequest[];
 };
 
 export const pendingJob = (s: IncidentState, kind: string): PendingJob | undefined => s.jobs.find((j) => j.kind === kind);

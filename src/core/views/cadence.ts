@@ -31,5 +31,6 @@ export type ReminderView =
   | { kind: 'triage'; incidentId: string; number: number; title: string; mention: string; openSteps: string[] }
   | { kind: 'postmortem'; incidentId: string; number: number; title: string; mention: string; hours: number; overdue: boolean; missing: string[] }
   | { kind: 'setup'; incidentId: string }
+  | { kind: 'action'; incidentId: string; requestId: string }
   | { kind: 'escalation'; incidentId: string; number: number; title: string; severity: Severity; mention: string; missed: number }
   | { kind: 'followup'; incidentId: string; number: number; title: string; mention: string; seq: number; action: string };

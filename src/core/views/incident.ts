@@ -25,6 +25,8 @@ export type HeaderView = {
   lastUpdateAt: Date | null;
   /** When the next §7.1 update is due; null when none is scheduled. */
   nextUpdateDueAt: Date | null;
+  /** Freezes, pauses and holds in force, each with the title of the action that lifts it. */
+  inForce: { requestId: string; text: string; lift: string }[];
 };
 
 /** Required roles, filled or not, then any other role someone holds. */
@@ -39,7 +41,7 @@ export function roleLines(model: IncidentModel, state: IncidentState): RoleLine[
   }));
 }
 
-export function headerView(model: IncidentModel, state: IncidentState): HeaderView {
+export function headerView(model: IncidentModel, state: IncidentState, inForce: HeaderView['inForce'] = []): HeaderView {
   const i = state.incident;
   return {
     incidentId: i.id,
@@ -58,6 +60,7 @@ export function headerView(model: IncidentModel, state: IncidentState): HeaderVi
     declaredAt: i.declaredAt,
     lastUpdateAt: i.lastUpdateAt,
     nextUpdateDueAt: pendingJob(state, UPDATE_JOB)?.dueAt ?? null,
+    inForce,
   };
 }
 

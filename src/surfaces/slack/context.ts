@@ -1,6 +1,7 @@
 // What every Slack listener receives: the core services and the surface's own settings.
 import type { webApi } from '@slack/bolt';
 import type { LimitFunction } from 'p-limit';
+import type { ActionService } from '../../core/actions/service.js';
 import type { CadenceService } from '../../core/cadence/service.js';
 import type { ChecklistService } from '../../core/checklists/service.js';
 import type { LifecycleService } from '../../core/incidents/lifecycle.js';
@@ -15,6 +16,9 @@ export type SlackDeps = {
   cadence: CadenceService;
   lifecycle: LifecycleService;
   postmortems: PostmortemService;
+  actions: ActionService;
+  /** Runs due jobs now (an approved action should not wait for the next tick). */
+  kick: () => Promise<unknown>;
   log: Logger;
   privateChannels: boolean;
   /**

@@ -6,16 +6,17 @@ import type { ReminderPoster } from '../../scheduler/scheduler.js';
 import { escalationMessage, reminderMessage } from './blocks/update.js';
 import type { WebClient } from './context.js';
 
-/** `setup` finishes an incident's channel set-up that a dead process left half done. */
-export type Setup = (ws: Workspace, state: IncidentState) => Promise<unknown>;
+/** Work the scheduler hands over that is not a message: a half-done channel set-up, an approved action. */
+export type JobWork = {
+  setup?: (ws: Workspace, state: IncidentState) => Promise<unknown>;
+  action?: (ws: Workspace, state: IncidentState, requestId: string) => Promise<unknown>;
+};
 
-export function slackReminderPoster(client: WebClient, escalationChannel: string | undefined, setup?: Setup): ReminderPoster {
+export function slackReminderPoster(client: WebClient, escalationChannel: string | undefined, work: JobWork = {}): ReminderPoster {
   return {
     async post(ws: Workspace, state: IncidentState, view: ReminderView) {
-      if (view.kind === 'setup') {
-        await setup?.(ws, state);
-        return;
-      }
+      if (view.kind === 'setup') return void (await work.setup?.(ws, state));
+      if (view.kind === 'action') return void (await work.action?.(ws, state, view.requestId));
       const roomId = state.incident.roomId;
       if (!roomId) throw new Error('the incident has no channel yet');
       if (view.kind !== 'escalation') {

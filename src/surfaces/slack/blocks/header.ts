@@ -8,6 +8,9 @@ import type { HeaderView } from '../../../core/views/incident.js';
 import { escape, list, md, plain } from './text.js';
 import { updateButtons } from './update.js';
 
+/** The header's Lift buttons carry the request id in the action id too, so each is unique in the message. */
+export const LIFT_ACTION = 'lift_action';
+
 export const TAKE_ROLE_ACTION = 'take_role';
 
 /** Slack: a section field holds at most 2000 characters (section text 3000). */
@@ -54,6 +57,14 @@ export function headerBlocks(v: HeaderView): KnownBlock[] {
     },
     { type: 'divider' },
     ...roleBlocks,
+    ...v.inForce.map(
+      (f): KnownBlock => ({
+        type: 'section',
+        block_id: `force:${f.requestId}`,
+        text: md(`:lock: In force: ${f.text}`),
+        accessory: { type: 'button', action_id: `${LIFT_ACTION}:${f.requestId}`, text: plain(f.lift, 75), value: f.requestId },
+      }),
+    ),
     {
       type: 'context',
       elements: [

@@ -20,6 +20,7 @@ export const HELP = [
   '`/incident postmortem [edit]`: upload the §9.1 packet, or fill its written sections.',
   '`/incident followup add | list | done <n>`: corrective actions with owners and deadlines (§9.2).',
   '`/incident external`: draft an external update (§7.2 conditions apply).',
+  '`/incident actions`: §6 containment actions behind the §2 gates, approvals waiting, actions in force.',
   '`/incident list`: open incidents in this workspace.',
   '`/incident help`: this message.',
   'Every command except declare, list and help runs inside the incident\'s channel.',

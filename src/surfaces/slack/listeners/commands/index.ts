@@ -7,6 +7,7 @@ import { errorText } from '../../reply.js';
 import { assign } from './assign.js';
 import { declare } from './declare.js';
 import { severity } from './severity.js';
+import { actions } from './actions.js';
 import { checklist } from './checklist.js';
 import { playbook } from './playbook.js';
 import { status } from './status.js';
@@ -31,6 +32,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   postmortem,
   followup,
   external,
+  actions,
   help: async () => ({ reply: HELP }),
 };
 

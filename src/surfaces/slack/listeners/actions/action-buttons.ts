@@ -1,0 +1,68 @@
+// Run (opens the request form), Approve, Done/Failed (manual confirmation) and Lift.
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { prefill } from '../../../../core/actions/catalog.js';
+import { describeRequest } from '../../../../core/actions/service.js';
+import { DomainError, ErrorCode, incidentNotFound } from '../../../../core/errors.js';
+import type { Workspace } from '../../../../core/incidents/model.js';
+import { manualOutcome } from '../../../../executors/manual.js';
+import type { Logger } from '../../../../log.js';
+import { postOutcome } from '../../action-runner.js';
+import { CONFIRM_ACTION, RUN_ACTION, requestModal } from '../../blocks/actions.js';
+import { slackWorkspace, type SlackDeps } from '../../context.js';
+import { errorText } from '../../reply.js';
+
+type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+type Click = { ws: Workspace; actor: string; roomId: string; log: Logger; tell: (text: string) => Promise<unknown>; args: Args };
+
+function click(deps: SlackDeps, handle: (c: Click) => Promise<void>) {
+  return async (args: Args) => {
+    await args.ack();
+    const { body, action, client } = args;
+    const actor = body.user.id;
+    const roomId = body.channel?.id ?? '';
+    const log = deps.log.child({ team: body.team?.id, user: actor, channel: roomId, action: action.action_id });
+    const tell = (text: string) => client.chat.postEphemeral({ channel: roomId, user: actor, text }).catch((err) => log.warn({ err }, 'ephemeral failed'));
+    try {
+      await handle({ ws: await slackWorkspace(deps, body.team?.id ?? body.user.team_id), actor, roomId, log, tell, args });
+    } catch (e) {
+      await tell(errorText(e, log));
+    }
+  };
+}
+
+export const runActionButton = (deps: SlackDeps) =>
+  click(deps, async ({ ws, roomId, args }) => {
+    const here = await deps.incidents.inRoom(ws, roomId);
+    const action = deps.actions.action(args.action.action_id.slice(RUN_ACTION.length + 1));
+    await args.client.views.open({ trigger_id: args.body.trigger_id, view: requestModal(action, prefill(action, here.incident), roomId) });
+  });
+
+export const approveActionButton = (deps: SlackDeps) =>
+  click(deps, async ({ ws, actor, roomId, log, tell, args }) => {
+    const { state, result } = await deps.actions.approve(ws, roomId, actor, args.action.value ?? '');
+    if (!result.ok) return void (await tell(`:no_entry: ${result.reason}`));
+    const action = deps.actions.action(result.request.actionId);
+    await args.client.chat.postMessage({ channel: roomId, text: `<@${actor}> approved ${describeRequest(result.request, action)}. Running.` });
+    await deps.kick();
+    log.info({ incident: state.incident.id, request: result.request.id }, 'action approved');
+  });
+
+export const confirmActionButton = (deps: SlackDeps) =>
+  click(deps, async ({ ws, actor, roomId, log, args }) => {
+    const here = await deps.incidents.inRoom(ws, roomId);
+    const request = here.actions.find((a) => a.id === args.action.value);
+    if (!request) throw incidentNotFound();
+    const result = args.action.action_id === `${CONFIRM_ACTION}:done` ? 'done' : 'failed';
+    const outcome = manualOutcome(request, { by: actor, result });
+    if (!outcome) throw new DomainError(ErrorCode.NotAllowed, `Only <@${request.requestedBy}>, who requested it, can confirm request #${request.seq}.`);
+    const recorded = await deps.actions.recordOutcome(ws, here.incident.id, request.id, outcome);
+    if (!recorded.changed) throw new DomainError(ErrorCode.InvalidInput, `Request #${request.seq} already has its outcome.`);
+    await postOutcome(args.client, deps, ws, recorded.state, `${describeRequest(request, deps.actions.action(request.actionId))}: *${outcome.status.replace('_', ' ')}* (confirmed by <@${actor}>).`, log);
+  });
+
+export const liftActionButton = (deps: SlackDeps) =>
+  click(deps, async ({ ws, actor, roomId, log, tell, args }) => {
+    const { state, result } = await deps.actions.lift(ws, roomId, actor, args.action.value ?? '');
+    if (!result.ok) return void (await tell(`:no_entry: ${result.reason}`));
+    await postOutcome(args.client, deps, ws, state, `<@${actor}> lifted ${describeRequest(result.request, result.action)} (${result.action.liftable?.title}).`, log);
+  });
