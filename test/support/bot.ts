@@ -1,5 +1,6 @@
 // Starts the real bot in-process on a free port, against a fresh database and a fake Slack Web API.
 import { startBot, type RunningBot } from '../../src/bot.js';
+import type { Config } from '../../src/config.js';
 import { createDb, type Db } from '../../src/db/client.js';
 import { createLogger } from '../../src/log.js';
 import { FakeSlackApi } from '../fakes/slack-api.js';
@@ -27,7 +28,9 @@ export class ShiftableClock {
   }
 }
 
-export async function startTestBot(opts: { privateChannels?: boolean; escalationChannel?: string } = {}): Promise<TestBot> {
+export async function startTestBot(
+  opts: { privateChannels?: boolean; escalationChannel?: string; actionWebhook?: Config['actionWebhook'] } = {},
+): Promise<TestBot> {
   const clock = new ShiftableClock();
   const database: TestDatabase = await freshDatabase();
   const slack = await new FakeSlackApi().start();
@@ -41,6 +44,7 @@ export async function startTestBot(opts: { privateChannels?: boolean; escalation
       logLevel: 'silent',
       incidentChannelPrivate: opts.privateChannels ?? false,
       escalationChannel: opts.escalationChannel,
+      actionWebhook: opts.actionWebhook,
       schedulerTickSeconds: 10,
     },
     createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
