@@ -1,34 +1,12 @@
 // Run (opens the request form), Approve, Done/Failed (manual confirmation) and Lift.
-import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { prefill } from '../../../../core/actions/catalog.js';
 import { describeRequest } from '../../../../core/actions/service.js';
 import { DomainError, ErrorCode, incidentNotFound } from '../../../../core/errors.js';
-import type { Workspace } from '../../../../core/incidents/model.js';
 import { manualOutcome } from '../../../../executors/manual.js';
-import type { Logger } from '../../../../log.js';
 import { postOutcome } from '../../action-runner.js';
 import { CONFIRM_ACTION, RUN_ACTION, requestModal } from '../../blocks/actions.js';
-import { slackWorkspace, type SlackDeps } from '../../context.js';
-import { errorText } from '../../reply.js';
-
-type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
-type Click = { ws: Workspace; actor: string; roomId: string; log: Logger; tell: (text: string) => Promise<unknown>; args: Args };
-
-function click(deps: SlackDeps, handle: (c: Click) => Promise<void>) {
-  return async (args: Args) => {
-    await args.ack();
-    const { body, action, client } = args;
-    const actor = body.user.id;
-    const roomId = body.channel?.id ?? '';
-    const log = deps.log.child({ team: body.team?.id, user: actor, channel: roomId, action: action.action_id });
-    const tell = (text: string) => client.chat.postEphemeral({ channel: roomId, user: actor, text }).catch((err) => log.warn({ err }, 'ephemeral failed'));
-    try {
-      await handle({ ws: await slackWorkspace(deps, body.team?.id ?? body.user.team_id), actor, roomId, log, tell, args });
-    } catch (e) {
-      await tell(errorText(e, log));
-    }
-  };
-}
+import type { SlackDeps } from '../../context.js';
+import { click } from './click.js';
 
 export const runActionButton = (deps: SlackDeps) =>
   click(deps, async ({ ws, roomId, args }) => {

@@ -1,36 +1,19 @@
 // The playbook list's "Attach" and the escalation prompt's "Raise to SEVn" buttons. Both act on
 // the incident of the channel they are clicked in; the id in the payload must match it.
-import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { incidentNotFound } from '../../../../core/errors.js';
-import type { Workspace } from '../../../../core/incidents/model.js';
-import type { Logger } from '../../../../log.js';
 import { parseAttachPlaybook, parseRaiseSeverity } from '../../blocks/playbooks.js';
-import { slackWorkspace, type SlackDeps } from '../../context.js';
-import { errorText } from '../../reply.js';
+import type { SlackDeps } from '../../context.js';
 import { announceInRoom, refreshHeader } from '../../room.js';
 import { attachPlaybooks } from '../commands/playbook.js';
+import { click, type Click } from './click.js';
 
-type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
-type Click = { ws: Workspace; actor: string; incidentId: string; log: Logger; tell: (text: string) => Promise<unknown>; args: Args };
-
-/** Acks, checks the claimed incident is this channel's, runs `handle`, and answers any refusal privately. */
-function button(deps: SlackDeps, handle: (c: Click) => Promise<void>) {
-  return async (args: Args) => {
-    await args.ack();
-    const { body, action, client } = args;
-    const actor = body.user.id;
-    const roomId = body.channel?.id ?? '';
-    const log = deps.log.child({ team: body.team?.id, user: actor, channel: roomId, action: action.action_id });
-    const tell = (text: string) => client.chat.postEphemeral({ channel: roomId, user: actor, text }).catch((err) => log.warn({ err }, 'ephemeral failed'));
-    try {
-      const ws = await slackWorkspace(deps, body.team?.id ?? body.user.team_id);
-      const here = await deps.incidents.inRoom(ws, roomId);
-      if (here.incident.id !== action.value) throw incidentNotFound();
-      await handle({ ws, actor, incidentId: here.incident.id, log, tell, args });
-    } catch (e) {
-      await tell(errorText(e, log));
-    }
-  };
+/** A click whose payload names this channel's incident; any other id is refused. */
+function button(deps: SlackDeps, handle: (c: Click & { incidentId: string }) => Promise<void>) {
+  return click(deps, async (c) => {
+    const here = await deps.incidents.inRoom(c.ws, c.roomId);
+    if (here.incident.id !== c.args.action.value) throw incidentNotFound();
+    await handle({ ...c, incidentId: here.incident.id });
+  });
 }
 
 export const attachPlaybook = (deps: SlackDeps) =>

@@ -3,9 +3,9 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { utc } from '../../../../core/views/text.js';
 import { updateModal } from '../../blocks/update.js';
-import { slackWorkspace, type SlackDeps } from '../../context.js';
-import { errorText } from '../../reply.js';
+import type { SlackDeps } from '../../context.js';
 import { announceInRoom, refreshHeader } from '../../room.js';
+import { click } from './click.js';
 
 type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -19,19 +19,9 @@ export function openUpdate(deps: SlackDeps) {
   };
 }
 
-export function snoozeUpdate(deps: SlackDeps) {
-  return async ({ ack, body, client }: Args) => {
-    await ack();
-    const actor = body.user.id;
-    const roomId = body.channel?.id ?? '';
-    const log = deps.log.child({ team: body.team?.id, user: actor, channel: roomId, action: 'snooze' });
-    try {
-      const ws = await slackWorkspace(deps, body.team?.id ?? body.user.team_id);
-      const { state, result } = await deps.cadence.snooze(ws, roomId, actor);
-      await announceInRoom(client, deps, ws, state, `<@${actor}> snoozed the update reminder until ${utc(result.until)}.`, log);
-      await refreshHeader(client, deps, ws, state, log);
-    } catch (e) {
-      await client.chat.postEphemeral({ channel: roomId, user: actor, text: errorText(e, log) }).catch((err) => log.warn({ err }, 'ephemeral failed'));
-    }
-  };
-}
+export const snoozeUpdate = (deps: SlackDeps) =>
+  click(deps, async ({ ws, actor, roomId, log, args }) => {
+    const { state, result } = await deps.cadence.snooze(ws, roomId, actor);
+    await announceInRoom(args.client, deps, ws, state, `<@${actor}> snoozed the update reminder until ${utc(result.until)}.`, log);
+    await refreshHeader(args.client, deps, ws, state, log);
+  });
