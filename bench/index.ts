@@ -12,6 +12,7 @@ import { freshDatabase } from '../test/support/database.js';
 import { buttonClick, declareSubmission, sign, SIGNING_SECRET } from '../test/support/slack-requests.js';
 import { drive, type Figures, type Prepared } from './load.js';
 import { rssMb, startBotProcess, startFloorProcess, stop, waitReady } from './processes.js';
+import { schedulerBench } from './scheduler.js';
 
 const CONCURRENCY = 20;
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
@@ -91,6 +92,9 @@ async function main() {
     await stop(warm.child);
     rmSync(dataDir, { recursive: true, force: true });
     out.push(`Start-up to /readyz on the embedded database: first start ${(cold.startupMs / 1000).toFixed(2)} s, restart ${(warm.startupMs / 1000).toFixed(2)} s (target <= 3 s)`);
+
+    // The scheduler (issue 4): due scan, reminder rate and lag, on the same PostgreSQL server.
+    out.push(...(await schedulerBench(database.url)));
   } finally {
     await database.close();
     await slack.stop();

@@ -171,16 +171,18 @@ export class PrismaIncidentRepository implements IncidentRepository {
 
   async claimDue(now: Date, owner: string, leaseUntil: Date, limit: number): Promise<ClaimedJob[]> {
     // One statement: SKIP LOCKED lets concurrent claimers pass over each other's rows, and the lease
-    // keeps a claimed job away from them after commit until its owner finishes or dies.
+    // keeps a claimed job away from them after commit until its owner finishes or dies. The incident
+    // row is locked too, so a claim never lands between a change()'s decision and its write.
     const rows = await this.db.$queryRaw<
       { id: string; workspace_id: string; platform: Platform; external_id: string; incident_id: string; kind: string; due_at: Date; data: Record<string, unknown> }[]
     >`
       WITH due AS (
-        SELECT id FROM jobs
-        WHERE done_at IS NULL AND due_at <= ${now} AND (lease_until IS NULL OR lease_until < ${now})
-        ORDER BY due_at
+        SELECT jobs.id FROM jobs
+        JOIN incidents i ON i.id = jobs.incident_id AND i.workspace_id = jobs.workspace_id
+        WHERE jobs.done_at IS NULL AND jobs.due_at <= ${now} AND (jobs.lease_until IS NULL OR jobs.lease_until < ${now})
+        ORDER BY jobs.due_at
         LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED
+        FOR UPDATE OF jobs, i SKIP LOCKED
       )
       UPDATE jobs j SET lease_owner = ${owner}, lease_until = ${leaseUntil}, attempts = j.attempts + 1
       FROM due, workspaces w
@@ -214,6 +216,8 @@ export class PrismaIncidentRepository implements IncidentRepository {
 
   private async load(db: Tx | Db, ws: Workspace, incidentId: string): Promise<IncidentState | null> {
     const row = await db.incident.findUnique({
+      // One query with joins instead of one per relation.
+      relationLoadStrategy: 'join',
       where: { workspaceId_id: { workspaceId: ws.id, id: incidentId } },
       include: {
         roles: { where: { endedAt: null }, orderBy: { assignedAt: 'asc' } },

@@ -32,23 +32,32 @@ export class Scheduler {
   readonly owner = `scheduler-${randomUUID()}`;
   private task: ScheduledTask | null = null;
   private readonly limit;
+  private stopping = false;
+  private readonly inFlight = new Set<Promise<number>>();
 
   constructor(private readonly deps: SchedulerDeps) {
     this.limit = pLimit(deps.concurrency ?? 16);
   }
 
   /** Runs every due job once; returns how many were handled. */
-  async tick(): Promise<number> {
+  tick(): Promise<number> {
+    const run = this.claimAndRun().finally(() => this.inFlight.delete(run));
+    this.inFlight.add(run);
+    return run;
+  }
+
+  private async claimAndRun(): Promise<number> {
     const { repo, clock } = this.deps;
     const batch = this.deps.batch ?? 100;
     let handled = 0;
-    for (;;) {
+    while (!this.stopping) {
       const now = clock.now();
       const jobs = await repo.claimDue(now, this.owner, new Date(now.getTime() + (this.deps.leaseMs ?? 60_000)), batch);
       await Promise.all(jobs.map((job) => this.limit(() => this.run(job))));
       handled += jobs.length;
-      if (jobs.length < batch) return handled;
+      if (jobs.length < batch) break;
     }
+    return handled;
   }
 
   private async run(job: ClaimedJob): Promise<void> {
@@ -72,8 +81,11 @@ export class Scheduler {
     void this.tick().catch((err) => this.deps.log.error({ err }, 'first scheduler tick failed'));
   }
 
+  /** Stops ticking and waits for the jobs in hand, so none is posted and left unrecorded. */
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.task?.stop();
     this.task = null;
+    await Promise.allSettled([...this.inFlight]);
   }
 }
