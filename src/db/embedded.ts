@@ -3,6 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { lockDataDir } from './data-dir-lock.js';
 import type { Logger } from 'pino';
 
 export interface EmbeddedPostgres {
@@ -19,7 +20,7 @@ export interface EmbeddedPostgres {
  */
 export const EMBEDDED_POOL_SIZE = 1;
 
-/** Connections the server accepts: the bot, a migrator and operator tools, one each. */
+/** Connections the server accepts, all from the process that owns the data folder (see lockDataDir). */
 const MAX_CLIENTS = 8;
 
 export async function startEmbeddedPostgres(opts: {
@@ -27,12 +28,18 @@ export async function startEmbeddedPostgres(opts: {
   log?: Pick<Logger, 'info' | 'warn'>;
 }): Promise<EmbeddedPostgres> {
   if (opts.dataDir !== undefined) await mkdir(opts.dataDir, { recursive: true });
-  const db = await PGlite.create(opts.dataDir);
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: MAX_CLIENTS });
+  const unlock = opts.dataDir === undefined ? () => {} : lockDataDir(opts.dataDir);
+  let db: PGlite;
+  let server: PGLiteSocketServer;
   try {
-    await server.start();
+    db = await PGlite.create(opts.dataDir);
+    server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: MAX_CLIENTS });
+    await server.start().catch(async (err) => {
+      await db.close();
+      throw err;
+    });
   } catch (err) {
-    await db.close();
+    unlock();
     throw err;
   }
   const url = `postgresql://postgres@${server.getServerConn()}/postgres`;
@@ -48,6 +55,7 @@ export async function startEmbeddedPostgres(opts: {
         // stop() detaches handlers without awaiting them; let their rollbacks run first.
         await new Promise((resolve) => setImmediate(resolve));
         await db.close();
+        unlock();
         opts.log?.info({ dataDir: opts.dataDir ?? 'memory' }, 'embedded PostgreSQL stopped');
       })();
       return stopped;
