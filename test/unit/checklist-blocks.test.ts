@@ -96,11 +96,13 @@ describe('checklistMessages: every runbook checklist, in every mix of states', (
     }
   });
 
-  it.each(cases)('%s with %s items: open offers Done and Skip, a settled step only Undo', (_id, mix, c) => {
+  it.each(cases)('%s with %s items: open offers Done and Skip, a settled step only Undo; an action step also Run', (_id, mix, c) => {
     const view = viewOf(c, mix);
     const blocks = checklistMessages(view, INCIDENT).flatMap((m) => asBlocks(m.blocks));
     for (const item of view.sections.flatMap((s) => s.items)) {
       const act = blocks.find((b) => b.block_id === `act:${item.id}`)!;
+      const [run] = item.action ? act.elements!.splice(-1) : [];
+      if (item.action) expect([run!.text!.text, run!.action_id, run!.value]).toEqual(['Run', `run_action:${item.id}`, item.action]);
       if (item.state === 'open') {
         expect(act.elements!.map((e) => [e.text!.text, e.action_id, e.style])).toEqual([
           ['Done', `item:done:${item.id}`, 'primary'],

@@ -12,6 +12,7 @@ import type { ItemStatus } from '../../../core/checklists/state.js';
 import { ITEM_ID_MAX } from '../../../core/runbook/checklist-schema.js';
 import type { ChecklistItemView, ChecklistSectionView, ChecklistView } from '../../../core/views/checklist.js';
 import { utc } from '../../../core/views/text.js';
+import { RUN_ACTION } from './actions.js';
 import { clip, escape, md, plain } from './text.js';
 
 export const ITEM_ACTION = 'item';
@@ -90,6 +91,8 @@ function itemBlocks(item: ChecklistItemView, incidentId: string): [KnownBlock, K
     item.state === 'open'
       ? [button('Done', 'done', item.id, incidentId, true), button('Skip', 'skip', item.id, incidentId)]
       : [button('Undo', 'undo', item.id, incidentId)];
+  // A step that is a §6 containment action can be requested from where it is read.
+  if (item.action) buttons.push({ type: 'button', action_id: `${RUN_ACTION}:${item.id}`, text: plain('Run', 75), value: item.action });
   return [
     { type: 'section', block_id: `item:${item.id}`, text: md(itemText(item)) },
     { type: 'actions', block_id: `act:${item.id}`, elements: buttons },

@@ -4,14 +4,15 @@ import { describeRequest } from '../../../../core/actions/service.js';
 import { DomainError, ErrorCode, incidentNotFound } from '../../../../core/errors.js';
 import { manualOutcome } from '../../../../executors/manual.js';
 import { postOutcome } from '../../action-runner.js';
-import { CONFIRM_ACTION, RUN_ACTION, requestModal } from '../../blocks/actions.js';
+import { CONFIRM_ACTION, requestModal } from '../../blocks/actions.js';
 import type { SlackDeps } from '../../context.js';
 import { click } from './click.js';
 
 export const runActionButton = (deps: SlackDeps) =>
   click(deps, async ({ ws, roomId, args }) => {
     const here = await deps.incidents.inRoom(ws, roomId);
-    const action = deps.actions.action(args.action.action_id.slice(RUN_ACTION.length + 1));
+    // The button's value names the action; its action id only has to be unique in the message.
+    const action = deps.actions.action(args.action.value ?? '');
     await args.client.views.open({ trigger_id: args.body.trigger_id, view: requestModal(action, prefill(action, here.incident), roomId) });
   });
 
