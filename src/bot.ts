@@ -30,7 +30,9 @@ export type RunningBot = { port: number; databaseUrl: string; scheduler: Schedul
 function actionExecutors(config: Config): ExecutorFor {
   const hook = config.actionWebhook;
   if (!hook) return () => null;
-  const webhook = createWebhookExecutor({ url: hook.url, secret: hook.secret, timeoutMs: 10_000, retries: 3, backoffMs: 500 });
+  // Worst case, 4 attempts of 10 s plus at most 15 s of backoff, stays inside the scheduler's 60 s
+  // lease, so a slow receiver is never handed the same request by a second claim.
+  const webhook = createWebhookExecutor({ url: hook.url, secret: hook.secret, timeoutMs: 10_000, retries: 3, backoffMs: 500, maxBackoffMs: 5_000 });
   return (actionId) => (hook.actions === 'all' || hook.actions.includes(actionId) ? webhook : null);
 }
 

@@ -47,19 +47,20 @@ export function evaluateApproval(input: ApprovalInput): Approved | Refusal {
   const title = `"${action.title}"`;
   const who = either(roles.map((r) => describeRole(state, r, roleNames)));
 
-  if (approver === request.requestedBy) {
-    return refuse(ErrorCode.NotAllowed, `you requested ${title}, so a second person — ${who} — must approve it.`);
-  }
-  const held = roles.find((r) => state.holders.some((h) => h.role === r && h.userId === approver));
-  if (!held) {
-    return refuse(ErrorCode.NotAllowed, `only ${who} may approve ${title}, other than the requester, so ask one of them.`);
-  }
+  // Expiry first: once expired nobody can approve, and the request is recorded expired whoever clicked.
   const expiresAt = approvalExpiresAt(request.requestedAt, expiryMs);
   if (now.getTime() >= expiresAt.getTime()) {
     return refuse(
       ErrorCode.NotAllowed,
       `this request for ${title} expired at ${utc(expiresAt)} (approvals last ${duration(expiryMs)}), so request it again.`,
     );
+  }
+  if (approver === request.requestedBy) {
+    return refuse(ErrorCode.NotAllowed, `you requested ${title}, so a second person — ${who} — must approve it.`);
+  }
+  const held = roles.find((r) => state.holders.some((h) => h.role === r && h.userId === approver));
+  if (!held) {
+    return refuse(ErrorCode.NotAllowed, `only ${who} may approve ${title}, other than the requester, so ask one of them.`);
   }
   return { ok: true, approvedBy: approver, approvedAt: now, asRole: held };
 }

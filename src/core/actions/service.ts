@@ -108,11 +108,12 @@ export class ActionService {
   }
 
   /** Records what the executor reported, once: a re-driven request whose outcome is in changes nothing. */
-  recordOutcome(ws: Workspace, incidentId: string, requestId: string, outcome: ExecutionOutcome | 'awaiting_confirmation') {
+  recordOutcome(ws: Workspace, incidentId: string, requestId: string, outcome: ExecutionOutcome | 'awaiting_confirmation', from: 'executor' | 'confirmation' = 'executor') {
     const now = this.deps.clock.now();
     return this.deps.lifecycle.inIncident(ws, incidentId, (s) => {
       const req = s.actions.find((a) => a.id === requestId);
-      const open = req && (req.status === 'approved' || (req.status === 'awaiting_confirmation' && outcome !== 'awaiting_confirmation'));
+      // An executor closes an approved request; a confirmation by hand only one that waits for it.
+      const open = req && (from === 'confirmation' ? req.status === 'awaiting_confirmation' && outcome !== 'awaiting_confirmation' : req.status === 'approved');
       if (!req || !open) return { events: [], result: null };
       if (outcome === 'awaiting_confirmation') {
         return { action: { update: { id: req.id, set: { status: 'awaiting_confirmation' as const } } }, events: [{ type: 'action.awaiting_confirmation', actor: null, data: { seq: req.seq } }], result: req };
@@ -143,6 +144,16 @@ export class ActionService {
         events: [{ type: 'action.lifted', actor, data: { seq: req.seq, actionId: req.actionId, lift: action.liftable.title } }],
         result: { ok: true, request: req, action },
       };
+    });
+  }
+
+  /** Requests still waiting for their second person: an expired one is not, even before anyone clicks. */
+  awaitingApproval(s: IncidentState): { request: ActionRequest; action: ActionEntry }[] {
+    const now = this.deps.clock.now().getTime();
+    return s.actions.flatMap((request) => {
+      const action = findAction(this.deps.actions, request.actionId);
+      const live = request.status === 'awaiting_approval' && now < request.requestedAt.getTime() + this.deps.actions.approvalExpiryMs;
+      return action && live ? [{ request, action }] : [];
     });
   }
 

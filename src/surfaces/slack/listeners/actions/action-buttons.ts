@@ -34,8 +34,14 @@ export const confirmActionButton = (deps: SlackDeps) =>
     const result = args.action.action_id === `${CONFIRM_ACTION}:done` ? 'done' : 'failed';
     const outcome = manualOutcome(request, { by: actor, result });
     if (!outcome) throw new DomainError(ErrorCode.NotAllowed, `Only <@${request.requestedBy}>, who requested it, can confirm request #${request.seq}.`);
-    const recorded = await deps.actions.recordOutcome(ws, here.incident.id, request.id, outcome);
-    if (!recorded.changed) throw new DomainError(ErrorCode.InvalidInput, `Request #${request.seq} already has its outcome.`);
+    const recorded = await deps.actions.recordOutcome(ws, here.incident.id, request.id, outcome, 'confirmation');
+    if (!recorded.changed) {
+      const after = recorded.state.actions.find((a) => a.id === request.id);
+      throw new DomainError(
+        ErrorCode.InvalidInput,
+        after?.outcomeAt ? `Request #${request.seq} already has its outcome.` : `Request #${request.seq} is ${after?.status.replace(/_/g, ' ')}, not waiting for a confirmation by hand.`,
+      );
+    }
     await postOutcome(args.client, deps, ws, recorded.state, `${describeRequest(request, deps.actions.action(request.actionId))}: *${outcome.status.replace('_', ' ')}* (confirmed by <@${actor}>).`, log);
   });
 
