@@ -81,6 +81,13 @@ export interface IncidentRepository {
    * until `leaseUntil`. Concurrent claimers never get the same job.
    */
   claimDue(now: Date, owner: string, leaseUntil: Date, limit: number): Promise<ClaimedJob[]>;
+  /**
+   * Records a claimed job's outcome with its change, only while `owner` still holds the job's lease:
+   * no state is read back, so a scheduler pays one lock and one write per job. False: lease lost.
+   */
+  completeJob(ws: Workspace, incidentId: string, at: Date, change: Omit<Change<unknown>, 'result'> & { complete: JobCompletion }): Promise<boolean>;
+  /** Several incidents at once (a scheduler's claimed batch), each scoped to its own workspace. */
+  findMany(refs: { ws: Workspace; incidentId: string }[]): Promise<Map<string, IncidentState>>;
   /** The workspace's incidents that are not resolved or closed, oldest first. */
   listOpen(ws: Workspace): Promise<IncidentState[]>;
 }

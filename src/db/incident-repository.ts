@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { incidentNotFound } from '../core/errors.js';
 import type { IncidentState, Platform, Workspace } from '../core/incidents/model.js';
-import type { Annotation, Change, ClaimedJob, FirstChange, IncidentRepository, NewIncident } from '../core/ports.js';
+import type { Annotation, Change, ClaimedJob, FirstChange, IncidentRepository, JobCompletion, NewIncident } from '../core/ports.js';
 import { GENESIS_HASH } from '../core/timeline/chain.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { Db } from './client.js';
@@ -24,6 +24,30 @@ import {
 } from './change-sql.js';
 
 type Tx = Prisma.TransactionClient;
+
+/** The relations an IncidentState is made of: current holders, checklists, steps, pending jobs, §9 data, actions. */
+const STATE_INCLUDE = {
+  roles: { where: { endedAt: null }, orderBy: { assignedAt: 'asc' } },
+  checklists: { orderBy: { attachedAt: 'asc' }, select: { checklistId: true, messageIds: true } },
+  items: { where: { status: { not: 'open' } } },
+  jobs: { where: { doneAt: null }, orderBy: { dueAt: 'asc' }, select: { id: true, kind: true, dueAt: true, data: true, leaseOwner: true } },
+  postmortem: true,
+  followups: { orderBy: { seq: 'asc' } },
+  actions: { orderBy: { seq: 'asc' } },
+} satisfies Prisma.IncidentInclude;
+
+function toState(row: Prisma.IncidentGetPayload<{ include: typeof STATE_INCLUDE }>): IncidentState {
+  return {
+    incident: toIncident(row),
+    holders: row.roles.map(toHolder),
+    checklists: row.checklists,
+    items: Object.fromEntries(row.items.map((i) => [i.itemId, toItemState(i)])),
+    jobs: row.jobs.map((j) => ({ ...j, data: j.data as Record<string, unknown> })),
+    postmortem: row.postmortem ? toPostmortem(row.postmortem) : null,
+    followups: row.followups.map(toFollowup),
+    actions: row.actions.map(toActionRequest),
+  };
+}
 
 const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
 
@@ -111,37 +135,70 @@ export class PrismaIncidentRepository implements IncidentRepository {
       const changed =
         [c.patch, c.complete, c.postmortem, c.followup, c.action].some((x) => x !== undefined) || [grants, c.attach ?? [], c.items ?? [], c.cancel ?? [], c.schedule ?? [], c.events].some((l) => l.length > 0);
       if (!changed) return { state: before, result: c.result, changed };
-      const chained = chainEvents(incidentId, locked[0]!, at, c.events);
-      const p = c.patch ?? {};
-      // One statement writes the grants, the events and the incident (its patch and chain head).
-      // A patch sets values and never clears one, except resolvedAt: null (a reopen).
-      await tx.$executeRaw`
-        WITH ended AS (${endHolders(ws.id, incidentId, at, grants)}
-        ), granted AS (${insertGrants(ws.id, incidentId, at, grants)}
-        ), attached AS (${insertAttachments(ws.id, incidentId, at, c.attach ?? [])}
-        ), items AS (${upsertItems(ws.id, incidentId, at, c.items ?? [])}
-        ), cancelled AS (${cancelJobs(ws.id, incidentId, at, c.cancel ?? [])}
-        ), scheduled AS (${insertJobs(ws.id, incidentId, c.schedule ?? [])}
-        ), completed AS (${completeJob(at, c.complete)}
-        ), pm AS (${upsertPostmortem(ws.id, incidentId, at, c.postmortem)}
-        ), fu AS (${writeFollowup(ws.id, incidentId, at, c.followup)}
-        ), ac AS (${writeAction(ws.id, incidentId, c.action)}
-        ), events AS (${insertEvents(ws.id, incidentId, at, chained.rows)}
-        )
-        UPDATE incidents SET
-          severity = COALESCE(${p.severity ?? null}::"Severity", severity),
-          status = COALESCE(${p.status ?? null}::"IncidentStatus", status),
-          room_id = COALESCE(${p.roomId ?? null}, room_id),
-          room_name = COALESCE(${p.roomName ?? null}, room_name),
-          header_message_id = COALESCE(${p.headerMessageId ?? null}, header_message_id),
-          last_update_at = COALESCE(${p.lastUpdateAt ?? null}::timestamptz, last_update_at),
-          updates_missed = COALESCE(${p.updatesMissed ?? null}::int, updates_missed),
-          orgo_case_url = COALESCE(${p.orgoCaseUrl ?? null}, orgo_case_url),
-          resolved_at = CASE WHEN ${p.resolvedAt === null} THEN NULL ELSE COALESCE(${p.resolvedAt ?? null}::timestamptz, resolved_at) END,
-          timeline_seq = ${chained.head.seq}, timeline_head = ${chained.head.hash}, updated_at = now()
-        WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid`;
+      await this.write(tx, ws, incidentId, at, locked[0]!, c);
       return { state: applyChange(before, c, at), result: c.result, changed };
     });
+  }
+
+  async completeJob(ws: Workspace, incidentId: string, at: Date, c: Omit<Change<unknown>, 'result'> & { complete: JobCompletion }) {
+    return this.db.$transaction(async (tx) => {
+      // The incident lock and the lease check in one statement: a claim by another process cannot land
+      // in between, because a claim locks the incident row too.
+      const locked = await tx.$queryRaw<Head[]>`
+        SELECT i.timeline_seq AS seq, i.timeline_head AS hash FROM incidents i
+        JOIN jobs j ON j.incident_id = i.id AND j.workspace_id = i.workspace_id
+        WHERE i.id = ${incidentId}::uuid AND i.workspace_id = ${ws.id}::uuid
+          AND j.id = ${c.complete.jobId}::uuid AND j.lease_owner = ${c.complete.owner} AND j.done_at IS NULL
+        FOR UPDATE OF i`;
+      if (locked.length === 0) return false;
+      await this.write(tx, ws, incidentId, at, locked[0]!, c);
+      return true;
+    });
+  }
+
+  async findMany(refs: { ws: Workspace; incidentId: string }[]) {
+    const valid = refs.filter((r) => UUID.test(r.incidentId));
+    if (valid.length === 0) return new Map<string, IncidentState>();
+    const rows = await this.db.incident.findMany({
+      relationLoadStrategy: 'join',
+      where: { OR: valid.map((r) => ({ workspaceId: r.ws.id, id: r.incidentId })) },
+      include: STATE_INCLUDE,
+    });
+    return new Map(rows.map((row) => [row.id, toState(row)]));
+  }
+
+  /** One statement writes a change: grants, attachments, steps, jobs, postmortem, follow-ups, actions,
+   * events and the incident (its patch and chain head). */
+  private async write(tx: Tx, ws: Workspace, incidentId: string, at: Date, head: Head, c: Omit<Change<unknown>, 'result'>) {
+    const grants = c.grants ?? [];
+    const chained = chainEvents(incidentId, head, at, c.events);
+    const p = c.patch ?? {};
+    // A patch sets values and never clears one, except resolvedAt: null (a reopen).
+    await tx.$executeRaw`
+      WITH ended AS (${endHolders(ws.id, incidentId, at, grants)}
+      ), granted AS (${insertGrants(ws.id, incidentId, at, grants)}
+      ), attached AS (${insertAttachments(ws.id, incidentId, at, c.attach ?? [])}
+      ), items AS (${upsertItems(ws.id, incidentId, at, c.items ?? [])}
+      ), cancelled AS (${cancelJobs(ws.id, incidentId, at, c.cancel ?? [])}
+      ), scheduled AS (${insertJobs(ws.id, incidentId, c.schedule ?? [])}
+      ), completed AS (${completeJob(at, c.complete)}
+      ), pm AS (${upsertPostmortem(ws.id, incidentId, at, c.postmortem)}
+      ), fu AS (${writeFollowup(ws.id, incidentId, at, c.followup)}
+      ), ac AS (${writeAction(ws.id, incidentId, c.action)}
+      ), events AS (${insertEvents(ws.id, incidentId, at, chained.rows)}
+      )
+      UPDATE incidents SET
+        severity = COALESCE(${p.severity ?? null}::"Severity", severity),
+        status = COALESCE(${p.status ?? null}::"IncidentStatus", status),
+        room_id = COALESCE(${p.roomId ?? null}, room_id),
+        room_name = COALESCE(${p.roomName ?? null}, room_name),
+        header_message_id = COALESCE(${p.headerMessageId ?? null}, header_message_id),
+        last_update_at = COALESCE(${p.lastUpdateAt ?? null}::timestamptz, last_update_at),
+        updates_missed = COALESCE(${p.updatesMissed ?? null}::int, updates_missed),
+        orgo_case_url = COALESCE(${p.orgoCaseUrl ?? null}, orgo_case_url),
+        resolved_at = CASE WHEN ${p.resolvedAt === null} THEN NULL ELSE COALESCE(${p.resolvedAt ?? null}::timestamptz, resolved_at) END,
+        timeline_seq = ${chained.head.seq}, timeline_head = ${chained.head.hash}, updated_at = now()
+      WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid`;
   }
 
   async annotate(ws: Workspace, incidentId: string, note: Annotation) {
@@ -219,30 +276,11 @@ export class PrismaIncidentRepository implements IncidentRepository {
       // One query with joins instead of one per relation.
       relationLoadStrategy: 'join',
       where: { workspaceId_id: { workspaceId: ws.id, id: incidentId } },
-      include: {
-        roles: { where: { endedAt: null }, orderBy: { assignedAt: 'asc' } },
-        checklists: { orderBy: { attachedAt: 'asc' }, select: { checklistId: true, messageIds: true } },
-        items: { where: { status: { not: 'open' } } },
-        jobs: { where: { doneAt: null }, orderBy: { dueAt: 'asc' }, select: { id: true, kind: true, dueAt: true, data: true, leaseOwner: true } },
-        postmortem: true,
-        followups: { orderBy: { seq: 'asc' } },
-        actions: { orderBy: { seq: 'asc' } },
-      },
+      include: STATE_INCLUDE,
     });
-    if (!row) return null;
-    const items = Object.fromEntries(row.items.map((i) => [i.itemId, toItemState(i)]));
-    const jobs = row.jobs.map((j) => ({ ...j, data: j.data as Record<string, unknown> }));
-    return {
-      incident: toIncident(row),
-      holders: row.roles.map(toHolder),
-      checklists: row.checklists,
-      items,
-      jobs,
-      postmortem: row.postmortem ? toPostmortem(row.postmortem) : null,
-      followups: row.followups.map(toFollowup),
-      actions: row.actions.map(toActionRequest),
-    };
+    return row ? toState(row) : null;
   }
+
 
 
 }

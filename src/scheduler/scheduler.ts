@@ -53,17 +53,18 @@ export class Scheduler {
     while (!this.stopping) {
       const now = clock.now();
       const jobs = await repo.claimDue(now, this.owner, new Date(now.getTime() + (this.deps.leaseMs ?? 60_000)), batch);
-      await Promise.all(jobs.map((job) => this.limit(() => this.run(job))));
+      // The claimed batch's incidents in one read; each job still answers to its own workspace.
+      const states = jobs.length ? await repo.findMany(jobs.map((j) => ({ ws: j.ws, incidentId: j.incidentId }))) : new Map<string, IncidentState>();
+      await Promise.all(jobs.map((job) => this.limit(() => this.run(job, states.get(job.incidentId)))));
       handled += jobs.length;
       if (jobs.length < batch) break;
     }
     return handled;
   }
 
-  private async run(job: ClaimedJob): Promise<void> {
+  private async run(job: ClaimedJob, state: IncidentState | undefined): Promise<void> {
     const log = this.deps.log.child({ job: job.id, kind: job.kind, incident: job.incidentId, workspace: job.ws.id });
     try {
-      const state = await this.deps.repo.findById(job.ws, job.incidentId);
       if (!state) throw new Error('job for a missing incident');
       const plan = this.deps.cadence.plan(state, job, this.deps.clock.now());
       if (plan.view) await this.deps.poster.post(job.ws, state, plan.view);

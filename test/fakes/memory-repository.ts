@@ -293,6 +293,24 @@ export class MemoryIncidentRepository implements IncidentRepository {
       .map((r) => this.load(ws, r.incident.id)!);
   }
 
+  async completeJob(ws: Workspace, incidentId: string, at: Date, c: Omit<Change<unknown>, 'result'> & { complete: JobCompletion }): Promise<boolean> {
+    // The same lock as change(), and the lease checked under it, as the database does in one statement.
+    const { result } = await this.change(ws, incidentId, at, (s) => {
+      const mine = s.jobs.some((j) => j.id === c.complete.jobId && j.leaseOwner === c.complete.owner);
+      return mine ? { ...c, result: true } : { events: [], result: false };
+    });
+    return result;
+  }
+
+  async findMany(refs: { ws: Workspace; incidentId: string }[]): Promise<Map<string, IncidentState>> {
+    await roundTrip();
+    const found = refs.flatMap((r) => {
+      const s = UUID.test(r.incidentId) ? this.load(r.ws, r.incidentId) : null;
+      return s ? [[r.incidentId, s] as const] : [];
+    });
+    return new Map(found);
+  }
+
   async claimDue(now: Date, owner: string, leaseUntil: Date, limit: number): Promise<ClaimedJob[]> {
     await roundTrip();
     const due = this.jobRows

@@ -37,7 +37,7 @@ const send = (m: ChildMessage) => process.send?.(m);
 class ReportingCadence extends CadenceService {
   override async complete(ws: Workspace, job: ClaimedJob, owner: string, plan: ReminderPlan) {
     const done = await super.complete(ws, job, owner, plan);
-    send({ type: 'completed', jobId: job.id, incidentId: job.incidentId, kind: job.kind, recorded: done.result === true, at: Date.now() });
+    send({ type: 'completed', jobId: job.id, incidentId: job.incidentId, kind: job.kind, recorded: done, at: Date.now() });
     return done;
   }
 }

@@ -546,15 +546,14 @@ describe('leases: exactly once', () => {
     const before = { events: (await events(s.incident.id)).length, jobs: repo.jobRows.length };
     const lateState = await current(s.incident.id);
     const late = await cadence.complete(ws, mine!, 'owner-a', cadence.plan(lateState, mine!, clock.now()));
-    expect(late.result).toBe(false);
-    expect(late.changed).toBe(false);
+    expect(late).toBe(false);
     expect((await events(s.incident.id)).length).toBe(before.events);
     expect(repo.jobRows.length).toBe(before.jobs);
     expect(pending(s.incident.id)).toMatchObject([{ id: mine!.id, leaseOwner: 'owner-b' }]);
     expect((await current(s.incident.id)).incident.updatesMissed).toBe(0);
 
     const winner = await cadence.complete(ws, theirs!, 'owner-b', cadence.plan(await current(s.incident.id), theirs!, clock.now()));
-    expect(winner.result).toBe(true);
+    expect(winner).toBe(true);
     expect(jobs(s.incident.id).find((j) => j.id === mine!.id)).toMatchObject({ outcome: 'posted' });
     expect(pending(s.incident.id).map((j) => j.dueAt)).toEqual([at(30)]);
     expect(await events(s.incident.id, 'update.missed')).toHaveLength(1);
@@ -566,8 +565,7 @@ describe('leases: exactly once', () => {
     const job = await claimUpdate('owner-a', LEASE_MS);
     const plan = cadence.plan(await current(s.incident.id), job!, clock.now());
     await cadence.postUpdate(ws, s.roomId, IC, FIELDS);
-    const { result } = await cadence.complete(ws, job!, 'owner-a', plan);
-    expect(result).toBe(false);
+    expect(await cadence.complete(ws, job!, 'owner-a', plan)).toBe(false);
     expect(pending(s.incident.id).map((j) => j.dueAt)).toEqual([at(30, 1)]);
     expect((await current(s.incident.id)).incident.updatesMissed).toBe(0);
     expect(await events(s.incident.id, 'update.missed')).toEqual([]);

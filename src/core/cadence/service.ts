@@ -162,25 +162,20 @@ export class CadenceService {
   }
 
   /** Records a due job's outcome once; a job whose lease was lost, or that an update superseded, records nothing. */
-  complete(ws: Workspace, job: ClaimedJob, owner: string, plan: ReminderPlan) {
-    return this.deps.repo.change(ws, job.incidentId, this.deps.clock.now(), (s) => {
-      const mine = s.jobs.some((j) => j.id === job.id && j.leaseOwner === owner);
-      if (!mine) return { events: [], result: false };
-      const v = plan.view;
-      const event =
-        v?.kind === 'update'
-          ? { type: v.escalate ? 'update.missed.escalated' : 'update.missed', actor: null, data: { missed: v.missed, dueAt: job.dueAt.toISOString() } }
-          : v?.kind === 'triage'
-            ? { type: 'triage.reminder', actor: null, data: { openSteps: v.openSteps.length } }
-            : null;
-      const escalation = v?.kind === 'update' && v.escalate ? [{ kind: ESCALATION_JOB, dueAt: job.dueAt, data: { missed: v.missed } }] : [];
-      return {
-        complete: { jobId: job.id, owner, outcome: plan.outcome },
-        ...(plan.missed === null ? {} : { patch: { updatesMissed: plan.missed } }),
-        schedule: [...(plan.next ? [plan.next] : []), ...escalation],
-        events: event ? [event] : [],
-        result: true,
-      };
+  complete(ws: Workspace, job: ClaimedJob, owner: string, plan: ReminderPlan): Promise<boolean> {
+    const v = plan.view;
+    const event =
+      v?.kind === 'update'
+        ? { type: v.escalate ? 'update.missed.escalated' : 'update.missed', actor: null, data: { missed: v.missed, dueAt: job.dueAt.toISOString() } }
+        : v?.kind === 'triage'
+          ? { type: 'triage.reminder', actor: null, data: { openSteps: v.openSteps.length } }
+          : null;
+    const escalation = v?.kind === 'update' && v.escalate ? [{ kind: ESCALATION_JOB, dueAt: job.dueAt, data: { missed: v.missed } }] : [];
+    return this.deps.repo.completeJob(ws, job.incidentId, this.deps.clock.now(), {
+      complete: { jobId: job.id, owner, outcome: plan.outcome },
+      ...(plan.missed === null ? {} : { patch: { updatesMissed: plan.missed } }),
+      schedule: [...(plan.next ? [plan.next] : []), ...escalation],
+      events: event ? [event] : [],
     });
   }
 
