@@ -142,16 +142,17 @@ export class PrismaIncidentRepository implements IncidentRepository {
 
   async completeJob(ws: Workspace, incidentId: string, at: Date, c: Omit<Change<unknown>, 'result'> & { complete: JobCompletion }) {
     return this.db.$transaction(async (tx) => {
-      // The incident lock and the lease check in one statement: a claim by another process cannot land
-      // in between, because a claim locks the incident row too.
-      const locked = await tx.$queryRaw<Head[]>`
-        SELECT i.timeline_seq AS seq, i.timeline_head AS hash FROM incidents i
-        JOIN jobs j ON j.incident_id = i.id AND j.workspace_id = i.workspace_id
-        WHERE i.id = ${incidentId}::uuid AND i.workspace_id = ${ws.id}::uuid
-          AND j.id = ${c.complete.jobId}::uuid AND j.lease_owner = ${c.complete.owner} AND j.done_at IS NULL
-        FOR UPDATE OF i`;
-      if (locked.length === 0) return false;
-      await this.write(tx, ws, incidentId, at, locked[0]!, c);
+      // The incident first, as every change locks it first (no deadlock with one), then the job with its
+      // lease checked: a claim by another process cannot take it over before the write (claims skip
+      // locked jobs).
+      const head = await tx.$queryRaw<Head[]>`
+        SELECT timeline_seq AS seq, timeline_head AS hash FROM incidents
+        WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid FOR UPDATE`;
+      const mine = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM jobs WHERE id = ${c.complete.jobId}::uuid AND incident_id = ${incidentId}::uuid
+          AND lease_owner = ${c.complete.owner} AND done_at IS NULL FOR UPDATE`;
+      if (head.length === 0 || mine.length === 0) return false;
+      await this.write(tx, ws, incidentId, at, head[0]!, c);
       return true;
     });
   }
@@ -227,19 +228,18 @@ export class PrismaIncidentRepository implements IncidentRepository {
   }
 
   async claimDue(now: Date, owner: string, leaseUntil: Date, limit: number): Promise<ClaimedJob[]> {
-    // One statement: SKIP LOCKED lets concurrent claimers pass over each other's rows, and the lease
-    // keeps a claimed job away from them after commit until its owner finishes or dies. The incident
-    // row is locked too, so a claim never lands between a change()'s decision and its write.
+    // One statement: SKIP LOCKED lets concurrent claimers pass over each other's rows (and over a job
+    // whose owner is recording it), and the lease keeps a claimed job away from them after commit until
+    // its owner finishes or dies.
     const rows = await this.db.$queryRaw<
       { id: string; workspace_id: string; platform: Platform; external_id: string; incident_id: string; kind: string; due_at: Date; data: Record<string, unknown> }[]
     >`
       WITH due AS (
-        SELECT jobs.id FROM jobs
-        JOIN incidents i ON i.id = jobs.incident_id AND i.workspace_id = jobs.workspace_id
-        WHERE jobs.done_at IS NULL AND jobs.due_at <= ${now} AND (jobs.lease_until IS NULL OR jobs.lease_until < ${now})
-        ORDER BY jobs.due_at
+        SELECT id FROM jobs
+        WHERE done_at IS NULL AND due_at <= ${now} AND (lease_until IS NULL OR lease_until < ${now})
+        ORDER BY due_at
         LIMIT ${limit}
-        FOR UPDATE OF jobs, i SKIP LOCKED
+        FOR UPDATE SKIP LOCKED
       )
       UPDATE jobs j SET lease_owner = ${owner}, lease_until = ${leaseUntil}, attempts = j.attempts + 1
       FROM due, workspaces w
