@@ -2,7 +2,7 @@
 // step states and timeline events are written with arrays (unnest), so one round trip writes them all.
 import { randomUUID } from 'node:crypto';
 import type { Attachment, Change, ItemUpdate, JobCompletion, NewJob, RoleGrant } from '../core/ports.js';
-import { Prisma } from '../generated/prisma/client.js';
+import { Prisma } from '../../prisma/generated/client.js';
 import type { EventRow } from './timeline-rows.js';
 
 const always = Prisma.sql`TRUE`;

@@ -2,7 +2,7 @@
 import type { ActionRequest, Followup, Incident, IncidentState, PostmortemFields, RoleHolder } from '../core/incidents/model.js';
 import type { ItemState } from '../core/checklists/state.js';
 import type { Change, TimelineEvent } from '../core/ports.js';
-import type { Prisma } from '../generated/prisma/client.js';
+import type { Prisma } from '../../prisma/generated/client.js';
 
 type IncidentRow = Prisma.IncidentGetPayload<object>;
 type RoleRow = Prisma.RoleAssignmentGetPayload<object>;

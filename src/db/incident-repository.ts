@@ -5,7 +5,7 @@ import { incidentNotFound } from '../core/errors.js';
 import type { IncidentState, Platform, Workspace } from '../core/incidents/model.js';
 import type { Annotation, Change, ClaimedJob, FirstChange, IncidentRepository, JobCompletion, NewIncident } from '../core/ports.js';
 import { GENESIS_HASH } from '../core/timeline/chain.js';
-import { Prisma } from '../generated/prisma/client.js';
+import { Prisma } from '../../prisma/generated/client.js';
 import type { Db } from './client.js';
 import { applyChange, toActionRequest, toEvent, toFollowup, toHolder, toIncident, toItemState, toPostmortem } from './incident-mapping.js';
 import { chainEvents, type Head } from './timeline-rows.js';
