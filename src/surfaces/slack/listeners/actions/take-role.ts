@@ -31,7 +31,14 @@ export function takeRole(deps: SlackDeps) {
       await tell(`You already hold ${name}.`);
       return;
     }
-    await announceInRoom(client, deps, outcome.ws, outcome.state, `<@${actor}> took *${name}*.`, log);
-    await refreshHeader(client, deps, outcome.ws, outcome.state, log);
+    // The channel line and the header go out with the other background talk, so a burst of clicks
+    // keeps its acks fast; the header is re-read from the stored state when its turn comes.
+    const { ws, state } = outcome;
+    deps
+      .background(async () => {
+        await announceInRoom(client, deps, ws, state, `<@${actor}> took *${name}*.`, log);
+        await refreshHeader(client, deps, ws, state, log);
+      })
+      .catch((err) => log.error({ err }, 'take-role talk failed'));
   };
 }
