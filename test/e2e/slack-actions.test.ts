@@ -14,7 +14,8 @@ import { findChainBreak } from '../../src/core/timeline/chain.js';
 import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
 import type { Call } from '../fakes/slack-api.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
-import { buttonClick, commandBody, declareSubmission, postSigned, viewSubmission, type Actor, type ModalValues } from '../support/slack-requests.js';
+import { declareAndWait } from '../support/declared.js';
+import { buttonClick, commandBody, postSigned, viewSubmission, type Actor, type ModalValues } from '../support/slack-requests.js';
 
 const MINUTE = 60_000;
 const HOOK_SECRET = 'hook-secret-0123456789abcdef';
@@ -132,19 +133,8 @@ const postsIn = (from: number, room: string) => since(from, 'chat.postMessage').
 const blocksOf = (c: Call) => (c.body.blocks ?? []) as Block[];
 const buttons = (blocks: Block[]) => blocks.flatMap((b) => [b.accessory, ...(b.elements ?? [])]).filter((e): e is NonNullable<Block['accessory']> => !!e?.action_id);
 
-async function declare(title: string, severity: string, scope: { tenants: string; channels: string; environments?: string }): Promise<Incident> {
-  const viewId = `VACT${++views}`;
-  const res = await postSigned(t.eventsUrl, declareSubmission(general, viewId, { title, severity, areas: ['distribution_activation'], ...scope }));
-  expect(res.status).toBe(200);
-  const row = await t.slack.until(async () => {
-    const r = await t.db.incident.findFirst({ where: { declareKey: viewId, headerMessageId: { not: null } } });
-    expect(r).not.toBeNull();
-    // Set-up is over once the header and the triage checklist are pinned.
-    expect(t.slack.called('pins.add').filter((c) => c.body.channel === r!.roomId).length).toBeGreaterThanOrEqual(2);
-    return r!;
-  }, 10_000);
-  return { id: row.id, room: row.roomId!, header: row.headerMessageId!, number: row.number };
-}
+const declare = (title: string, severity: string, scope: { tenants: string; channels: string; environments?: string }): Promise<Incident> =>
+  declareAndWait(t, general, `VACT${++views}`, { title, severity, areas: ['distribution_activation'], ...scope });
 
 async function command(who: Actor, text: string) {
   const res = await postSigned(t.eventsUrl, commandBody(who, text, t.responseUrl));

@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { utc } from '../../src/core/views/text.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
+import { declareAndWait } from '../support/declared.js';
 import type { Call } from '../fakes/slack-api.js';
-import { buttonClick, commandBody, declareSubmission, postSigned, type Actor, viewSubmission } from '../support/slack-requests.js';
+import { buttonClick, commandBody, postSigned, type Actor, viewSubmission } from '../support/slack-requests.js';
 
 const MINUTE = 60_000;
 const ESCALATION_CHANNEL = 'CCOMMANDERS';
@@ -45,19 +46,8 @@ function advanceTo(when: Date) {
 }
 const after = (i: Incident, ms: number) => new Date(i.declaredAt.getTime() + ms);
 
-async function declare(title: string, severity: string): Promise<Incident> {
-  const viewId = `VCAD${++views}`;
-  const res = await postSigned(t.eventsUrl, declareSubmission(general, viewId, { title, severity, areas: ['distribution_activation'], tenants: 'acme' }));
-  expect(res.status).toBe(200);
-  const row = await t.slack.until(async () => {
-    const r = await t.db.incident.findFirst({ where: { declareKey: viewId, headerMessageId: { not: null } } });
-    expect(r).not.toBeNull();
-    // Set-up is done once the header and the triage checklist are pinned.
-    expect(t.slack.called('pins.add').filter((c) => c.body.channel === r!.roomId).length).toBeGreaterThanOrEqual(2);
-    return r!;
-  });
-  return { id: row.id, room: row.roomId!, declaredAt: row.declaredAt, number: row.number, header: row.headerMessageId! };
-}
+const declare = (title: string, severity: string): Promise<Incident> =>
+  declareAndWait(t, general, `VCAD${++views}`, { title, severity, areas: ['distribution_activation'], tenants: 'acme' });
 
 async function command(who: Actor, text: string) {
   const res = await postSigned(t.eventsUrl, commandBody(who, text, t.responseUrl));

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/core/runbook/content.js';
 import type { Call } from '../fakes/slack-api.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
-import { buttonClick, commandBody, declareSubmission, interactionBody, postSigned, type Actor } from '../support/slack-requests.js';
+import { declareAndWait } from '../support/declared.js';
+import { buttonClick, commandBody, interactionBody, postSigned, type Actor } from '../support/slack-requests.js';
 
 const MINUTE = 60_000;
 const IC = 'UIC';
@@ -37,19 +38,8 @@ const since = (from: number, method?: string) => t.slack.calls.slice(from).filte
 const postsIn = (from: number, channel: string) => since(from, 'chat.postMessage').filter((c) => c.body.channel === channel);
 const actionIds = (c: Call) => ((c.body.blocks ?? []) as Block[]).flatMap((b) => (b.elements ?? []).map((e) => e.action_id));
 
-async function declare(title: string, severity: string): Promise<Incident> {
-  const viewId = `VRES${++views}`;
-  const res = await postSigned(t.eventsUrl, declareSubmission(general, viewId, { title, severity, areas: ['distribution_activation'], tenants: 'acme' }));
-  expect(res.status).toBe(200);
-  const row = await t.slack.until(async () => {
-    const r = await t.db.incident.findFirst({ where: { declareKey: viewId, headerMessageId: { not: null } } });
-    expect(r).not.toBeNull();
-    // Set-up is done once the header and the triage checklist are pinned.
-    expect(t.slack.called('pins.add').filter((c) => c.body.channel === r!.roomId).length).toBeGreaterThanOrEqual(2);
-    return r!;
-  }, 10_000);
-  return { id: row.id, room: row.roomId!, header: row.headerMessageId!, number: row.number, declaredAt: row.declaredAt };
-}
+const declare = (title: string, severity: string): Promise<Incident> =>
+  declareAndWait(t, general, `VRES${++views}`, { title, severity, areas: ['distribution_activation'], tenants: 'acme' });
 
 async function command(who: Actor, text: string): Promise<Reply> {
   const res = await postSigned(t.eventsUrl, commandBody(who, text, t.responseUrl));

@@ -2,6 +2,7 @@
 // repository, the real runbook content, a clock that only moves when told and a poster that records
 // what it is asked to post. Hours of cadence run in milliseconds.
 import { beforeEach, describe, expect, it } from 'vitest';
+import { coreFixture } from '../support/core.js';
 import { MINUTE, TRIAGE_JOB, UPDATE_JOB, SETUP_JOB } from '../../src/core/cadence/rules.js';
 import { CadenceService } from '../../src/core/cadence/service.js';
 import { ChecklistService } from '../../src/core/checklists/service.js';
@@ -66,15 +67,9 @@ let ws: Workspace;
 const log = createLogger('silent');
 
 beforeEach(async () => {
-  repo = new MemoryIncidentRepository();
-  clock = new TestClock(START);
-  const deps = { repo, clock, ...content };
-  incidents = new IncidentService(deps);
-  checklists = new ChecklistService(deps);
-  cadence = new CadenceService(deps);
+  ({ repo, clock, incidents, checklists, cadence, ws } = await coreFixture(START));
   poster = new RecordingPoster(clock);
   scheduler = newScheduler();
-  ws = await incidents.workspace('slack', 'T_ACME');
 });
 
 function newScheduler(p: ReminderPoster = poster) {

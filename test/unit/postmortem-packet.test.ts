@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { coreFixture } from '../support/core.js';
 import { FOLLOWUP_JOB, MINUTE, POSTMORTEM_OVERDUE_JOB, POSTMORTEM_REMINDER_JOB } from '../../src/core/cadence/rules.js';
 import { CadenceService } from '../../src/core/cadence/service.js';
 import { ChecklistService } from '../../src/core/checklists/service.js';
@@ -56,15 +57,7 @@ let postmortems: PostmortemService;
 let ws: Workspace;
 
 beforeEach(async () => {
-  repo = new MemoryIncidentRepository();
-  clock = new TestClock(START);
-  const deps = { repo, clock, ...content };
-  incidents = new IncidentService(deps);
-  checklists = new ChecklistService(deps);
-  cadence = new CadenceService(deps);
-  lifecycle = new LifecycleService(deps);
-  postmortems = new PostmortemService({ ...deps, lifecycle });
-  ws = await incidents.workspace('slack', 'T_ACME');
+  ({ repo, clock, incidents, checklists, cadence, lifecycle, postmortems, ws } = await coreFixture(START));
 });
 
 /** Moves the test clock forward to an absolute time. */

@@ -4,6 +4,7 @@
 // accepted the update and triage reminders stop and the §9 postmortem reminders are scheduled.
 // Reopen restarts the update cadence and drops the postmortem reminders; mitigate keeps the cadence.
 import { beforeEach, describe, expect, it } from 'vitest';
+import { coreFixture } from '../support/core.js';
 import { MINUTE, POSTMORTEM_OVERDUE_JOB, POSTMORTEM_REMINDER_JOB, TRIAGE_JOB, UPDATE_JOB } from '../../src/core/cadence/rules.js';
 import { CadenceService } from '../../src/core/cadence/service.js';
 import { ChecklistService } from '../../src/core/checklists/service.js';
@@ -42,14 +43,7 @@ let lifecycle: LifecycleService;
 let ws: Workspace;
 
 beforeEach(async () => {
-  repo = new MemoryIncidentRepository();
-  clock = new TestClock(START);
-  const deps = { repo, clock, ...content };
-  incidents = new IncidentService(deps);
-  checklists = new ChecklistService(deps);
-  cadence = new CadenceService(deps);
-  lifecycle = new LifecycleService(deps);
-  ws = await incidents.workspace('slack', 'T_ACME');
+  ({ repo, clock, incidents, checklists, cadence, lifecycle, ws } = await coreFixture(START));
 });
 
 let rooms = 0;

@@ -1,0 +1,19 @@
+// Declares an incident over signed HTTP and waits until its set-up is done: the header and the
+// triage checklist pinned in its new channel.
+import { expect } from 'vitest';
+import type { TestBot } from './bot.js';
+import { declareSubmission, postSigned, type Actor } from './slack-requests.js';
+
+export type DeclaredIncident = { id: string; room: string; header: string; number: number; declaredAt: Date };
+
+export async function declareAndWait(t: TestBot, who: Actor, viewId: string, form: Parameters<typeof declareSubmission>[2]): Promise<DeclaredIncident> {
+  const res = await postSigned(t.eventsUrl, declareSubmission(who, viewId, form));
+  expect(res.status).toBe(200);
+  const row = await t.slack.until(async () => {
+    const r = await t.db.incident.findFirst({ where: { declareKey: viewId, headerMessageId: { not: null } } });
+    expect(r).not.toBeNull();
+    expect(t.slack.called('pins.add').filter((c) => c.body.channel === r!.roomId).length).toBeGreaterThanOrEqual(2);
+    return r!;
+  }, 10_000);
+  return { id: row.id, room: row.roomId!, header: row.headerMessageId!, number: row.number, declaredAt: row.declaredAt };
+}
