@@ -360,8 +360,13 @@ describe('Skip', () => {
   });
 
   it('marks the step not applicable when the box is ticked', async () => {
-    const open = await openSkip(at(inc.room, 'USAM'), 'triage.snapshot-render-bundles');
-    // An owned step (Architect Lead): the IC may mark it, USAM may not.
+    // An owned step (Architect Lead): the IC may mark it, USAM may not, and is told before typing a reason.
+    const opened = t.slack.called('views.open').length;
+    await itemClick(at(inc.room, 'USAM'), 'skip', 'triage.snapshot-render-bundles', inc.id);
+    expect((await ephemeralTo('USAM', inc.room)).body.text).toContain('Only the Architect Lead (unfilled) or the Incident Commander (<@UIC>)');
+    expect(t.slack.called('views.open')).toHaveLength(opened);
+    const open = await openSkip(at(inc.room, 'UIC'), 'triage.snapshot-render-bundles');
+    // A submission by someone else carrying that form's metadata is refused all the same.
     const refused = await postSigned(t.eventsUrl, skipSubmission(at(inc.room, 'USAM'), open.view.private_metadata, { reason: 'no rendering involved', na: true }));
     expect((refused.json() as { errors: Record<string, string> }).errors.reason).toContain('Only the Architect Lead (unfilled) or the Incident Commander (<@UIC>)');
     expect(await item(inc.id, 'triage.snapshot-render-bundles')).toBeNull();

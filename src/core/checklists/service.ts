@@ -54,12 +54,7 @@ export class ChecklistService {
   act(ws: Workspace, claim: { incidentId: string; roomId: string }, actor: string, verb: StepVerb, itemId: string, reason?: string) {
     const at = this.deps.clock.now();
     return this.deps.repo.change(ws, claim.incidentId, at, (s) => {
-      if (s.incident.roomId !== claim.roomId) throw incidentNotFound();
-      const found = findItem(this.deps.runbook, itemId);
-      if (!found || !s.checklists.some((c) => c.checklistId === found.checklist.id)) {
-        throw new DomainError(ErrorCode.IncidentNotFound, 'That step is not part of this incident.');
-      }
-      assertMayTick(found.item, actor, s.holders, roleNamesOf(this.deps.model));
+      const found = this.allowed(s, claim.roomId, actor, itemId);
       const current = s.items[itemId] ?? OPEN;
       const cmd = { itemId, actor, at };
       const event: ChecklistEvent =
@@ -70,6 +65,28 @@ export class ChecklistService {
         result: { checklist: found.checklist, item: found.item },
       };
     });
+  }
+
+  /**
+   * Before the skip form opens: would this person be allowed to skip this step now? Throws the same
+   * refusal the submission would, so nobody types a reason only to be refused.
+   */
+  async assertMaySkip(ws: Workspace, claim: { incidentId: string; roomId: string }, actor: string, itemId: string) {
+    const s = await this.deps.repo.findById(ws, claim.incidentId);
+    if (!s) throw incidentNotFound();
+    this.allowed(s, claim.roomId, actor, itemId);
+    skip(s.items[itemId] ?? OPEN, { itemId, actor, at: this.deps.clock.now() }, 'pending');
+  }
+
+  /** The step, when it belongs to this room's incident and this person may act on it. */
+  private allowed(s: IncidentState, roomId: string, actor: string, itemId: string) {
+    if (s.incident.roomId !== roomId) throw incidentNotFound();
+    const found = findItem(this.deps.runbook, itemId);
+    if (!found || !s.checklists.some((c) => c.checklistId === found.checklist.id)) {
+      throw new DomainError(ErrorCode.IncidentNotFound, 'That step is not part of this incident.');
+    }
+    assertMayTick(found.item, actor, s.holders, roleNamesOf(this.deps.model));
+    return found;
   }
 
   /** The views of every attached checklist, in the order they were attached. */

@@ -14,6 +14,7 @@ export const checklistItem = (deps: SlackDeps) =>
     const incidentId = args.action.value ?? '';
     if (!parsed) throw new DomainError(ErrorCode.IncidentNotFound, 'That step is not part of this incident.');
     if (parsed.verb === 'skip') {
+      await deps.checklists.assertMaySkip(ws, { incidentId, roomId }, actor, parsed.itemId);
       const found = findItem(deps.checklists.runbook, parsed.itemId);
       await args.client.views.open({ trigger_id: args.body.trigger_id, view: skipModal({ incidentId, itemId: parsed.itemId, roomId }, found?.item.text ?? parsed.itemId) });
       return;
