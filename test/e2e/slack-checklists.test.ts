@@ -617,7 +617,12 @@ describe('/incident checklist', () => {
     // The next click updates the messages just posted.
     await itemClick(at(inc.room, 'UANY'), 'done', 'triage.impact-kind', inc.id);
     await updateOf(inc.room, triage.response!.ts as string, 'triage.impact-kind', (line) => expect(line).toContain('Done by <@UANY>'));
-    expect(t.slack.called('chat.update').filter((c) => c.body.ts === oldTriage[0])).toHaveLength(0);
+    // The replaced message was retired once (no buttons, a pointer below) and its pin removed; it is not refreshed again.
+    const oldUpdates = t.slack.called('chat.update').filter((c) => c.body.ts === oldTriage[0]);
+    expect(oldUpdates).toHaveLength(1);
+    expect(oldUpdates[0]!.body.text).toContain('moved to a newer message below');
+    expect(oldUpdates[0]!.body.blocks ?? []).toEqual([]);
+    expect(t.slack.called('pins.remove').map((c) => c.body.timestamp)).toEqual([oldTriage[0]]);
   });
 
   it('answers a name that is not a checklist with the ones that are, and attaches nothing', async () => {

@@ -26,9 +26,23 @@ export async function postChecklist(client: WebClient, deps: SlackDeps, ws: Work
     }
     await deps.incidents.recordChecklistMessages(ws, state.incident.id, checklist.id, ids);
     if (checklist.kind === 'triage' && ids[0]) await client.pins.add({ channel: roomId, timestamp: ids[0] });
+    await retire(client, roomId, checklist, state.checklists.find((c) => c.checklistId === checklist.id)?.messageIds ?? [], log);
   } catch (e) {
     log.warn({ err: e, checklist: checklist.id }, 'checklist post failed');
     await deps.incidents.recordDeliveryFailure(ws, state.incident.id, `checklist.post:${checklist.id}`, describe(e));
+  }
+}
+
+/**
+ * The messages a re-post replaces lose their buttons and point below, and the old triage pin goes:
+ * only the newest copy of a checklist can be clicked, so it is the one kept current.
+ */
+async function retire(client: WebClient, roomId: string, checklist: Checklist, old: string[], log: Logger) {
+  for (const [i, ts] of old.entries()) {
+    await client.chat
+      .update({ channel: roomId, ts, text: `${checklist.title}: this checklist moved to a newer message below.`, blocks: [] })
+      .catch((err) => log.warn({ err }, 'could not retire an old checklist message'));
+    if (i === 0 && checklist.kind === 'triage') await client.pins.remove({ channel: roomId, timestamp: ts }).catch(() => undefined);
   }
 }
 
