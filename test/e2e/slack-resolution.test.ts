@@ -8,7 +8,7 @@ import { loadContent } from '../../src/core/runbook/content.js';
 import type { Call } from '../fakes/slack-api.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
 import { declareAndWait } from '../support/declared.js';
-import { buttonClick, commandBody, interactionBody, postSigned, type Actor } from '../support/slack-requests.js';
+import { buttonClick, commandBody, postSigned, type Actor, viewSubmission } from '../support/slack-requests.js';
 
 const MINUTE = 60_000;
 const IC = 'UIC';
@@ -51,28 +51,14 @@ const click = (who: Actor, actionId: string, value: string) => postSigned(t.even
 
 /** A view_submission of the corrective-action modal, as Slack sends it. */
 function followupSubmission(who: Actor, privateMetadata: string, form: { title: string | null; owner: string | null; dueOn: string | null }) {
-  return interactionBody({
-    type: 'view_submission',
-    team: { id: who.team, domain: 'acme' },
-    user: { id: who.user, team_id: who.team, name: who.user.toLowerCase() },
-    api_app_id: 'A1',
-    trigger_id: 'trigger-view',
-    view: {
-      id: `VFU${++views}`,
-      team_id: who.team,
-      type: 'modal',
-      callback_id: 'followup_add',
-      private_metadata: privateMetadata,
-      hash: 'h1',
-      state: {
-        values: {
-          title: { value: { type: 'plain_text_input', value: form.title } },
-          owner: { value: { type: 'users_select', selected_user: form.owner } },
-          dueOn: { value: { type: 'datepicker', selected_date: form.dueOn } },
-        },
-      },
-      title: { type: 'plain_text', text: 'Corrective action' },
-      blocks: [],
+  return viewSubmission(who, {
+    id: `VFU${++views}`,
+    callbackId: 'followup_add',
+    privateMetadata,
+    values: {
+      title: { value: { type: 'plain_text_input', value: form.title } },
+      owner: { value: { type: 'users_select', selected_user: form.owner } },
+      dueOn: { value: { type: 'datepicker', selected_date: form.dueOn } },
     },
   });
 }
@@ -312,31 +298,17 @@ describe('a SEV2 from declared to resolved to its postmortem packet', () => {
     const text = (value: string) => ({ value: { type: 'plain_text_input', value } });
     const res = await postSigned(
       t.eventsUrl,
-      interactionBody({
-        type: 'view_submission',
-        team: { id: 'T1', domain: 'acme' },
-        user: { id: IC, team_id: 'T1', name: 'uic' },
-        api_app_id: 'A1',
-        trigger_id: 'trigger-view',
-        view: {
-          id: `VPM${++views}`,
-          team_id: 'T1',
-          type: 'modal',
-          callback_id: 'postmortem_edit',
-          private_metadata: view.private_metadata,
-          hash: 'h1',
-          state: {
-            values: {
+      viewSubmission({ team: 'T1', user: IC, channel: '' }, {
+        id: `VPM${++views}`,
+        callbackId: 'postmortem_edit',
+        privateMetadata: view.private_metadata,
+        values: {
               rootCauseTechnical: text('The pack was signed with the staging key.'),
               rootCauseProcess: text('The publish gate did not compare key ids.'),
               whatWorked: text('Rollback took four minutes.'),
               whatDidNot: text('Nobody was paged for activation rejects.'),
               rootCauseVerified: { value: { type: 'checkboxes', selected_options: [{ value: 'yes', text: { type: 'plain_text', text: 'The root cause is verified' } }] } },
             },
-          },
-          title: { type: 'plain_text', text: 'Postmortem (§9.1)' },
-          blocks: [],
-        },
       }),
     );
     expect(res.status).toBe(200);
@@ -382,23 +354,11 @@ describe('a SEV2 from declared to resolved to its postmortem packet', () => {
     expect(view.callback_id).toBe('external_draft');
     const res = await postSigned(
       t.eventsUrl,
-      interactionBody({
-        type: 'view_submission',
-        team: { id: 'T1', domain: 'acme' },
-        user: { id: IC, team_id: 'T1', name: 'uic' },
-        api_app_id: 'A1',
-        trigger_id: 'trigger-view',
-        view: {
-          id: `VEX${++views}`,
-          team_id: 'T1',
-          type: 'modal',
-          callback_id: 'external_draft',
-          private_metadata: view.private_metadata,
-          hash: 'h1',
-          state: { values: { customerImpact: { value: { type: 'plain_text_input', value: 'Stale dashboards.' } }, nextSteps: { value: { type: 'plain_text_input', value: 'Verify channels.' } } } },
-          title: { type: 'plain_text', text: 'External update' },
-          blocks: [],
-        },
+      viewSubmission({ team: 'T1', user: IC, channel: '' }, {
+        id: `VEX${++views}`,
+        callbackId: 'external_draft',
+        privateMetadata: view.private_metadata,
+        values: { customerImpact: { value: { type: 'plain_text_input', value: 'Stale dashboards.' } }, nextSteps: { value: { type: 'plain_text_input', value: 'Verify channels.' } } },
       }),
     );
     const body = res.json() as { response_action: string; errors: Record<string, string> };
