@@ -17,7 +17,7 @@ import { createHttpServer, listen, type Route } from './server.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { createSlackSurface } from './surfaces/slack/app.js';
 import { createWebhookExecutor } from './executors/webhook.js';
-import { runAction, type ExecutorFor } from './surfaces/slack/action-runner.js';
+import { runAction, runLift, type ExecutorFor } from './surfaces/slack/action-runner.js';
 import { provisionRoom } from './surfaces/slack/provision.js';
 import { slackReminderPoster } from './surfaces/slack/reminders.js';
 
@@ -66,6 +66,7 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   const poster = slackReminderPoster(client, config.escalationChannel, {
     setup: (ws, state) => provisionRoom(client, slackDeps, ws, state, log.child({ incident: state.incident.id })),
     action: (ws, state, requestId) => runAction(client, slackDeps, executorFor, ws, state, requestId, log.child({ incident: state.incident.id })),
+    lift: (ws, state, requestId) => runLift(client, slackDeps, executorFor, ws, state, requestId, log.child({ incident: state.incident.id })),
   });
   scheduler = new Scheduler({ repo, cadence, poster, clock: core.clock, log });
   if (opts.autoTick ?? true) scheduler.start(config.schedulerTickSeconds);

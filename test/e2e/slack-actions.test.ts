@@ -644,6 +644,21 @@ describe('a SEV2 incident on two tenants', () => {
     expect(await events(b.id, 'action.lifted')).toHaveLength(1);
   });
 
+  it('lifting a freeze that ran through the webhook tells the webhook to undo it, once, and records what it answered', async () => {
+    const freeze = await seqOf(1);
+    expect(freeze).toMatchObject({ actionId: 'freeze-publish-activation', status: 'succeeded', liftedAt: null });
+    hook.hits.length = 0;
+    const m = mark();
+    await click(at(b.room, IC), `lift_action:${freeze.id}`, freeze.id);
+    await t.slack.until(async () => expect(await events(b.id, 'action.lift_succeeded')).toHaveLength(1));
+    expect(hook.hits).toHaveLength(1);
+    expect(hook.hits[0]).toMatchObject({ key: `${freeze.id}:lift`, signatureOk: true, body: { action: { id: 'freeze-publish-activation:lift' } } });
+    await t.slack.until(() => expect(postsIn(m, b.room).some((c) => String(c.body.text).includes('Lift publish/activation freeze (#1): *succeeded*'))).toBe(true));
+    // Later ticks find the lift done and call nothing more.
+    await t.bot.scheduler.tick();
+    expect(hook.hits).toHaveLength(1);
+  });
+
   it('a run whose lease expires mid-call is re-driven by a later tick with the same Idempotency-Key, and recorded once', async () => {
     hook.hits.length = 0;
     hook.next('hold', 'hold');

@@ -3,7 +3,7 @@
 // An approved request is a durable job: it runs once a scheduler claims it, and a process that dies
 // mid-run leaves the job to another, which re-drives it with the same idempotency key.
 import { randomUUID } from 'node:crypto';
-import { ACTION_JOB } from '../cadence/rules.js';
+import { ACTION_JOB, LIFT_JOB } from '../cadence/rules.js';
 import { DomainError, ErrorCode, incidentNotFound } from '../errors.js';
 import type { LifecycleService } from '../incidents/lifecycle.js';
 import { holderOf, type ActionRequest, type IncidentState, type Workspace } from '../incidents/model.js';
@@ -126,6 +126,15 @@ export class ActionService {
     });
   }
 
+  /** Records what the executor said to a lift; the lift itself stands either way (it is already recorded). */
+  recordLiftOutcome(ws: Workspace, incidentId: string, requestId: string, outcome: ExecutionOutcome) {
+    return this.deps.lifecycle.inIncident(ws, incidentId, (s) => {
+      const req = s.actions.find((a) => a.id === requestId);
+      if (!req) return { events: [], result: null };
+      return { events: [{ type: `action.lift_${outcome.status}`, actor: null, data: { seq: req.seq, detail: outcome.detail } }], result: req };
+    });
+  }
+
   /** Lifts a freeze, pause or hold in force; gated like a request by the owning roles and the IC. */
   lift(ws: Workspace, roomId: string, actor: string, requestId: string) {
     const now = this.deps.clock.now();
@@ -141,6 +150,8 @@ export class ActionService {
       }
       return {
         action: { update: { id: req.id, set: { liftedBy: actor, liftedAt: now } } },
+        // The executor that applied it is told to undo it, durably, like the action itself.
+        schedule: [{ kind: LIFT_JOB, dueAt: now, data: { requestId: req.id } }],
         events: [{ type: 'action.lifted', actor, data: { seq: req.seq, actionId: req.actionId, lift: action.liftable.title } }],
         result: { ok: true, request: req, action },
       };

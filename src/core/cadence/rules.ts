@@ -20,6 +20,8 @@ export const ESCALATION_JOB = 'update.escalation';
 export const SETUP_JOB = 'room.setup';
 /** An approved §6 action waiting to run. */
 export const ACTION_JOB = 'action.execute';
+/** A lifted freeze, pause or hold waiting to be undone by its executor. */
+export const LIFT_JOB = 'action.lift';
 const SETUP_GRACE = 2 * MINUTE;
 
 const HOUR = 60 * MINUTE;

@@ -12,6 +12,7 @@ import { packetComplete, packetGaps } from '../postmortem/packet.js';
 import {
   ACTION_JOB,
   ESCALATION_JOB,
+  LIFT_JOB,
   FOLLOWUP_JOB,
   MINUTE,
   nextReminder,
@@ -111,6 +112,10 @@ export class CadenceService {
       const missing = [...gaps.sections, ...(s.followups.length === 0 ? ['corrective actions'] : []), ...gaps.followups.map((n) => `owner and deadline of corrective action #${n}`)];
       if (packetComplete(s)) return quiet('complete');
       return once({ kind: 'postmortem', ...base, hours: Number(job.data.hours ?? 0), overdue: job.kind === POSTMORTEM_OVERDUE_JOB, missing });
+    }
+    if (job.kind === LIFT_JOB) {
+      const req = s.actions.find((a) => a.id === job.data.requestId);
+      return req?.liftedAt ? once({ kind: 'lift', incidentId: i.id, requestId: req.id }) : quiet('done-already');
     }
     if (job.kind === ACTION_JOB) {
       const req = s.actions.find((a) => a.id === job.data.requestId);

@@ -32,5 +32,6 @@ export type ReminderView =
   | { kind: 'postmortem'; incidentId: string; number: number; title: string; mention: string; hours: number; overdue: boolean; missing: string[] }
   | { kind: 'setup'; incidentId: string }
   | { kind: 'action'; incidentId: string; requestId: string }
+  | { kind: 'lift'; incidentId: string; requestId: string }
   | { kind: 'escalation'; incidentId: string; number: number; title: string; severity: Severity; mention: string; missed: number }
   | { kind: 'followup'; incidentId: string; number: number; title: string; mention: string; seq: number; action: string };

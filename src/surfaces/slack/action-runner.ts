@@ -44,3 +44,23 @@ export async function postOutcome(client: WebClient, deps: SlackDeps, ws: Worksp
   await client.chat.postMessage({ channel: state.incident.roomId!, text });
   await refreshHeader(client, deps, ws, state, log);
 }
+
+/** Tells the executor that applied a lifted freeze, pause or hold to undo it; manual ones were lifted by hand. */
+export async function runLift(client: WebClient, deps: SlackDeps, executorFor: ExecutorFor, ws: Workspace, state: IncidentState, requestId: string, log: Logger) {
+  const request = state.actions.find((a) => a.id === requestId);
+  if (!request?.liftedAt || !state.incident.roomId) return;
+  const action = deps.actions.action(request.actionId);
+  const executor = executorFor(action.id);
+  if (!executor || !action.liftable) return;
+  const outcome = await executor.execute({
+    requestId,
+    idempotencyKey: `${request.id}:lift`,
+    action: { id: `${action.id}:lift`, title: action.liftable.title },
+    params: request.params,
+    incident: { id: state.incident.id, number: state.incident.number, workspace: ws.externalId },
+    requestedBy: request.liftedBy ?? request.requestedBy,
+  });
+  const { state: after } = await deps.actions.recordLiftOutcome(ws, state.incident.id, requestId, outcome);
+  log.info({ request: requestId, status: outcome.status }, 'lift sent to the executor');
+  await client.chat.postMessage({ channel: after.incident.roomId!, text: `${MARK[outcome.status]} ${action.liftable.title} (#${request.seq}): *${outcome.status.replace('_', ' ')}*. ${outcome.detail}` });
+}

@@ -10,6 +10,7 @@ import type { WebClient } from './context.js';
 export type JobWork = {
   setup?: (ws: Workspace, state: IncidentState) => Promise<unknown>;
   action?: (ws: Workspace, state: IncidentState, requestId: string) => Promise<unknown>;
+  lift?: (ws: Workspace, state: IncidentState, requestId: string) => Promise<unknown>;
 };
 
 export function slackReminderPoster(client: WebClient, escalationChannel: string | undefined, work: JobWork = {}): ReminderPoster {
@@ -17,6 +18,7 @@ export function slackReminderPoster(client: WebClient, escalationChannel: string
     async post(ws: Workspace, state: IncidentState, view: ReminderView) {
       if (view.kind === 'setup') return void (await work.setup?.(ws, state));
       if (view.kind === 'action') return void (await work.action?.(ws, state, view.requestId));
+      if (view.kind === 'lift') return void (await work.lift?.(ws, state, view.requestId));
       const roomId = state.incident.roomId;
       if (!roomId) throw new Error('the incident has no channel yet');
       if (view.kind !== 'escalation') {

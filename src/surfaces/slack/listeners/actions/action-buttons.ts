@@ -50,4 +50,5 @@ export const liftActionButton = (deps: SlackDeps) =>
     const { state, result } = await deps.actions.lift(ws, roomId, actor, args.action.value ?? '');
     if (!result.ok) return void (await tell(`:no_entry: ${result.reason}`));
     await postOutcome(args.client, deps, ws, state, `<@${actor}> lifted ${describeRequest(result.request, result.action)} (${result.action.liftable?.title}).`, log);
+    await deps.kick();
   });
