@@ -132,3 +132,17 @@ describe('loadDatabaseConfig', () => {
     expect(() => loadDatabaseConfig({ DATABASE_URL: 'sqlite:./x.db' })).toThrow(/DATABASE_URL/);
   });
 });
+
+describe('the action webhook', () => {
+  it('sends every action to the webhook when no list is given, or only the listed ones', () => {
+    const base = { ...HTTP, ACTION_WEBHOOK_URL: 'https://ops.example.com/hook', ACTION_WEBHOOK_SECRET: 'sixteen-chars-ok!' };
+    expect(loadConfig(base).actionWebhook).toEqual({ url: 'https://ops.example.com/hook', secret: 'sixteen-chars-ok!', actions: 'all' });
+    expect(loadConfig({ ...base, ACTION_WEBHOOK_ACTIONS: 'rollback-to-lkg, halt-dispatch' }).actionWebhook?.actions).toEqual(['rollback-to-lkg', 'halt-dispatch']);
+    expect(loadConfig(HTTP).actionWebhook).toBeUndefined();
+  });
+
+  it('refuses a webhook URL without its signing secret, or a short secret, naming the variable', () => {
+    expect(() => loadConfig({ ...HTTP, ACTION_WEBHOOK_URL: 'https://ops.example.com/hook' })).toThrow(/ACTION_WEBHOOK_SECRET/);
+    expect(() => loadConfig({ ...HTTP, ACTION_WEBHOOK_URL: 'https://ops.example.com/hook', ACTION_WEBHOOK_SECRET: 'short' })).toThrow(/ACTION_WEBHOOK_SECRET: expected at least 16 characters/);
+  });
+});
