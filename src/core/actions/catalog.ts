@@ -153,11 +153,6 @@ export function actionsForStep(catalog: ActionCatalog, item: Pick<ChecklistItem,
   return [...all.filter((a) => a.id === item.action), ...all.filter((a) => a.id !== item.action)];
 }
 
-/** The actions of one playbook, in catalog order. */
-export function actionsForPlaybook(catalog: ActionCatalog, ref: string): ActionEntry[] {
-  return catalog.actions.filter((a) => a.refs.includes(ref));
-}
-
 export type Prefill = {
   /** The value to show: a single impacted value, or every value of a multiple parameter. */
   value?: string | string[];
