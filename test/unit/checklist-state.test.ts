@@ -1,6 +1,7 @@
 // The checklist item state machine: what a responder's Done, Skip, N/A and Undo do, what is refused
 // and how the refusal reads; the timeline fold; who may tick; section progress.
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../support/thrown.js';
 import {
   assertMayTick,
   foldItemStates,
@@ -20,7 +21,7 @@ import {
   type ItemState,
   type RoleHolderRef,
 } from '../../src/core/checklists/state.js';
-import { DomainError, ErrorCode } from '../../src/core/errors.js';
+import { ErrorCode } from '../../src/core/errors.js';
 import type { ChecklistItem } from '../../src/core/runbook/checklist-schema.js';
 
 const T0 = new Date('2026-01-01T12:03:00.000Z');
@@ -29,15 +30,6 @@ const T2 = new Date('2026-01-01T12:09:00.000Z');
 const ITEM = 'triage.freeze-automation';
 const cmd = (actor: string, at = T0, itemId = ITEM) => ({ itemId, actor, at });
 
-function thrown(f: () => unknown): DomainError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainError);
-    return e as DomainError;
-  }
-  throw new Error('expected a DomainError, but nothing was thrown');
-}
 
 const done: ItemState = { status: 'done', by: 'U1', at: T0 };
 const skipped: ItemState = { status: 'skipped', by: 'U2', at: T1, reason: 'no automation running' };

@@ -1,6 +1,7 @@
 // Runbook §3 (who must be named) and §4 (how low a severity may go), over the shipped model.
 import { describe, expect, it } from 'vitest';
-import { DomainError, ErrorCode } from '../../src/core/errors.js';
+import { thrown } from '../support/thrown.js';
+import { ErrorCode } from '../../src/core/errors.js';
 import type { Area, Role, Severity } from '../../src/core/incidents/model.js';
 import { assertSeverityAllowed, parseRole, parseSeverity, requiredRoles } from '../../src/core/incidents/rules.js';
 import { loadIncidentModel } from '../../src/core/runbook/loader.js';
@@ -10,15 +11,6 @@ const model = loadIncidentModel();
 /** Runbook §3, in the order it lists the roles. */
 const SECTION_3_ORDER: Role[] = ['ic', 'ops', 'sec', 'orgo', 'konnaxion', 'architect', 'swarmcraft'];
 
-function thrown(f: () => unknown): DomainError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainError);
-    return e as DomainError;
-  }
-  throw new Error('expected a DomainError, but nothing was thrown');
-}
 
 describe('requiredRoles (runbook §3 and the issue\'s area-to-lead table)', () => {
   it('needs only the IC and Ops when no area is given', () => {
