@@ -9,7 +9,7 @@ import type { Role } from '../../src/core/incidents/model.js';
 import { allChecklists, loadRunbook } from '../../src/core/runbook/checklists.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const RUNBOOK_MD = path.resolve(repoRoot, '../shared/runbook/incident-response.md');
+const RUNBOOK_MD = path.resolve(repoRoot, 'docs/runbook/incident-response.md');
 
 /** Whitespace and curly quotes only: the words must be the runbook's. */
 const norm = (s: string) =>
@@ -69,7 +69,7 @@ const section = (n: string) => {
 const runbook = loadRunbook();
 const texts = (items: { text: string }[]) => items.map((i) => norm(i.text));
 
-describe('the runbook (parsed from ../shared/runbook/incident-response.md)', () => {
+describe('the runbook (parsed from docs/runbook/incident-response.md)', () => {
   it('has 52 checkbox items: 13 in §5, 34 in §6, 5 in §8, none elsewhere', () => {
     expect(checkboxes(section('5'))).toHaveLength(13);
     expect(checkboxes(section('6'))).toHaveLength(34);
