@@ -16,6 +16,9 @@ import type { Logger } from './log.js';
 import { createHttpServer, listen, type Route } from './server.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { createSlackSurface } from './surfaces/slack/app.js';
+import { createTeamsSurface } from './surfaces/teams/app.js';
+import { teamsListeners } from './surfaces/teams/listeners/index.js';
+import { PrismaTeamsStore } from './db/teams-store.js';
 import { createWebhookExecutor } from './executors/webhook.js';
 import { runAction, runLift, type ExecutorFor } from './surfaces/slack/action-runner.js';
 import { provisionRoom } from './surfaces/slack/provision.js';
@@ -58,6 +61,13 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   const slackDeps = { incidents, checklists, cadence, lifecycle, postmortems, actions, kick, log, privateChannels: config.incidentChannelPrivate, background };
   const slack = createSlackSurface(config.slack, slackDeps);
   const routes: Route[] = slack.handle ? [{ path: '/slack/events', handle: slack.handle }] : [];
+  const teams = config.teams
+    ? createTeamsSurface(config.teams, { store: new PrismaTeamsStore(database.db), log, workspace: (tenantId) => incidents.workspace('teams', tenantId) })
+    : undefined;
+  if (teams && config.teams) {
+    teams.listen(teamsListeners({ chat: teams.chat, appId: config.teams.appId }));
+    routes.push(...teams.routes);
+  }
   const ready = async () => (await database.db.$queryRaw<{ ok: number }[]>`SELECT 1 AS ok`).length === 1;
   const server = createHttpServer(ready, routes);
   const port = await listen(server, config.port);
@@ -70,7 +80,7 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   });
   scheduler = new Scheduler({ repo, cadence, poster, clock: core.clock, log });
   if (opts.autoTick ?? true) scheduler.start(config.schedulerTickSeconds);
-  log.info({ port, mode: slack.handle ? 'http' : 'socket', embedded: !config.databaseUrl }, 'incident bot ready');
+  log.info({ port, mode: slack.handle ? 'http' : 'socket', teams: Boolean(teams), embedded: !config.databaseUrl }, 'incident bot ready');
 
   return {
     port,

@@ -3,7 +3,6 @@
 // token's own tid when the token has one, and rooms and ids are checked by src/app against the
 // stored incident.
 import type { Activity } from 'botbuilder';
-import type { ClaimsIdentity } from 'botframework-connector';
 
 export type Origin = {
   tenantId: string;
@@ -22,14 +21,13 @@ type ChannelData = { tenant?: { id?: string }; team?: { id?: string }; channel?:
 export const channelOf = (conversationId: string) => conversationId.split(';messageid=')[0]!;
 
 /** Reads the origin, or says why the activity is refused (nothing is written for a refused one). */
-export function originOf(activity: Activity, identity: ClaimsIdentity): Origin | { refused: string } {
+export function originOf(activity: Activity, tokenTenant: string | null | undefined): Origin | { refused: string } {
   if (activity.channelId !== 'msteams') return { refused: `channel ${activity.channelId} is not Teams` };
   const data = (activity.channelData ?? {}) as ChannelData;
   const tenantId = data.tenant?.id ?? activity.conversation?.tenantId;
   if (!tenantId) return { refused: 'no tenant' };
   if (activity.conversation?.tenantId && activity.conversation.tenantId !== tenantId) return { refused: 'two tenants in one activity' };
-  const claimed = identity.getClaimValue('tid');
-  if (claimed && claimed !== tenantId) return { refused: 'tenant differs from the token' };
+  if (tokenTenant && tokenTenant !== tenantId) return { refused: 'tenant differs from the token' };
   const conversationId = activity.conversation?.id;
   const user = activity.from;
   if (!conversationId || !user?.id) return { refused: 'no conversation or sender' };
