@@ -7,11 +7,12 @@ import type { ItemState, RoleHolderRef } from '../../src/core/checklists/state.j
 import { loadContent } from '../../src/core/runbook/content.js';
 import { allChecklists } from '../../src/core/runbook/checklists.js';
 import { checklistView, roleNamesOf } from '../../src/core/views/checklist.js';
-import type { HeaderView } from '../../src/core/views/incident.js';
+import { declareFormView, type HeaderView } from '../../src/core/views/incident.js';
 import { code, command, link, room, strong, t, user } from '../../src/core/views/rich-text.js';
 import type { Card } from '../../src/surfaces/teams/cards/card.js';
 import { MESSAGE_BYTES } from '../../src/surfaces/teams/cards/card.js';
 import { renderView } from '../../src/surfaces/teams/cards/index.js';
+import { actionForm, declareForm, dialog, externalForm, followupForm, formCard, postmortemForm, readForm, skipForm, updateForm, type Form } from '../../src/surfaces/teams/cards/forms.js';
 import { cardProblems } from '../support/adaptive-cards.js';
 
 const content = loadContent();
@@ -182,5 +183,42 @@ describe('Teams cards: what a responder sees', () => {
     expect(actions(needed!).map((a) => a.title)).toEqual(['Raise to SEV1', 'Raise to SEV0']);
     const [done] = renderView({ ...(views.find(([n]) => n === 'raise')![1] as Extract<ChatView, { kind: 'raise' }>), done: true }, r);
     expect(actions(done!)).toEqual([]);
+  });
+});
+
+describe('Teams dialogs: the same fields as the Slack modals', () => {
+  const self = { id: DANA, name: 'Dana Scully' };
+  const action = content.actions.actions.find((a) => a.destructive) ?? content.actions.actions[0]!;
+  const forms: [string, Form][] = [
+    ['declare', declareForm(declareFormView(content.model, content.runbook, 'Bundles fail'), self, '19:ops@thread.tacv2')],
+    ['update', updateForm(INCIDENT, content.cadence.mitigationOptions, self)],
+    ['skip', skipForm(INCIDENT, 'triage-1', 'Snapshot the evidence')],
+    ['action', actionForm(action, {}, INCIDENT)],
+    ['postmortem', postmortemForm({ rootCauseTechnical: 'A stale mirror', rootCauseProcess: '', whatWorked: '', whatDidNot: '', rootCauseVerified: true })],
+    ['followup', followupForm(self)],
+    ['external', externalForm()],
+  ];
+
+  it.each(forms)('%s: a valid card, shown again with what was typed and the reason after a refusal', (_name, form) => {
+    expect(cardProblems(formCard(form))).toEqual([]);
+    const first = form.fields[0]!;
+    const refused = formCard(form, { [first.id]: 'typed text' }, 'Severity SEV3 is below the floor');
+    expect(cardProblems(refused)).toEqual([]);
+    expect(JSON.stringify(refused)).toContain('typed text');
+    expect(texts(refused)[0]).toContain('Severity SEV3 is below the floor');
+    expect(dialog(form).task.value.card.content.actions).toEqual([expect.objectContaining({ type: 'Action.Submit', data: expect.objectContaining({ form: form.form }) })]);
+  });
+
+  it('declare asks for what the Slack modal asks, the commander starting at the declarer', () => {
+    const [, form] = forms[0]!;
+    expect(form.fields.map((f) => f.id)).toEqual(['title', 'severity', 'symptom', 'areas', 'tenants', 'channels', 'environments', 'integrityUncertain', 'commander']);
+    expect(form.fields.find((f) => f.id === 'commander')).toMatchObject({ value: DANA, choices: [{ title: 'Dana Scully', value: DANA }] });
+    expect(form.data).toEqual({ origin: '19:ops@thread.tacv2' });
+  });
+
+  it('reads a submission as trimmed strings, missing inputs as empty', () => {
+    const [, form] = forms[2]!;
+    expect(readForm(form, { reason: '  mirror is down ', na: 'yes', extra: 'x' })).toEqual({ reason: 'mirror is down', na: 'yes' });
+    expect(readForm(form, {})).toEqual({ reason: '', na: '' });
   });
 });
