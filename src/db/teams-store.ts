@@ -28,6 +28,11 @@ export class PrismaTeamsStore implements TeamsStore {
     return row ? stored(row) : null;
   }
 
+  async latest(ws: Workspace): Promise<StoredConversation | null> {
+    const row = await this.db.teamsConversation.findFirst({ where: { workspaceId: ws.id }, orderBy: { createdAt: 'desc' } });
+    return row ? stored(row) : null;
+  }
+
   async saveFile(ws: Workspace, file: { name: string; content: string }): Promise<string> {
     const row = await this.db.teamsFile.create({ data: { workspaceId: ws.id, name: file.name, content: file.content }, select: { id: true } });
     return row.id;

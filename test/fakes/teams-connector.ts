@@ -16,6 +16,8 @@ export class FakeConnector {
   readonly server = new JsonServer();
   readonly calls: ConnectorCall[] = [];
   private seq = 0;
+  /** People the roster knows, by Entra object id. */
+  readonly members = new Map<string, { id: string; name: string }>();
 
   async start(): Promise<this> {
     const record = (kind: ConnectorCall['kind'], r: Recorded, conversationId: string, activityId?: string) => {
@@ -37,6 +39,12 @@ export class FakeConnector {
       .on('DELETE', /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)$/, (r, m) => {
         record('delete', r, decode(m[1]!), decode(m[2]!));
         return { status: 200 };
+      })
+      // The roster: a person picked by their Entra object id, as Teams resolves them.
+      .on('GET', /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/, (_r, m) => {
+        const aad = decode(m[2]!);
+        const member = this.members.get(aad);
+        return member ? { body: { ...member, aadObjectId: aad } } : { status: 404, body: { error: { code: 'MemberNotFound' } } };
       })
       .on('POST', /^\/v3\/conversations$/, (r) => {
         const body = (r.body ?? {}) as { channelData?: { channel?: { id?: string } }; members?: { id: string }[] };

@@ -8,6 +8,7 @@ import { loadContent } from '../../src/core/runbook/content.js';
 import { allChecklists } from '../../src/core/runbook/checklists.js';
 import { checklistView, roleNamesOf } from '../../src/core/views/checklist.js';
 import { declareFormView, type HeaderView } from '../../src/core/views/incident.js';
+import { playbookLines } from '../../src/core/views/playbooks.js';
 import { code, command, link, room, strong, t, user } from '../../src/core/views/rich-text.js';
 import type { Card } from '../../src/surfaces/teams/cards/card.js';
 import { MESSAGE_BYTES } from '../../src/surfaces/teams/cards/card.js';
@@ -72,8 +73,8 @@ const views: [string, ChatView][] = [
   ['reminder (followup)', { kind: 'reminder', view: { kind: 'followup', incidentId: INCIDENT, number: 7, title: 'x', mention: DANA, seq: 2, action: 'Pin the mirror' } }],
   ['escalation', { kind: 'escalation', roomId: ROOM, view: { kind: 'escalation', incidentId: INCIDENT, number: 7, title: 'x', severity: 'SEV1', mention: DANA, missed: 3 } }],
   ['raise', { kind: 'raise', incidentId: INCIDENT, number: 7, playbook: '6.7 Security compromise', severity: 'SEV1', when: 'Tampering suspected', current: 'SEV3', done: false }],
-  ['playbooks', { kind: 'playbooks', incidentId: INCIDENT, playbooks: content.runbook.playbooks.map((p, i) => ({ playbook: p, symptoms: ['Bundles fail verification'], attached: i === 0 })) }],
-  ['actions', { kind: 'actions', catalog: content.actions.actions.map((a) => ({ id: a.id, title: a.title, section: '6.1' })) as never, awaiting: [line], inForce: [{ ...line, lift: 'Lift the freeze', liftFailed: true }] }],
+  ['playbooks', { kind: 'playbooks', incidentId: INCIDENT, playbooks: playbookLines(content.runbook, [content.runbook.playbooks[0]!.id]) }],
+  ['actions', { kind: 'actions', catalog: content.actions.actions, awaiting: [line], inForce: [{ ...line, lift: 'Lift the freeze', liftFailed: true }] }],
   ['action-requested', { kind: 'action-requested', line, approvers: [DANA] }],
   ['action-confirm', { kind: 'action-confirm', line, instructions: t`Freeze releases by hand, then press ${strong('Done')}.` }],
   ['announcement', { kind: 'announcement', view: header, roomId: ROOM }],

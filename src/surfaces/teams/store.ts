@@ -14,6 +14,8 @@ export interface TeamsStore {
    */
   remember(ws: Workspace, roomId: string, teamId: string | null, reference: Reference): Promise<StoredConversation>;
   conversation(ws: Workspace, roomId: string): Promise<StoredConversation | null>;
+  /** The conversation the bot last learned of in the workspace: a serviceUrl to open a 1:1 chat from. */
+  latest(ws: Workspace): Promise<StoredConversation | null>;
   saveFile(ws: Workspace, file: { name: string; content: string }): Promise<string>;
   file(workspaceId: string, fileId: string): Promise<{ name: string; content: string } | null>;
 }

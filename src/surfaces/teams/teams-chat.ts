@@ -168,7 +168,7 @@ export class TeamsChat implements ChatPort {
   }
 
   private async openPersonal(ws: Workspace, to: { userId: string; roomId: string | null }) {
-    const via = to.roomId ? await this.stored(ws, to.roomId) : null;
+    const via = to.roomId ? await this.stored(ws, to.roomId) : await this.deps.store.latest(ws);
     if (!via) throw new ChatError('no_conversation', 'The bot has not talked with this person yet and knows no room to reach them from.');
     const params = {
       isGroup: false,

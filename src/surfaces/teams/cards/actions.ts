@@ -29,7 +29,7 @@ export function actionsCard(v: Extract<ChatView, { kind: 'actions' }>, r: Render
     body.push({
       type: 'ColumnSet',
       columns: [
-        { type: 'Column', width: 'stretch', items: [textBlock(`**${escapeText(a.title)}** (§${escapeText(String(a.section))})`)] },
+        { type: 'Column', width: 'stretch', items: [textBlock(`**${escapeText(a.title)}** (§${a.refs.join(', §')})${a.destructive ? ' · destructive' : ''}`)] },
         { type: 'Column', width: 'auto', items: [actionSet([openForm('Run', 'action', { actionId: a.id })])] },
       ],
     });

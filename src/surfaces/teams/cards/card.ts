@@ -1,6 +1,6 @@
 // Adaptive Card 1.5 building blocks, and structured text rendered as Teams reads it: mentions as
 // <at>name</at> with a mention entity (the card's msteams.entities), commands as `@Incident <words>`.
-import type { Part, Rich } from '../../../core/views/rich-text.js';
+import { plain, type Part, type Rich } from '../../../core/views/rich-text.js';
 
 export { clip } from '../../slack/blocks/text.js';
 export { utc } from '../../../core/views/text.js';
@@ -132,4 +132,10 @@ export function mentioner(r: Render) {
       return mentionsIn(...said);
     },
   };
+}
+
+/** Text with no markup at all (an invoke's message answer): people by name, the rest as plain words. */
+export function words(text: Rich | string, r: Render): string {
+  if (typeof text === 'string') return text;
+  return text.map((p) => (typeof p !== 'string' && 'user' in p ? r.names(p.user) : typeof p !== 'string' && 'command' in p ? `@${BOT_NAME} ${plain([p])}` : plain([p]))).join('');
 }

@@ -12,15 +12,17 @@ export function textCard(text: Rich | string, r: Render): Card {
 }
 
 export function playbooksCard(v: Extract<ChatView, { kind: 'playbooks' }>): Card {
-  const rows: Element[] = v.playbooks.map(({ playbook: p, symptoms, attached }) => ({
+  const quote = (list: string[]) => list.map((s) => `"${escapeText(s)}"`).join(', ');
+  const rows: Element[] = v.playbooks.map((p) => ({
     type: 'Container',
     separator: true,
     items: [
-      textBlock(`**${escapeText(`${p.ref} ${p.title}`)}**${attached ? ' · ✅ attached' : ''}`),
+      textBlock(`**${escapeText(`${p.ref} ${p.title}`)}**${p.attached ? ' · ✅ attached' : ''}`),
       textBlock(`_Goal:_ ${escapeText(p.goal)}`),
-      ...(symptoms.length ? [small(`Symptoms (§10): ${symptoms.map((s) => `"${escapeText(s)}"`).join(', ')}`)] : []),
-      ...(p.escalation ? [small(`⚠️ Calls for ${p.escalation.severity} or higher.`)] : []),
-      ...(attached ? [] : [actionSet([execute('Attach', 'playbook.attach', { incidentId: v.incidentId, playbook: p.id })])]),
+      ...(p.symptoms.length ? [small(`Symptoms (§10): ${quote(p.symptoms)}`)] : []),
+      ...(p.alsoFor.length ? [small(`Also drawn on for: ${quote(p.alsoFor)}`)] : []),
+      ...(p.escalatesTo ? [small(`⚠️ Calls for ${p.escalatesTo} or higher.`)] : []),
+      ...(p.attached ? [] : [actionSet([execute('Attach', 'playbook.attach', { incidentId: v.incidentId, playbook: p.id })])]),
     ],
   }));
   return card([heading('Runbook playbooks (§6)'), small('Attach the playbook that matches the symptom; an incident can have several. Each posts its own checklist here.'), ...rows]);
