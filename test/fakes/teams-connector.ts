@@ -8,6 +8,8 @@ export type ConnectorCall = {
   activityId?: string;
   authorization?: string;
   body: Record<string, unknown>;
+  /** The id the connector gave the message it created (what later updates and clicks name). */
+  id?: string;
 };
 
 const decode = (s: string) => decodeURIComponent(s);
@@ -20,17 +22,16 @@ export class FakeConnector {
   readonly members = new Map<string, { id: string; name: string }>();
 
   async start(): Promise<this> {
-    const record = (kind: ConnectorCall['kind'], r: Recorded, conversationId: string, activityId?: string) => {
-      this.calls.push({ kind, conversationId, activityId, authorization: r.headers.authorization, body: (r.body ?? {}) as Record<string, unknown> });
+    const record = (kind: ConnectorCall['kind'], r: Recorded, conversationId: string, activityId?: string, id?: string) => {
+      this.calls.push({ kind, conversationId, activityId, authorization: r.headers.authorization, body: (r.body ?? {}) as Record<string, unknown>, id });
+      return id;
     };
     this.server
       .on('POST', /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)$/, (r, m) => {
-        record('reply', r, decode(m[1]!), decode(m[2]!));
-        return { body: { id: this.nextId() } };
+        return { body: { id: record('reply', r, decode(m[1]!), decode(m[2]!), this.nextId()) } };
       })
       .on('POST', /^\/v3\/conversations\/([^/]+)\/activities$/, (r, m) => {
-        record('send', r, decode(m[1]!));
-        return { body: { id: this.nextId() } };
+        return { body: { id: record('send', r, decode(m[1]!), undefined, this.nextId()) } };
       })
       .on('PUT', /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)$/, (r, m) => {
         record('update', r, decode(m[1]!), decode(m[2]!));

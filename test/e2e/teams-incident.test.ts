@@ -1,0 +1,229 @@
+// A whole incident in Teams over HTTP, as the Bot Framework delivers it (every activity with a JWT
+// from the local issuer): declare through the dialog and get a Graph channel; take a role; tick,
+// skip and undo steps; post an update and get the next reminder proactively; a gated action approved
+// by a second person; resolve and the postmortem packet; and a forged body under a valid token that
+// cannot reach another tenant's incident. Assertions are on what reached the fake connector and
+// Graph, and on the rows written.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadContent } from '../../src/core/runbook/content.js';
+import { until } from '../fakes/json-server.js';
+import type { ConnectorCall } from '../fakes/teams-connector.js';
+import { startTestBot, type TestBot } from '../support/bot.js';
+import { actor, cardAction, commandMessage, send, startTeamsFakes, taskInvoke, teamsConfig, type TeamsActor, type TeamsFakes } from '../support/teams.js';
+
+const MINUTE = 60_000;
+const content = loadContent();
+const TRIAGE = content.runbook.triage.sections.flatMap((s) => s.items);
+const RECOVERY = content.runbook.recovery.sections.flatMap((s) => s.items);
+const CASE = 'https://orgo.example/cases/12';
+
+let f: TeamsFakes;
+let t: TestBot;
+let dana: TeamsActor;
+let sam: TeamsActor;
+
+beforeAll(async () => {
+  f = await startTeamsFakes();
+  t = await startTestBot({ teams: teamsConfig(f, { graph: true }) });
+  dana = actor(f, { user: '29:dana', name: 'Dana Scully' });
+  sam = actor(f, { user: '29:sam', name: 'Sam Vimes' });
+});
+afterAll(async () => {
+  await t?.stop();
+  await f?.stop();
+});
+
+// ---- helpers ---------------------------------------------------------------------------------
+
+type Json = Record<string, unknown>;
+const walk = (v: unknown, out: Json[] = []): Json[] => {
+  if (Array.isArray(v)) v.forEach((x) => walk(x, out));
+  else if (v && typeof v === 'object') {
+    out.push(v as Json);
+    Object.values(v).forEach((x) => walk(x, out));
+  }
+  return out;
+};
+const cardOf = (c: ConnectorCall) => ((c.body.attachments as { content: Json }[] | undefined) ?? [])[0]?.content ?? {};
+const actionsOf = (c: ConnectorCall) => walk(cardOf(c)).filter((o) => typeof o.type === 'string' && (o.type as string).startsWith('Action.'));
+const textOf = (c: ConnectorCall) => JSON.stringify(cardOf(c));
+const mark = () => f.connector.calls.length;
+const sentTo = (from: number, conversationId: string) => f.connector.calls.slice(from).filter((c) => (c.kind === 'send' || c.kind === 'reply') && c.conversationId === conversationId);
+const personalOf = (who: TeamsActor) => `a:personal-${who.user}`;
+
+/** The first message sent to `conversationId` since `from` with a button matching `pick`. */
+const withAction = (from: number, conversationId: string, pick: (a: Json) => boolean) =>
+  until(() => {
+    const c = sentTo(from, conversationId).find((x) => actionsOf(x).some(pick));
+    expect(c).toBeDefined();
+    return { call: c!, action: actionsOf(c!).find(pick)! };
+  });
+
+const ok = async (activity: { serviceUrl: string }) => {
+  const res = await send(f, t.messagesUrl, activity);
+  expect(res.status).toBe(200);
+  return res.body as Json;
+};
+
+/** Where a click on a card posted in a channel room comes from: the card's own thread. */
+const onCard = (room: string, activityId: string) => ({ conversationId: `${room};messageid=${activityId}` });
+const inChannel = (who: TeamsActor, room: string): TeamsActor => ({ ...who, channel: room });
+
+type Incident = { id: string; number: number; room: string };
+const incidentRow = (id: string) => t.db.incident.findUniqueOrThrow({ where: { id } });
+const item = (incidentId: string, itemId: string) => t.db.checklistItem.findUnique({ where: { incidentId_itemId: { incidentId, itemId } } });
+
+async function declareThroughDialog(who: TeamsActor, title: string, severity: string): Promise<Incident> {
+  const m = mark();
+  await ok(commandMessage(who, `declare ${title}`));
+  const { action: button } = await withAction(m, personalOf(who), (a) => (a.data as Json | undefined)?.form === 'declare');
+  const fetched = await ok(taskInvoke(who, 'task/fetch', button.data as Json, { personal: true }));
+  const dialog = (fetched.task as { value: { card: { content: Json } } }).value.card.content;
+  const ids = walk(dialog.body).filter((o) => typeof o.id === 'string' && (o.type as string).startsWith('Input.')).map((o) => o.id);
+  expect(ids).toEqual(['title', 'severity', 'symptom', 'areas', 'tenants', 'channels', 'environments', 'integrityUncertain', 'commander']);
+  const submitData = ((dialog.actions as Json[])[0]!.data ?? {}) as Json;
+  const inputs = { title, severity, areas: 'distribution_activation', tenants: 'acme', channels: 'stable', environments: 'prod-eu', integrityUncertain: 'no', commander: who.user };
+  const submitted = await ok(taskInvoke(who, 'task/submit', { ...submitData, ...inputs }, { personal: true }));
+  expect(submitted).toEqual({});
+  // A second press of the same dialog's Declare finds the first incident.
+  await ok(taskInvoke(who, 'task/submit', { ...submitData, ...inputs }, { personal: true }));
+  const row = await until(async () => {
+    const r = await t.db.incident.findFirst({ where: { title }, include: { _count: true } });
+    expect(r?.roomId).toBeTruthy();
+    return r!;
+  }, 10_000);
+  expect(await t.db.incident.count({ where: { title } })).toBe(1);
+  return { id: row.id, number: row.number, room: row.roomId! };
+}
+
+// ---- the incident ---------------------------------------------------------------------------------
+
+describe('a SEV1 run in Teams from declare to postmortem', () => {
+  let a: Incident;
+  let headerId: string;
+
+  it('declares through the dialog: a standard channel inc-<n>-<slug> by Graph, the header in it, the announcement where it was declared', async () => {
+    const m = mark();
+    a = await declareThroughDialog(dana, 'Mirror serves stale packs', 'SEV1');
+    expect(f.graph.channels).toContainEqual(expect.objectContaining({ teamId: dana.team, displayName: `inc-${a.number}-mirror-serves-stale-packs`, membershipType: 'standard' }));
+    const header = await withAction(m, a.room, (x) => x.verb === 'role.take');
+    headerId = header.call.id!;
+    expect(textOf(header.call)).toContain('Mirror serves stale packs');
+    await until(() => expect(sentTo(m, dana.channel).some((c) => textOf(c).includes(`Incident #${a.number} declared`))).toBe(true));
+    await until(() => expect(sentTo(m, a.room).some((c) => actionsOf(c).some((x) => x.verb === 'item.done'))).toBe(true));
+  });
+
+  it('lets Sam take the unfilled Ops role from the header; the header is updated in place for everyone', async () => {
+    const m = mark();
+    const res = await ok(cardAction(inChannel(sam, a.room), 'role.take', { incidentId: a.id, role: 'ops' }, onCard(a.room, headerId)));
+    expect(res.statusCode).toBe(200);
+    const held = await t.db.roleAssignment.findMany({ where: { incidentId: a.id, role: 'ops', endedAt: null } });
+    expect(held.map((h) => h.userId)).toEqual([sam.user]);
+    await until(() => expect(f.connector.calls.slice(m).some((c) => c.kind === 'update' && c.activityId === headerId && textOf(c).includes('Sam Vimes'))).toBe(true));
+  });
+
+  it('ticks a triage step, skips another with a reason through the skip dialog, and undoes it', async () => {
+    const [first, second] = TRIAGE;
+    const { call: card } = await withAction(0, a.room, (x) => x.verb === 'item.done' && (x.data as Json).itemId === first!.id);
+    const m = mark();
+    const done = await ok(cardAction(inChannel(dana, a.room), 'item.done', { incidentId: a.id, itemId: first!.id }, onCard(a.room, card.id!)));
+    expect(done.statusCode).toBe(200);
+    expect(await item(a.id, first!.id)).toMatchObject({ status: 'done', actor: dana.user });
+    // The card is refreshed in place, for everyone.
+    await until(() => expect(f.connector.calls.slice(m).some((c) => c.kind === 'update' && c.activityId === card.id)).toBe(true));
+
+    const skipButton = actionsOf(card).find((x) => (x.data as Json | undefined)?.form === 'skip' && (x.data as Json).itemId === second!.id)!;
+    const fetched = await ok(taskInvoke(inChannel(dana, a.room), 'task/fetch', skipButton.data as Json, onCard(a.room, 'card')));
+    const dialog = (fetched.task as { value: { card: { content: Json } } }).value.card.content;
+    const submit = ((dialog.actions as Json[])[0]!.data ?? {}) as Json;
+    // No reason: the form comes back with the reason to give, and nothing is written.
+    const refused = await ok(taskInvoke(inChannel(dana, a.room), 'task/submit', { ...submit, reason: '', na: 'no' }, onCard(a.room, 'card')));
+    expect(JSON.stringify(refused)).toContain('⛔');
+    expect(await item(a.id, second!.id)).toBeNull();
+    await ok(taskInvoke(inChannel(dana, a.room), 'task/submit', { ...submit, reason: 'Mirror logs are not kept', na: 'no' }, onCard(a.room, 'card')));
+    expect(await item(a.id, second!.id)).toMatchObject({ status: 'skipped', actor: dana.user, reason: 'Mirror logs are not kept' });
+
+    await ok(cardAction(inChannel(dana, a.room), 'item.undo', { incidentId: a.id, itemId: second!.id }, onCard(a.room, 'card')));
+    expect((await item(a.id, second!.id))?.status).toBe('open');
+  });
+
+  it('posts a §7.1 update from its dialog, and the next reminder arrives proactively in the room', async () => {
+    const m = mark();
+    const { action } = await withAction(0, a.room, (x) => (x.data as Json | undefined)?.form === 'update');
+    const fetched = await ok(taskInvoke(inChannel(dana, a.room), 'task/fetch', action.data as Json, onCard(a.room, headerId)));
+    const submit = (((fetched.task as { value: { card: { content: Json } } }).value.card.content.actions as Json[])[0]!.data ?? {}) as Json;
+    const fields = { changed: 'Mirror pinned to the last good index', impact: 'acme on stable', mitigation: content.cadence.mitigationOptions[0]!, mitigationDetail: '', nextActions: 'Verify the packs', owner: dana.user };
+    expect(await ok(taskInvoke(inChannel(dana, a.room), 'task/submit', { ...submit, ...fields }, onCard(a.room, headerId)))).toEqual({});
+    await until(() => expect(sentTo(m, a.room).some((c) => textOf(c).includes('Mirror pinned to the last good index'))).toBe(true));
+    const row = await incidentRow(a.id);
+    expect(row.lastUpdateAt).not.toBeNull();
+
+    const before = mark();
+    t.clock.advance(61 * MINUTE);
+    await t.bot.scheduler.tick();
+    const reminder = await withAction(before, a.room, (x) => x.verb === 'update.snooze');
+    expect(textOf(reminder.call)).toContain('<at>Dana Scully</at>');
+    // Proactive: sent with the bot's own token to the stored serviceUrl.
+    expect(reminder.call.authorization).toMatch(/^Bearer bot-token-/);
+  });
+
+  it('a destructive action needs a second person: Dana requests it (with her evidence override), Sam approves, Dana confirms', async () => {
+    const m = mark();
+    const fetched = await ok(taskInvoke(inChannel(dana, a.room), 'task/fetch', { form: 'action', actionId: 'rollback-to-lkg', incidentId: a.id }, onCard(a.room, headerId)));
+    const dialog = (fetched.task as { value: { card: { content: Json } } }).value.card.content;
+    const submit = ((dialog.actions as Json[])[0]!.data ?? {}) as Json;
+    const params = { 'param:tenant': 'acme', 'param:channel': 'stable', 'param:environment': 'prod-eu', override: 'Every acme device is failing; the snapshot would take 30 minutes.' };
+    expect(await ok(taskInvoke(inChannel(dana, a.room), 'task/submit', { ...submit, ...params }, onCard(a.room, headerId)))).toEqual({});
+    const [req] = await t.db.actionRequest.findMany({ where: { incidentId: a.id } });
+    expect(req).toMatchObject({ actionId: 'rollback-to-lkg', status: 'awaiting_approval', requestedBy: dana.user });
+    const { action: approve } = await withAction(m, a.room, (x) => x.verb === 'action.approve');
+    expect(approve.data).toMatchObject({ requestId: req!.id });
+
+    // The requester cannot approve her own request.
+    const own = await ok(cardAction(inChannel(dana, a.room), 'action.approve', { requestId: req!.id }, onCard(a.room, 'req')));
+    expect(own.type).toBe('application/vnd.microsoft.activity.message');
+    expect((await t.db.actionRequest.findUniqueOrThrow({ where: { id: req!.id } })).status).toBe('awaiting_approval');
+
+    await ok(cardAction(inChannel(sam, a.room), 'action.approve', { requestId: req!.id }, onCard(a.room, 'req')));
+    const confirm = await withAction(m, a.room, (x) => x.verb === 'action.confirm');
+    expect((await t.db.actionRequest.findUniqueOrThrow({ where: { id: req!.id } })).approvedBy).toBe(sam.user);
+    await ok(cardAction(inChannel(dana, a.room), 'action.confirm', { ...(confirm.action.data as Record<string, string>) }, onCard(a.room, 'confirm')));
+    await until(async () => expect((await t.db.actionRequest.findUniqueOrThrow({ where: { id: req!.id } })).status).toBe('succeeded'));
+  });
+
+  it('resolves once recovery is done and the Orgo Case recorded, then uploads the postmortem packet to the channel files', async () => {
+    await ok(commandMessage(inChannel(dana, a.room), 'checklist recovery', onCard(a.room, 'cmd1')));
+    for (const step of RECOVERY) await ok(cardAction(inChannel(dana, a.room), 'item.done', { incidentId: a.id, itemId: step.id }, onCard(a.room, 'rec')));
+    await ok(commandMessage(inChannel(dana, a.room), `case ${CASE}`, onCard(a.room, 'cmd2')));
+    expect((await incidentRow(a.id)).orgoCaseUrl).toBe(CASE);
+    await ok(commandMessage(inChannel(dana, a.room), 'resolve', onCard(a.room, 'cmd3')));
+    expect((await incidentRow(a.id)).status).toBe('resolved');
+
+    await ok(commandMessage(inChannel(dana, a.room), 'postmortem', onCard(a.room, 'cmd4')));
+    const upload = await until(() => {
+      const u = f.graph.uploads.find((x) => x.path.endsWith(`incident-${a.number}-postmortem.md`));
+      expect(u).toBeDefined();
+      return u!;
+    });
+    expect(upload.path.startsWith(`folder-${a.room}/`)).toBe(true);
+    expect(upload.content).toContain('Mirror serves stale packs');
+  });
+
+  it('refuses a card action whose body names this incident from another tenant, under that tenant’s valid token: nothing written', async () => {
+    const mallory = actor(f, { tenant: 'b7777777-7777-4777-8777-777777777777', user: '29:mallory', name: 'Mallory', channel: a.room, team: dana.team });
+    const open = RECOVERY[0]!;
+    await ok(cardAction(inChannel(dana, a.room), 'item.undo', { incidentId: a.id, itemId: open.id }, onCard(a.room, 'x')));
+    const events = await t.db.timelineEvent.count({ where: { incidentId: a.id } });
+    const m = mark();
+    const res = await ok(cardAction(mallory, 'item.done', { incidentId: a.id, itemId: open.id }, onCard(a.room, 'x')));
+    expect(res.type).toBe('application/vnd.microsoft.activity.message');
+    expect((await item(a.id, open.id))?.status).toBe('open');
+    expect(await t.db.timelineEvent.count({ where: { incidentId: a.id } })).toBe(events);
+    expect(f.connector.calls.slice(m).filter((c) => c.kind === 'update' || c.conversationId === a.room)).toEqual([]);
+    // The same body claiming this tenant in the conversation but the other in channelData is refused outright.
+    const mixed = cardAction(mallory, 'item.done', { incidentId: a.id, itemId: open.id }, onCard(a.room, 'x'));
+    mixed.conversation.tenantId = dana.tenant;
+    expect((await send(f, t.messagesUrl, mixed)).status).toBe(403);
+    expect(await t.db.timelineEvent.count({ where: { incidentId: a.id } })).toBe(events);
+  });
+});
