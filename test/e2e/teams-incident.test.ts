@@ -214,12 +214,14 @@ describe('a SEV1 run in Teams from declare to postmortem', () => {
     const open = RECOVERY[0]!;
     await ok(cardAction(inChannel(dana, a.room), 'item.undo', { incidentId: a.id, itemId: open.id }, onCard(a.room, 'x')));
     const events = await t.db.timelineEvent.count({ where: { incidentId: a.id } });
+    const conversations = await t.db.teamsConversation.count();
     const m = mark();
     const res = await ok(cardAction(mallory, 'item.done', { incidentId: a.id, itemId: open.id }, onCard(a.room, 'x')));
     expect(res.type).toBe('application/vnd.microsoft.activity.message');
     expect((await item(a.id, open.id))?.status).toBe('open');
     expect(await t.db.timelineEvent.count({ where: { incidentId: a.id } })).toBe(events);
     expect(f.connector.calls.slice(m).filter((c) => c.kind === 'update' || c.conversationId === a.room)).toEqual([]);
+    expect(await t.db.teamsConversation.count()).toBe(conversations);
     // The same body claiming this tenant in the conversation but the other in channelData is refused outright.
     const mixed = cardAction(mallory, 'item.done', { incidentId: a.id, itemId: open.id }, onCard(a.room, 'x'));
     mixed.conversation.tenantId = dana.tenant;

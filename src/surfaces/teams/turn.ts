@@ -39,7 +39,7 @@ export function teamsTurn(deps: TurnDeps) {
     const ws = await deps.workspace(origin.tenantId);
     const log = deps.log.child({ workspace: ws.id, user: origin.user.id, activity: a.id, type: a.type });
     deps.people.saw(origin.user.id, origin.user.name);
-    const roomId = await rememberAndLocate(deps.store, ws, a, origin);
+    const roomId = await rememberAndLocate(deps.store, ws, a, origin, REMEMBERED.has(a.type));
     const turn = { ctx, ws, origin, roomId, log };
     if (a.type === 'message') return deps.listeners.message(turn);
     if (a.type === 'invoke') {
@@ -50,21 +50,28 @@ export function teamsTurn(deps: TurnDeps) {
 }
 
 /**
- * Keeps the conversation the activity came from (first sight only) and says which room it is
- * about: an incident thread when the thread is a stored room, else the channel, else the chat.
+ * Conversations are learned from what people write and from the bot being added; a button or a
+ * dialog acts on a card the bot posted, in a conversation it already knows, and writes nothing here.
  */
-async function rememberAndLocate(store: TeamsStore, ws: Workspace, a: Activity, o: Origin): Promise<string> {
+const REMEMBERED = new Set(['message', 'conversationUpdate', 'installationUpdate']);
+
+/**
+ * Keeps the conversation the activity came from (first sight only, when `remember`) and says which
+ * room it is about: an incident thread when the thread is a stored room, else the channel, else the chat.
+ */
+async function rememberAndLocate(store: TeamsStore, ws: Workspace, a: Activity, o: Origin, remember: boolean): Promise<string> {
+  const keep = (roomId: string, teamId: string | null, conversationId: string) => (remember ? store.remember(ws, roomId, teamId, referenceTo(a, conversationId)) : Promise.resolve());
   if (o.kind === 'personal') {
-    await store.remember(ws, personalKey(o.user.id), null, referenceTo(a, o.conversationId));
-    await store.remember(ws, o.conversationId, null, referenceTo(a, o.conversationId));
+    await keep(personalKey(o.user.id), null, o.conversationId);
+    await keep(o.conversationId, null, o.conversationId);
     return o.conversationId;
   }
   if (o.kind === 'groupChat') {
-    await store.remember(ws, o.conversationId, null, referenceTo(a, o.conversationId));
+    await keep(o.conversationId, null, o.conversationId);
     return o.conversationId;
   }
   const channel = o.channelId ?? channelOf(o.conversationId);
-  await store.remember(ws, channel, o.teamId, referenceTo(a, channel));
+  await keep(channel, o.teamId, channel);
   if (o.conversationId !== channel && (await store.conversation(ws, o.conversationId))) return o.conversationId;
   return channel;
 }
