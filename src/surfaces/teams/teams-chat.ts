@@ -106,7 +106,8 @@ export class TeamsChat implements ChatPort {
     const graph = this.deps.graph!;
     const teamId = origin.teamId!;
     for (let attempt = 1; ; attempt++) {
-      const name = incidentChannelName(spec.number, spec.title, attempt).slice(0, CHANNEL_NAME_MAX).replace(/-+$/, '');
+      const suffix = attempt > 1 ? `-${attempt}` : '';
+      const name = `${incidentChannelName(spec.number, spec.title).slice(0, CHANNEL_NAME_MAX - suffix.length).replace(/-+$/, '')}${suffix}`;
       try {
         const created = await graph.createChannel(tenantId, teamId, { displayName: name, description: `Incident #${spec.number}: ${spec.title}`.slice(0, 1024) });
         const reference: Reference = { ...origin.reference, conversation: { ...origin.reference.conversation, id: created.id } };
