@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/core/runbook/content.js';
 import { until } from '../fakes/json-server.js';
+import { walk } from '../support/adaptive-cards.js';
 import type { ConnectorCall } from '../fakes/teams-connector.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
 import { actor, cardAction, commandMessage, send, startTeamsFakes, taskInvoke, teamsConfig, type TeamsActor, type TeamsFakes } from '../support/teams.js';
@@ -36,14 +37,6 @@ afterAll(async () => {
 // ---- helpers ---------------------------------------------------------------------------------
 
 type Json = Record<string, unknown>;
-const walk = (v: unknown, out: Json[] = []): Json[] => {
-  if (Array.isArray(v)) v.forEach((x) => walk(x, out));
-  else if (v && typeof v === 'object') {
-    out.push(v as Json);
-    Object.values(v).forEach((x) => walk(x, out));
-  }
-  return out;
-};
 const cardOf = (c: ConnectorCall) => ((c.body.attachments as { content: Json }[] | undefined) ?? [])[0]?.content ?? {};
 const actionsOf = (c: ConnectorCall) => walk(cardOf(c)).filter((o) => typeof o.type === 'string' && (o.type as string).startsWith('Action.'));
 const textOf = (c: ConnectorCall) => JSON.stringify(cardOf(c));

@@ -14,7 +14,7 @@ import type { Card } from '../../src/surfaces/teams/cards/card.js';
 import { MESSAGE_BYTES } from '../../src/surfaces/teams/cards/card.js';
 import { renderView } from '../../src/surfaces/teams/cards/index.js';
 import { actionForm, declareForm, dialog, externalForm, followupForm, formCard, postmortemForm, readForm, skipForm, updateForm, type Form } from '../../src/surfaces/teams/cards/forms.js';
-import { cardProblems } from '../support/adaptive-cards.js';
+import { cardProblems, walk } from '../support/adaptive-cards.js';
 
 const content = loadContent();
 const INCIDENT = '6f1c2a4e-8d2b-4c1a-9e3f-0a1b2c3d4e5f';
@@ -82,14 +82,6 @@ const views: [string, ChatView][] = [
 ];
 
 type Json = Record<string, unknown>;
-const walk = (v: unknown, out: Json[] = []): Json[] => {
-  if (Array.isArray(v)) v.forEach((x) => walk(x, out));
-  else if (v && typeof v === 'object') {
-    out.push(v as Json);
-    Object.values(v).forEach((x) => walk(x, out));
-  }
-  return out;
-};
 const texts = (c: Card) => walk(c.body).filter((o) => o.type === 'TextBlock').map((o) => o.text as string);
 const actions = (c: Card) => walk(c).filter((o) => typeof o.type === 'string' && (o.type as string).startsWith('Action.'));
 
