@@ -45,7 +45,7 @@ const header: HeaderView = {
   declaredAt: T0,
   lastUpdateAt: null,
   nextUpdateDueAt: new Date('2026-01-01T12:33:00.000Z'),
-  inForce: [{ requestId: 'r1', text: 'Release freeze on prod-eu', lift: 'Lift the freeze' }],
+  inForce: [{ requestId: 'r1', text: ['Release freeze on prod-eu'], lift: 'Lift the freeze' }],
 };
 
 const holders: RoleHolderRef[] = [{ role: 'ic', userId: DANA }];
@@ -81,7 +81,6 @@ const views: [string, ChatView][] = [
   ['setup-report', { kind: 'setup-report', incidentId: INCIDENT, number: 7, retry: true, problems: [{ step: 'channel.create', detail: 'Graph refused', byHand: t`Ask a team owner to grant ${strong('Channel.Create.Group')}.` }] }],
 ];
 
-type Json = Record<string, unknown>;
 const texts = (c: Card) => walk(c.body).filter((o) => o.type === 'TextBlock').map((o) => o.text as string);
 const actions = (c: Card) => walk(c).filter((o) => typeof o.type === 'string' && (o.type as string).startsWith('Action.'));
 

@@ -1,6 +1,6 @@
 // Adaptive Card 1.5 building blocks, and structured text rendered as Teams reads it: mentions as
 // <at>name</at> with a mention entity (the card's msteams.entities), commands as `@Incident <words>`.
-import { plain, type Part, type Rich } from '../../../core/views/rich-text.js';
+import { iconText, plain, type Part, type Rich } from '../../../core/views/rich-text.js';
 
 export { clip } from '../../slack/blocks/text.js';
 export { utc } from '../../../core/views/text.js';
@@ -64,6 +64,7 @@ function part(p: Part, r: Render, mentions: Mention[]): string {
   if ('strong' in p) return `**${escapeText(p.strong)}**`;
   if ('em' in p) return `_${escapeText(p.em)}_`;
   if ('code' in p) return `\`${p.code.replace(/`/g, "'")}\``;
+  if ('icon' in p) return iconText(p.icon);
   return commandText(p.command, p.args);
 }
 

@@ -23,7 +23,7 @@ export function headerCard(v: HeaderView, r: Render): Card {
   const inForce: Element[] = v.inForce.map((f) => ({
     type: 'ColumnSet',
     columns: [
-      { type: 'Column', width: 'stretch', items: [textBlock(`🔒 In force: ${escapeText(f.text)}`)] },
+      { type: 'Column', width: 'stretch', items: [textBlock(`🔒 In force: ${m.rich(f.text)}`)] },
       { type: 'Column', width: 'auto', items: [actionSet([execute(f.lift, 'action.lift', { incidentId: v.incidentId, requestId: f.requestId }, 'destructive')])] },
     ],
   }));

@@ -18,7 +18,7 @@ const need = (c: Claims, ...keys: string[]) => {
   for (const k of keys) if (!c[k]) throw new DomainError(ErrorCode.InvalidInput, 'That button is out of date; post the card again.');
 };
 
-const VERBS: Record<string, Verb> = Object.assign(Object.create(null) as Record<string, Verb>, {
+const VERBS: Record<string, Verb> = {
   'role.take': (d, a, c) => (need(c, 'incidentId', 'role'), d.app.takeRole({ ...a, incidentId: c.incidentId!, role: c.role! })),
   'item.done': (d, a, c) => (need(c, 'incidentId', 'itemId'), d.app.step({ ...a, incidentId: c.incidentId!, itemId: c.itemId!, verb: 'done' })),
   'item.undo': (d, a, c) => (need(c, 'incidentId', 'itemId'), d.app.step({ ...a, incidentId: c.incidentId!, itemId: c.itemId!, verb: 'undo' })),
@@ -29,7 +29,7 @@ const VERBS: Record<string, Verb> = Object.assign(Object.create(null) as Record<
   'action.confirm': (d, a, c) => (need(c, 'requestId'), d.app.confirmAction({ ...a, requestId: c.requestId!, result: c.outcome === 'failed' ? 'failed' : 'done' })),
   'action.lift': (d, a, c) => (need(c, 'requestId'), d.app.liftAction({ ...a, requestId: c.requestId! })),
   'setup.retry': (d, a, c) => (need(c, 'incidentId'), d.app.retrySetup({ ...a, incidentId: c.incidentId! })),
-});
+};
 
 /** Views that are cards of their own: shown in place of the clicked card, for the clicker. */
 const CARD_KINDS = new Set<ChatView['kind']>(['header', 'checklist', 'playbooks', 'actions', 'raise', 'action-requested', 'action-confirm']);
@@ -51,7 +51,7 @@ export async function onCardAction(deps: TeamsListenerDeps, turn: Turn) {
   const log = turn.log.child({ verb, room: roomId });
   let outcome: Outcome;
   try {
-    const run = VERBS[verb];
+    const run = Object.hasOwn(VERBS, verb) ? VERBS[verb] : undefined;
     if (!run) throw new DomainError(ErrorCode.InvalidInput, 'That button is not one of the bot’s.');
     outcome = await run(deps, askedOf(turn, roomId), claims);
   } catch (e) {

@@ -25,8 +25,8 @@ function mentioned(token: string | undefined): string {
 
 const asked = (turn: Turn) => askedOf(turn, turn.roomId);
 
-// A null prototype: a command named like an Object method (`constructor`) is unknown.
-const COMMANDS: Record<string, Run> = Object.assign(Object.create(null) as Record<string, Run>, {
+// Looked up as an own property only: a command named like an Object method (`constructor`) is unknown.
+const COMMANDS: Record<string, Run> = {
   declare: async (_d, turn, cmd) => formButton('Declare an incident: the form opens in a dialog.', 'Open the declare form', 'declare', { origin: turn.roomId, title: cmd.rest.slice(0, 150) }),
   assign: async (d, turn, cmd) => {
     if (cmd.args.length !== 2) throw new DomainError(ErrorCode.InvalidInput, USAGE_ASSIGN);
@@ -70,14 +70,14 @@ const COMMANDS: Record<string, Run> = Object.assign(Object.create(null) as Recor
   },
   actions: (d, turn) => d.app.overview(asked(turn)),
   help: async () => [helpCard()],
-});
+};
 
 export async function onCommand(deps: TeamsListenerDeps, turn: Turn): Promise<void> {
   const cmd = parseCommand(turn.ctx.activity, deps.botId);
   const log = turn.log.child({ command: cmd.name, room: turn.roomId });
   let result: Outcome | Card[];
   try {
-    const run = COMMANDS[cmd.name];
+    const run = Object.hasOwn(COMMANDS, cmd.name) ? COMMANDS[cmd.name] : undefined;
     if (!run) throw new DomainError(ErrorCode.UnknownCommand, `"${cmd.name}" is not an incident command. \`@Incident help\` lists them.`);
     result = await run(deps, { ...turn, log }, cmd);
   } catch (e) {
