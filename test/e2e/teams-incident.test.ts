@@ -119,8 +119,10 @@ describe('a SEV1 run in Teams from declare to postmortem', () => {
     const [first, second] = TRIAGE;
     const { call: card } = await withAction(0, a.room, (x) => x.verb === 'item.done' && (x.data as Json).itemId === first!.id);
     const m = mark();
-    const done = await ok(cardAction(inChannel(dana, a.room), 'item.done', { incidentId: a.id, itemId: first!.id }, onCard(a.room, card.id!)));
-    expect(done.statusCode).toBe(200);
+    const done = await ok(cardAction(inChannel(dana, a.room), 'item.done', { incidentId: a.id, itemId: first!.id }, { ...onCard(a.room, card.id!), replyToId: card.id! }));
+    // The clicker sees the card refreshed in the invoke response: the step done, by Dana.
+    expect(done).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(JSON.stringify(done.value)).toContain('Done by <at>Dana Scully</at>');
     expect(await item(a.id, first!.id)).toMatchObject({ status: 'done', actor: dana.user });
     // The card is refreshed in place, for everyone.
     await until(() => expect(f.connector.calls.slice(m).some((c) => c.kind === 'update' && c.activityId === card.id)).toBe(true));

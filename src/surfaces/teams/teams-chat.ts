@@ -50,10 +50,25 @@ function chatError(e: unknown): ChatError {
   return new ChatError(code, err.message ?? code);
 }
 
+/** Cards remembered by message id, so a click can be answered with its card as it now is. */
+const RECENT_CARDS = 2_000;
+
 export class TeamsChat implements ChatPort {
   readonly platform = 'teams' as const;
+  private readonly recent = new Map<string, Card>();
 
   constructor(private readonly deps: TeamsChatDeps) {}
+
+  /** The card this process last sent or updated as message `ref`, if it still remembers it. */
+  latestCard(ref: string): Card | undefined {
+    return this.recent.get(ref);
+  }
+
+  private remember(ref: string, c: Card) {
+    this.recent.delete(ref);
+    this.recent.set(ref, c);
+    if (this.recent.size > RECENT_CARDS) this.recent.delete(this.recent.keys().next().value!);
+  }
 
   private async stored(ws: Workspace, roomId: string): Promise<StoredConversation> {
     const c = await this.deps.store.conversation(ws, roomId);
@@ -84,6 +99,7 @@ export class TeamsChat implements ChatPort {
   private async send(ctx: TurnContext, c: Card): Promise<string> {
     const res = await ctx.sendActivity(cardActivity(c));
     if (!res?.id) throw new ChatError('no_activity_id', 'Teams accepted the message without an id.');
+    this.remember(res.id, c);
     return res.id;
   }
 
@@ -145,6 +161,7 @@ export class TeamsChat implements ChatPort {
         if (old && old.digest === digest) out.push(old);
         else if (old) {
           await ctx.updateActivity({ ...cardActivity(c), id: old.ref });
+          this.remember(old.ref, c);
           out.push({ ref: old.ref, digest });
         } else out.push({ ref: await this.send(ctx, c), digest });
       }

@@ -36,10 +36,12 @@ const CARD_KINDS = new Set<ChatView['kind']>(['header', 'checklist', 'playbooks'
 
 const message = (text: string) => ({ status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } });
 
+const cardAnswer = (value: unknown) => ({ status: 200, body: { statusCode: 200, type: CARD_TYPE, value } });
+
 export function invokeAnswer(deps: TeamsListenerDeps, view: ChatView | undefined, roomId: string) {
   if (!view) return message('Done.');
   const cards = inRoom(renderView(view, deps.render), roomId);
-  if (CARD_KINDS.has(view.kind)) return { status: 200, body: { statusCode: 200, type: CARD_TYPE, value: cards[0] } };
+  if (CARD_KINDS.has(view.kind)) return cardAnswer(cards[0]);
   return message(view.kind === 'text' ? words(view.text, deps.render) : 'Done.');
 }
 
@@ -58,5 +60,8 @@ export async function onCardAction(deps: TeamsListenerDeps, turn: Turn) {
     return invokeAnswer(deps, errorView(e, log), roomId);
   }
   await talk(deps, { ...turn, log }, roomId, outcome);
-  return invokeAnswer(deps, outcome.reply, roomId);
+  // No answer of its own: the clicked card as the talk just repainted it, shown to the clicker at once.
+  const clicked = turn.ctx.activity.replyToId;
+  const repainted = !outcome.reply && clicked ? deps.chat.latestCard(clicked) : undefined;
+  return repainted ? cardAnswer(repainted) : invokeAnswer(deps, outcome.reply, roomId);
 }
