@@ -7,10 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/core/runbook/content.js';
 import { until } from '../fakes/json-server.js';
-import { walk } from '../support/adaptive-cards.js';
-import type { ConnectorCall } from '../fakes/teams-connector.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
 import { actor, cardAction, commandMessage, send, startTeamsFakes, taskInvoke, teamsConfig, type TeamsActor, type TeamsFakes } from '../support/teams.js';
+import { actionsOf, inChannel, onCard, personalOf, TeamsSession, textOf, type Incident, type Json } from '../support/teams-session.js';
 
 const MINUTE = 60_000;
 const content = loadContent();
@@ -26,6 +25,7 @@ let sam: TeamsActor;
 beforeAll(async () => {
   f = await startTeamsFakes();
   t = await startTestBot({ teams: teamsConfig(f, { graph: true }) });
+  s = new TeamsSession(f, t);
   dana = actor(f, { user: '29:dana', name: 'Dana Scully' });
   sam = actor(f, { user: '29:sam', name: 'Sam Vimes' });
 });
@@ -36,58 +36,14 @@ afterAll(async () => {
 
 // ---- helpers ---------------------------------------------------------------------------------
 
-type Json = Record<string, unknown>;
-const cardOf = (c: ConnectorCall) => ((c.body.attachments as { content: Json }[] | undefined) ?? [])[0]?.content ?? {};
-const actionsOf = (c: ConnectorCall) => walk(cardOf(c)).filter((o) => typeof o.type === 'string' && (o.type as string).startsWith('Action.'));
-const textOf = (c: ConnectorCall) => JSON.stringify(cardOf(c));
-const mark = () => f.connector.calls.length;
-const sentTo = (from: number, conversationId: string) => f.connector.calls.slice(from).filter((c) => (c.kind === 'send' || c.kind === 'reply') && c.conversationId === conversationId);
-const personalOf = (who: TeamsActor) => `a:personal-${who.user}`;
-
-/** The first message sent to `conversationId` since `from` with a button matching `pick`. */
-const withAction = (from: number, conversationId: string, pick: (a: Json) => boolean) =>
-  until(() => {
-    const c = sentTo(from, conversationId).find((x) => actionsOf(x).some(pick));
-    expect(c).toBeDefined();
-    return { call: c!, action: actionsOf(c!).find(pick)! };
-  });
-
-const ok = async (activity: { serviceUrl: string }) => {
-  const res = await send(f, t.messagesUrl, activity);
-  expect(res.status).toBe(200);
-  return res.body as Json;
-};
-
-/** Where a click on a card posted in a channel room comes from: the card's own thread. */
-const onCard = (room: string, activityId: string) => ({ conversationId: `${room};messageid=${activityId}` });
-const inChannel = (who: TeamsActor, room: string): TeamsActor => ({ ...who, channel: room });
-
-type Incident = { id: string; number: number; room: string };
+let s: TeamsSession;
+const mark = () => s.mark();
+const sentTo = (from: number, conversationId: string) => s.sentTo(from, conversationId);
+const withAction = (from: number, conversationId: string, pick: (a: Json) => boolean) => s.withAction(from, conversationId, pick);
+const ok = (activity: { serviceUrl: string }) => s.ok(activity);
+const declareThroughDialog = (who: TeamsActor, title: string, severity: string) => s.declareThroughDialog(who, title, severity);
 const incidentRow = (id: string) => t.db.incident.findUniqueOrThrow({ where: { id } });
 const item = (incidentId: string, itemId: string) => t.db.checklistItem.findUnique({ where: { incidentId_itemId: { incidentId, itemId } } });
-
-async function declareThroughDialog(who: TeamsActor, title: string, severity: string): Promise<Incident> {
-  const m = mark();
-  await ok(commandMessage(who, `declare ${title}`));
-  const { action: button } = await withAction(m, personalOf(who), (a) => (a.data as Json | undefined)?.form === 'declare');
-  const fetched = await ok(taskInvoke(who, 'task/fetch', button.data as Json, { personal: true }));
-  const dialog = (fetched.task as { value: { card: { content: Json } } }).value.card.content;
-  const ids = walk(dialog.body).filter((o) => typeof o.id === 'string' && (o.type as string).startsWith('Input.')).map((o) => o.id);
-  expect(ids).toEqual(['title', 'severity', 'symptom', 'areas', 'tenants', 'channels', 'environments', 'integrityUncertain', 'commander']);
-  const submitData = ((dialog.actions as Json[])[0]!.data ?? {}) as Json;
-  const inputs = { title, severity, areas: 'distribution_activation', tenants: 'acme', channels: 'stable', environments: 'prod-eu', integrityUncertain: 'no', commander: who.user };
-  const submitted = await ok(taskInvoke(who, 'task/submit', { ...submitData, ...inputs }, { personal: true }));
-  expect(submitted).toEqual({});
-  // A second press of the same dialog's Declare finds the first incident.
-  await ok(taskInvoke(who, 'task/submit', { ...submitData, ...inputs }, { personal: true }));
-  const row = await until(async () => {
-    const r = await t.db.incident.findFirst({ where: { title }, include: { _count: true } });
-    expect(r?.roomId).toBeTruthy();
-    return r!;
-  }, 10_000);
-  expect(await t.db.incident.count({ where: { title } })).toBe(1);
-  return { id: row.id, number: row.number, room: row.roomId! };
-}
 
 // ---- the incident ---------------------------------------------------------------------------------
 
@@ -104,6 +60,21 @@ describe('a SEV1 run in Teams from declare to postmortem', () => {
     expect(textOf(header.call)).toContain('Mirror serves stale packs');
     await until(() => expect(sentTo(m, dana.channel).some((c) => textOf(c).includes(`Incident #${a.number} declared`))).toBe(true));
     await until(() => expect(sentTo(m, a.room).some((c) => actionsOf(c).some((x) => x.verb === 'item.done'))).toBe(true));
+  });
+
+  it('answers bad input privately, saying how to write it, and changes nothing', async () => {
+    const events = await t.db.timelineEvent.count({ where: { incidentId: a.id } });
+    const m = mark();
+    await ok(commandMessage(inChannel(dana, a.room), 'assign ops dana', onCard(a.room, 'bad1')));
+    await ok(commandMessage(inChannel(dana, a.room), 'frobnicate now', onCard(a.room, 'bad2')));
+    await ok(commandMessage(inChannel(dana, a.room), 'severity SEV9', onCard(a.room, 'bad3')));
+    const told = sentTo(m, personalOf(dana)).map(textOf);
+    expect(told.some((x) => x.includes('Name the person with an @-mention') && x.includes('@Incident assign'))).toBe(true);
+    expect(told.some((x) => x.includes('frobnicate') && x.includes('@Incident help'))).toBe(true);
+    expect(told).toHaveLength(3);
+    // Nothing was said in the room, and nothing written.
+    expect(sentTo(m, a.room)).toEqual([]);
+    expect(await t.db.timelineEvent.count({ where: { incidentId: a.id } })).toBe(events);
   });
 
   it('lets Sam take the unfilled Ops role from the header; the header is updated in place for everyone', async () => {
