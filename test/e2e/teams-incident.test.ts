@@ -9,7 +9,7 @@ import { loadContent } from '../../src/core/runbook/content.js';
 import { until } from '../fakes/json-server.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
 import { actor, cardAction, commandMessage, send, startTeamsFakes, taskInvoke, teamsConfig, type TeamsActor, type TeamsFakes } from '../support/teams.js';
-import { actionsOf, inChannel, onCard, personalOf, TeamsSession, textOf, type Incident, type Json } from '../support/teams-session.js';
+import { actionsOf, dialogCard, inChannel, onCard, personalOf, submitData, TeamsSession, textOf, type Incident, type Json } from '../support/teams-session.js';
 
 const MINUTE = 60_000;
 const content = loadContent();
@@ -173,6 +173,30 @@ describe('a SEV1 run in Teams from declare to postmortem', () => {
     });
     expect(upload.path.startsWith(`folder-${a.room}/`)).toBe(true);
     expect(upload.content).toContain('Mirror serves stale packs');
+  });
+
+  it('fills the postmortem sections and adds a corrective action through dialogs opened from the private answers, with a colleague picked by Entra id', async () => {
+    const openFrom = async (command: string, form: string) => {
+      const m = mark();
+      await ok(commandMessage(inChannel(dana, a.room), command, onCard(a.room, `cmd-${form}`)));
+      const { action } = await withAction(m, personalOf(dana), (x) => (x.data as Json | undefined)?.form === form);
+      // The button sits in Dana's 1:1 chat and names the room it acts on.
+      expect(action.data).toMatchObject({ form, room: a.room });
+      return dialogCard(await ok(taskInvoke(dana, 'task/fetch', action.data as Json, { personal: true })));
+    };
+
+    const pm = await openFrom('postmortem edit', 'postmortem');
+    const sections = { rootCauseTechnical: 'The mirror kept a stale index', rootCauseProcess: 'No alert on index age', whatWorked: 'The rollback', whatDidNot: 'Paging', rootCauseVerified: 'yes' };
+    expect(await ok(taskInvoke(dana, 'task/submit', { ...submitData(pm), ...sections }, { personal: true }))).toEqual({});
+    expect(await t.db.postmortem.findUniqueOrThrow({ where: { incidentId: a.id } })).toMatchObject({ rootCauseTechnical: 'The mirror kept a stale index', rootCauseVerified: true });
+
+    f.connector.members.set('0b0b0b0b-1111-4222-8333-944455566677', { id: sam.user, name: sam.name });
+    const fu = await openFrom('followup add', 'followup');
+    const form = { title: 'Alert on mirror index age', owner: '0b0b0b0b-1111-4222-8333-944455566677', dueOn: '2027-01-15' };
+    expect(await ok(taskInvoke(dana, 'task/submit', { ...submitData(fu), ...form }, { personal: true }))).toEqual({});
+    const [row] = await t.db.followup.findMany({ where: { incidentId: a.id } });
+    expect(row).toMatchObject({ title: 'Alert on mirror index age', owner: sam.user, createdBy: dana.user });
+    expect(row!.dueOn?.toISOString().slice(0, 10)).toBe('2027-01-15');
   });
 
   it('refuses a card action whose body names this incident from another tenant, under that tenant’s valid token: nothing written', async () => {
