@@ -1,4 +1,5 @@
 // Platform-neutral view models of an incident. Surfaces render these; they hold no logic of their own.
+import type { InForceView } from '../actions/service.js';
 import { UPDATE_JOB } from '../cadence/rules.js';
 import { holderOf, pendingJob, type IncidentState, type Role, type Severity, type Area } from '../incidents/model.js';
 import { requiredRoles } from '../incidents/rules.js';
@@ -26,7 +27,7 @@ export type HeaderView = {
   /** When the next §7.1 update is due; null when none is scheduled. */
   nextUpdateDueAt: Date | null;
   /** Freezes, pauses and holds in force, each with the title of the action that lifts it. */
-  inForce: { requestId: string; text: string; lift: string }[];
+  inForce: InForceView[];
 };
 
 /** Required roles, filled or not, then any other role someone holds. */

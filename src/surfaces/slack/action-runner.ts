@@ -1,7 +1,7 @@
 // Runs an approved containment action when the scheduler hands it over: through the webhook when the
 // action is configured for it, else by asking the requester to do it by hand and confirm. The
 // outcome is recorded once, then posted in the channel.
-import type { ExecutionOutcome, Executor } from '../../core/actions/ports.js';
+import { executionRequest, type ExecutionOutcome, type Executor } from '../../core/actions/ports.js';
 import { describeRequest } from '../../core/actions/service.js';
 import type { IncidentState, Workspace } from '../../core/incidents/model.js';
 import { manualPrompt } from '../../executors/manual.js';
@@ -20,14 +20,7 @@ export async function runAction(client: WebClient, deps: SlackDeps, executorFor:
   if (!request || request.status !== 'approved' || !state.incident.roomId) return;
   const action = deps.actions.action(request.actionId);
   const executor = executorFor(action.id);
-  const req = {
-    requestId,
-    idempotencyKey: request.id,
-    action: { id: action.id, title: action.title },
-    params: request.params,
-    incident: { id: state.incident.id, number: state.incident.number, workspace: ws.externalId },
-    requestedBy: request.requestedBy,
-  };
+  const req = executionRequest(ws, state, request, action);
   if (!executor) {
     const { changed } = await deps.actions.recordOutcome(ws, state.incident.id, requestId, 'awaiting_confirmation');
     if (changed) await client.chat.postMessage({ channel: state.incident.roomId, ...confirmMessage(request, manualPrompt(req).text) });
@@ -45,22 +38,25 @@ export async function postOutcome(client: WebClient, deps: SlackDeps, ws: Worksp
   await refreshHeader(client, deps, ws, state, log);
 }
 
-/** Tells the executor that applied a lifted freeze, pause or hold to undo it; manual ones were lifted by hand. */
+/** Tells the executor that applied a freeze, pause or hold to undo it; the hold ends only if that succeeds. */
 export async function runLift(client: WebClient, deps: SlackDeps, executorFor: ExecutorFor, ws: Workspace, state: IncidentState, requestId: string, log: Logger) {
   const request = state.actions.find((a) => a.id === requestId);
-  if (!request?.liftedAt || !state.incident.roomId) return;
+  if (request?.liftStatus !== 'requested' || !state.incident.roomId) return;
   const action = deps.actions.action(request.actionId);
   const executor = executorFor(action.id);
   if (!executor || !action.liftable) return;
-  const outcome = await executor.execute({
-    requestId,
-    idempotencyKey: `${request.id}:lift`,
-    action: { id: `${action.id}:lift`, title: action.liftable.title },
-    params: request.params,
-    incident: { id: state.incident.id, number: state.incident.number, workspace: ws.externalId },
-    requestedBy: request.liftedBy ?? request.requestedBy,
-  });
-  const { state: after } = await deps.actions.recordLiftOutcome(ws, state.incident.id, requestId, outcome);
+  const outcome = await executor.execute(executionRequest(ws, state, request, action, true));
+  const recorded = await deps.actions.recordLiftOutcome(ws, state.incident.id, requestId, outcome);
+  if (!recorded.changed) return;
   log.info({ request: requestId, status: outcome.status }, 'lift sent to the executor');
-  await client.chat.postMessage({ channel: after.incident.roomId!, text: `${MARK[outcome.status]} ${action.liftable.title} (#${request.seq}): *${outcome.status.replace('_', ' ')}*. ${outcome.detail}` });
+  const still = outcome.status === 'succeeded' ? '' : ' It is still in force; the header offers to lift it again.';
+  await postOutcome(client, deps, ws, recorded.state, `${MARK[outcome.status]} ${action.liftable.title} (#${request.seq}): *${outcome.status.replace('_', ' ')}*. ${outcome.detail}${still}`, log);
+}
+
+/** A request, or a lift, that nobody approved in time: recorded expired by its own job, then said in the channel. */
+export async function runExpiry(client: WebClient, deps: SlackDeps, ws: Workspace, state: IncidentState, requestId: string, lift: boolean, log: Logger) {
+  const { state: after, result, changed } = await deps.actions.expire(ws, state.incident.id, requestId, lift);
+  if (!changed || !result || !after.incident.roomId) return;
+  log.info({ request: requestId, lift }, 'approval expired');
+  await postOutcome(client, deps, ws, after, `:hourglass: ${describeRequest(result.request, result.action)}: ${result.reason}`, log);
 }

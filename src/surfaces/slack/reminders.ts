@@ -11,6 +11,7 @@ export type JobWork = {
   setup?: (ws: Workspace, state: IncidentState) => Promise<unknown>;
   action?: (ws: Workspace, state: IncidentState, requestId: string) => Promise<unknown>;
   lift?: (ws: Workspace, state: IncidentState, requestId: string) => Promise<unknown>;
+  expire?: (ws: Workspace, state: IncidentState, requestId: string, lift: boolean) => Promise<unknown>;
 };
 
 export function slackReminderPoster(client: WebClient, escalationChannel: string | undefined, work: JobWork = {}): ReminderPoster {
@@ -19,6 +20,7 @@ export function slackReminderPoster(client: WebClient, escalationChannel: string
       if (view.kind === 'setup') return void (await work.setup?.(ws, state));
       if (view.kind === 'action') return void (await work.action?.(ws, state, view.requestId));
       if (view.kind === 'lift') return void (await work.lift?.(ws, state, view.requestId));
+      if (view.kind === 'expire') return void (await work.expire?.(ws, state, view.requestId, view.lift));
       const roomId = state.incident.roomId;
       if (!roomId) throw new Error('the incident has no channel yet');
       if (view.kind !== 'escalation') {

@@ -1,7 +1,7 @@
 // Talking to an incident channel after a change has been committed. Every call here is safe to
 // repeat: the header is re-rendered from the stored state, never patched.
 import type { IncidentState, Workspace } from '../../core/incidents/model.js';
-import { describeRequest } from '../../core/actions/service.js';
+import { inForceView } from '../../core/actions/service.js';
 import { headerView } from '../../core/views/incident.js';
 import type { Logger } from '../../log.js';
 import { headerBlocks, headerText } from './blocks/header.js';
@@ -10,11 +10,7 @@ import { inOrder } from './in-order.js';
 import { describe } from './slack-error.js';
 
 export function renderHeader(deps: SlackDeps, state: IncidentState) {
-  const inForce = deps.actions.inForce(state).map(({ request, action }) => ({
-    requestId: request.id,
-    text: describeRequest(request, action),
-    lift: action.liftable?.title ?? 'Lift',
-  }));
+  const inForce = deps.actions.inForce(state).map(({ request, action }) => inForceView(request, action));
   const view = headerView(deps.incidents.model, state, inForce);
   return { text: headerText(view), blocks: headerBlocks(view) };
 }

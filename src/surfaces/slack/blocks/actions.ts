@@ -3,8 +3,8 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction, types } from '@slack/bolt';
 import type { ActionEntry, Prefill } from '../../../core/actions/catalog.js';
 import type { ActionRequest } from '../../../core/incidents/model.js';
-import { describeRequest } from '../../../core/actions/service.js';
-import { LIFT_ACTION } from './header.js';
+import { describeRequest, inForceView } from '../../../core/actions/service.js';
+import { APPROVE_LIFT, LIFT_ACTION } from './header.js';
 import { md, plain } from './text.js';
 
 export const RUN_ACTION = 'run_action';
@@ -40,12 +40,11 @@ export function actionsOverview(
     text: md(`Awaiting approval: ${describeRequest(request, action)}`),
     accessory: button('Approve', APPROVE_ACTION, request.id, 'primary'),
   }));
-  const held: types.KnownBlock[] = inForce.map(({ request, action }) => ({
-    type: 'section',
-    block_id: `lift:${request.id}`,
-    text: md(`In force: ${describeRequest(request, action)}`),
-    accessory: button(action.liftable?.title ?? 'Lift', `${LIFT_ACTION}:${request.id}`, request.id, 'danger'),
-  }));
+  const held: types.KnownBlock[] = inForce.map(({ request, action }) => {
+    const v = inForceView(request, action);
+    const control = v.control === 'approve-lift' ? button(v.lift, `${APPROVE_LIFT}:${request.id}`, request.id, 'primary') : button(v.lift, `${LIFT_ACTION}:${request.id}`, request.id, 'danger');
+    return { type: 'section', block_id: `lift:${request.id}`, text: md(`In force: ${v.text}`), ...(v.control === 'none' ? {} : { accessory: control }) };
+  });
   return {
     text: `${catalog.length} containment actions, ${pending.length} awaiting approval, ${inForce.length} in force`,
     blocks: [
@@ -115,6 +114,15 @@ export function requestedMessage(request: ActionRequest, action: ActionEntry, ap
     ? `Requested: ${describeRequest(request, action)}. A second person must approve (${approvers.map((u) => `<@${u}>`).join(' or ') || 'the IC or an owning lead'}).`
     : `Approved and running: ${describeRequest(request, action)}.`;
   return { text, blocks: [{ type: 'section' as const, text: md(text), ...(approvers ? { accessory: button('Approve', APPROVE_ACTION, request.id, 'primary') } : {}) }] };
+}
+
+/** What the channel is told when someone lifts a hold: done by hand, under way, or waiting for a second person. */
+export function liftMessage(actor: string, request: ActionRequest, action: ActionEntry, lift: 'lifted' | 'requested' | 'awaiting_approval', approvers: string[]) {
+  const what = `${describeRequest(request, action)} (${action.liftable?.title ?? 'Lift'})`;
+  if (lift === 'lifted') return { text: `<@${actor}> lifted ${what}.` };
+  if (lift === 'requested') return { text: `<@${actor}> asked to lift ${what}. It stays in force until the lift succeeds.` };
+  const text = `<@${actor}> asked to lift ${what}. It fails closed, so a second person must approve (${approvers.map((u) => `<@${u}>`).join(' or ')}); it stays in force until then.`;
+  return { text, blocks: [{ type: 'section' as const, text: md(text), accessory: button('Approve lift', `${APPROVE_LIFT}:${request.id}`, request.id, 'primary') }] };
 }
 
 export function confirmMessage(request: ActionRequest, prompt: string) {

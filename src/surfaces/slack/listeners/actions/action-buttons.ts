@@ -4,8 +4,9 @@ import { describeRequest } from '../../../../core/actions/service.js';
 import { DomainError, ErrorCode, incidentNotFound } from '../../../../core/errors.js';
 import { manualOutcome } from '../../../../executors/manual.js';
 import { postOutcome } from '../../action-runner.js';
-import { CONFIRM_ACTION, requestModal } from '../../blocks/actions.js';
+import { CONFIRM_ACTION, liftMessage, requestModal } from '../../blocks/actions.js';
 import type { SlackDeps } from '../../context.js';
+import { refreshHeader } from '../../room.js';
 import { click } from './click.js';
 
 export const runActionButton = (deps: SlackDeps) =>
@@ -45,10 +46,16 @@ export const confirmActionButton = (deps: SlackDeps) =>
     await postOutcome(args.client, deps, ws, recorded.state, `${describeRequest(request, deps.actions.action(request.actionId))}: *${outcome.status.replace('_', ' ')}* (confirmed by <@${actor}>).`, log);
   });
 
-export const liftActionButton = (deps: SlackDeps) =>
+/** Lift, and the second person's Approve of a lift that fails closed: both end in the same messages. */
+const liftButton = (deps: SlackDeps, decide: 'lift' | 'approveLift') =>
   click(deps, async ({ ws, actor, roomId, log, tell, args }) => {
-    const { state, result } = await deps.actions.lift(ws, roomId, actor, args.action.value ?? '');
+    const { state, result } = await deps.actions[decide](ws, roomId, actor, args.action.value ?? '');
     if (!result.ok) return void (await tell(`:no_entry: ${result.reason}`));
-    await postOutcome(args.client, deps, ws, state, `<@${actor}> lifted ${describeRequest(result.request, result.action)} (${result.action.liftable?.title}).`, log);
+    const message = liftMessage(actor, result.request, result.action, result.lift, result.approvers);
+    await args.client.chat.postMessage({ channel: roomId, ...message });
+    await refreshHeader(args.client, deps, ws, state, log);
     await deps.kick();
   });
+
+export const liftActionButton = (deps: SlackDeps) => liftButton(deps, 'lift');
+export const approveLiftButton = (deps: SlackDeps) => liftButton(deps, 'approveLift');
