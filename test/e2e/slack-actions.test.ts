@@ -5,9 +5,9 @@
 // (retries, a final 4xx, a lease that expires mid-call and is re-driven with the same idempotency
 // key); manual confirmation by the requester; and a freeze in force on the header with its gated Lift.
 // Each test checks what a responder sees, what the receiver got and the rows written.
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadActionCatalog } from '../../src/core/actions/catalog.js';
 import { findChainBreak } from '../../src/core/timeline/chain.js';
@@ -18,7 +18,7 @@ import { declareAndWait } from '../support/declared.js';
 import { buttonClick, commandBody, postSigned, viewSubmission, type Actor, type ModalValues } from '../support/slack-requests.js';
 
 const MINUTE = 60_000;
-const HOOK_SECRET = 'hook-secret-0123456789abcdef';
+const HOOK_SECRET = `whsec_${Buffer.from('hook-secret-0123456789abcdef').toString('base64')}`;
 /** Actions sent to the webhook; every other one is confirmed by hand. */
 const WEBHOOK_ACTIONS = ['rollback-to-lkg', 'freeze-publish-activation', 'halt-dispatch'];
 const IC = 'UIC';
@@ -39,10 +39,16 @@ type Incident = { id: string; room: string; header: string; number: number };
 
 // ---- the webhook receiver ----------------------------------------------------------------------
 
-type Hit = { key: string; raw: string; body: { requestId: string; idempotencyKey: string; action: { id: string }; params: Record<string, unknown> }; signatureOk: boolean; answered?: number };
+type Hit = {
+  key: string;
+  raw: string;
+  body: { requestId: string; idempotencyKey: string; action: { id: string; effects: string[] }; params: Record<string, unknown>; requestedBy: string; approvedBy: string | null; overrideReason: string | null; incident: Record<string, unknown> };
+  signatureOk: boolean;
+  answered?: number;
+};
 type Plan = { status: number; body?: string } | 'hold';
 
-/** A receiver on 127.0.0.1 that checks the signature over the raw bytes, records every call, and answers as told. */
+/** A receiver on 127.0.0.1 that verifies each delivery with `standardwebhooks`, records every call, and answers as told. */
 class Receiver {
   readonly hits: Hit[] = [];
   private plans: Plan[] = [];
@@ -85,11 +91,13 @@ class Receiver {
     while (this.held.length) this.release();
   }
 
-  private verify(raw: string, header: string | string[] | undefined): boolean {
-    if (typeof header !== 'string' || !header.startsWith('sha256=')) return false;
-    const want = Buffer.from(createHmac('sha256', this.secret).update(raw, 'utf8').digest('hex'));
-    const got = Buffer.from(header.slice('sha256='.length));
-    return want.length === got.length && timingSafeEqual(want, got);
+  private verify(raw: string, headers: http.IncomingHttpHeaders): boolean {
+    try {
+      new Webhook(this.secret).verify(raw, headers as Record<string, string>);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse) {
@@ -97,7 +105,7 @@ class Receiver {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
-      const hit: Hit = { key: String(req.headers['idempotency-key'] ?? ''), raw, body: JSON.parse(raw) as Hit['body'], signatureOk: this.verify(raw, req.headers['x-incident-signature']) };
+      const hit: Hit = { key: String(req.headers['idempotency-key'] ?? ''), raw, body: JSON.parse(raw) as Hit['body'], signatureOk: this.verify(raw, req.headers) };
       this.hits.push(hit);
       if (!hit.signatureOk) return void res.writeHead(401).end('bad signature');
       const plan = this.plans.shift() ?? { status: 200, body: '{"ok":true}' };
