@@ -6,7 +6,7 @@
 // fail closed (§2, §6.2) -> approval need. What each gate asks of an action comes from its effects
 // (effects.ts), never from words in the catalog.
 import { ErrorCode } from '../errors.js';
-import { ROLES, type Incident, type IncidentState, type Role } from '../incidents/model.js';
+import { ROLES, type Incident, type IncidentState, type Role, type Severity } from '../incidents/model.js';
 import { severityRank } from '../incidents/rules.js';
 import type { Runbook } from '../runbook/checklists.js';
 import type { ChecklistItem } from '../runbook/checklist-schema.js';
@@ -14,6 +14,7 @@ import { REASON_MAX, type RoleNames } from '../checklists/state.js';
 import { mention } from '../views/text.js';
 import { EVIDENCE_SECTION_ID, IMPACTED, VERIFICATION_REF, type ActionEntry } from './catalog.js';
 import { isScopeType, type ActionParameter, type ApprovalRule, type ScopeParamType } from './catalog-schema.js';
+import { deriveGates } from './effects.js';
 
 export type GateRule = 'role' | 'tenant' | 'scope' | 'parameters' | 'evidence' | 'fail-closed' | 'approval';
 
@@ -128,13 +129,19 @@ export function verificationRefusal(runbook: Runbook, state: IncidentState, what
   );
 }
 
-/** The approval rule in force for the action, from its effects (the catalog already made it strict). */
-export function effectiveApproval(action: Pick<ActionEntry, 'approval'>): Exclude<ApprovalRule, 'none'> | null {
-  return action.approval === 'none' ? null : action.approval;
+/**
+ * The approval rule in force: the strictest of what the effects require and what the entry asks. The
+ * effects are read again here, so an entry that slipped past the schema still cannot weaken the floor.
+ */
+export function effectiveApproval(action: Pick<ActionEntry, 'approval' | 'effects' | 'destructive'>): Exclude<ApprovalRule, 'none'> | null {
+  const floor = deriveGates(action.effects).approvalAt;
+  const thresholds = [floor, action.destructive ? 'SEV1' : null, action.approval === 'none' ? null : action.approval.secondPersonAtOrAbove].filter((x): x is Severity => x !== null);
+  if (thresholds.length === 0) return null;
+  return { secondPersonAtOrAbove: thresholds.reduce((a, b) => (severityRank(a) >= severityRank(b) ? a : b)) };
 }
 
 /** Whether a second person must approve: from the severity, or because the action fails closed now. */
-export function needsSecondPerson(action: Pick<ActionEntry, 'approval' | 'failClosed'>, incident: Pick<Incident, 'severity' | 'integrityUncertain'>): boolean {
+export function needsSecondPerson(action: Pick<ActionEntry, 'approval' | 'effects' | 'destructive' | 'failClosed'>, incident: Pick<Incident, 'severity' | 'integrityUncertain'>): boolean {
   const rule = effectiveApproval(action);
   return (rule !== null && severityRank(incident.severity) <= severityRank(rule.secondPersonAtOrAbove)) || (action.failClosed && failsClosed(incident));
 }
