@@ -20,7 +20,7 @@ export type ChatView =
   /** A checklist message that a newer copy replaced: no buttons, a pointer to the new one. */
   | { kind: 'retired'; title: string }
   | { kind: 'update'; view: UpdateView }
-  | { kind: 'reminder'; view: Exclude<ReminderView, { kind: 'setup' | 'action' | 'lift' | 'escalation' }> }
+  | { kind: 'reminder'; view: Exclude<ReminderView, { kind: 'setup' | 'action' | 'lift' | 'expire' | 'escalation' }> }
   /** The commanders' room hears of a reminder missed too often; `roomId` is the incident's room. */
   | { kind: 'escalation'; view: Extract<ReminderView, { kind: 'escalation' }>; roomId: string }
   /** A playbook asks for a higher severity (§6.2, §6.7); `done` once raised or moot (no buttons). */

@@ -204,6 +204,8 @@ describe('fail-closed: a catalog that weakens a gate is refused at load', () => 
     'rewrite-canon',
     'patch-canon-in-place',
     'apply-to-every-tenant',
+    // D4: a hold relabelled as shared.
+    'shared:pause-auto-activation',
     'tenant:freeze-publish',
   ])('effect "%s" is not in the vocabulary: refused, naming the file, the entry and the rule', (effect) => {
     const { dir, file } = withCatalog((d) => entry(d, 'pause-auto-activation').effects.push(effect));
