@@ -130,7 +130,7 @@ describe('fail closed: lifting a freeze at SEV1 with integrity uncertain', () =>
     await click(at(inc.room, OPS), `lift_action:${freeze.id}`, freeze.id);
     const refused = await ephemeral(m, OPS, inc.room);
     expect(refused).toMatch(
-      /^:no_entry: Fail-closed rule \(§2, §6\.2\): at SEV1 with integrity or isolation uncertain lifting "Freeze publish\/activation" waits for the §6\.2 verification: 5 steps are still open \("Identify which verification step failed/,
+      /^:no_entry: Fail-closed rule \(§2, §6\.2\): at SEV1 with integrity or isolation uncertain, lifting "Freeze publish\/activation" waits for the §6\.2 verification: 5 steps are still open \("Identify which verification step failed/,
     );
     expect((await events(inc.id, 'action.lift_refused')).map((e) => e.actor)).toEqual([OPS]);
     expect(hook.hits).toEqual([]);

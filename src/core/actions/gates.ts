@@ -125,7 +125,7 @@ export function verificationRefusal(runbook: Runbook, state: IncidentState, what
   return refuse(
     'fail-closed',
     ErrorCode.NotAllowed,
-    `${why} ${what} waits for the §${VERIFICATION_REF} verification: ${open.length} step${open.length > 1 ? 's are' : ' is'} still open (${listOf(open)}), so attach the §${VERIFICATION_REF} playbook and settle them first.`,
+    `${why}, ${what} waits for the §${VERIFICATION_REF} verification: ${open.length} step${open.length > 1 ? 's are' : ' is'} still open (${listOf(open)}), so attach the §${VERIFICATION_REF} playbook and settle them first.`,
   );
 }
 
