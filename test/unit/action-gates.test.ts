@@ -390,9 +390,12 @@ describe('approval', () => {
     expect(ask(strict, 'SEV2')).toMatchObject({ ok: true, needsApproval: true });
     expect(ask(strict, 'SEV3')).toMatchObject({ ok: true, needsApproval: false });
     // A catalog that slipped past the schema still cannot weaken the floor.
-    const weak = { ...DESTRUCTIVE, approval: 'none' as const };
+    const weak = { ...DESTRUCTIVE, approval: 'none' as const, destructive: false };
     expect(ask(weak, 'SEV1')).toMatchObject({ ok: true, needsApproval: true });
     expect(ask(weak, 'SEV2')).toMatchObject({ ok: true, needsApproval: false });
+    // Nor skip the evidence its effect requires.
+    const open = evaluateRequest({ action: weak, params: { tenant: 'acme', channel: 'stable' }, actor: OPS, state: state({ severity: 'SEV2', items: ONE_OPEN }), runbook });
+    expectRefused(open, 'evidence');
   });
 });
 

@@ -140,10 +140,14 @@ export function effectiveApproval(action: Pick<ActionEntry, 'approval' | 'effect
   return { secondPersonAtOrAbove: thresholds.reduce((a, b) => (severityRank(a) >= severityRank(b) ? a : b)) };
 }
 
+// The entry's flags, or'ed with its effects read again: a hand-built entry cannot drop either.
+const destructiveAction = (a: Pick<ActionEntry, 'destructive' | 'effects'>) => a.destructive || deriveGates(a.effects).destructive;
+const failClosedAction = (a: Pick<ActionEntry, 'failClosed' | 'effects'>) => a.failClosed || deriveGates(a.effects).failClosed;
+
 /** Whether a second person must approve: from the severity, or because the action fails closed now. */
 export function needsSecondPerson(action: Pick<ActionEntry, 'approval' | 'effects' | 'destructive' | 'failClosed'>, incident: Pick<Incident, 'severity' | 'integrityUncertain'>): boolean {
   const rule = effectiveApproval(action);
-  return (rule !== null && severityRank(incident.severity) <= severityRank(rule.secondPersonAtOrAbove)) || (action.failClosed && failsClosed(incident));
+  return (rule !== null && severityRank(incident.severity) <= severityRank(rule.secondPersonAtOrAbove)) || (failClosedAction(action) && failsClosed(incident));
 }
 
 /** Who may be the second person: holders of the owning roles (and the IC), never `actor`. */
@@ -291,7 +295,7 @@ export function evaluateRequest(input: RequestInput): Accepted | Refusal {
 
   // Evidence first (§2, §5.3).
   let override: EvidenceOverride | undefined;
-  if (action.destructive) {
+  if (destructiveAction(action)) {
     const open = openEvidenceSteps(runbook, state);
     const isIc = holds(state, actor, ['ic']);
     if (open === undefined) {
@@ -328,7 +332,7 @@ export function evaluateRequest(input: RequestInput): Accepted | Refusal {
   }
 
   // Fail closed (§2): accepting a corrected or rotated root waits for the §6.2 verification.
-  if (action.failClosed && failsClosed(state.incident)) {
+  if (failClosedAction(action) && failsClosed(state.incident)) {
     const unsettled = verificationRefusal(runbook, state, quote(action.title), action.steps);
     if (unsettled) return unsettled;
   }
