@@ -26,7 +26,7 @@ const webhookUrl = z
   .refine(
     (v) => {
       const u = URL.canParse(v) ? new URL(v) : null;
-      return !u || u.protocol === 'https:' || (u.protocol === 'http:' && (LOOPBACK.has(u.hostname) || u.hostname.startsWith('127.')));
+      return !u || u.protocol === 'https:' || (u.protocol === 'http:' && (LOOPBACK.has(u.hostname) || /^127(\.\d{1,3}){3}$/.test(u.hostname)));
     },
     { message: 'expected an https:// URL (http:// only to localhost or 127.0.0.1; no other scheme)' },
   );

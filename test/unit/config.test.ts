@@ -144,6 +144,7 @@ describe('the action webhook', () => {
   it.each([
     ['ftp://ops.example.com/hook'],
     ['http://ops.example.com/hook'],
+    ['http://127.0.0.1.example.com/hook'],
     ['file:///etc/passwd'],
     ['not a url'],
   ])('refuses ACTION_WEBHOOK_URL=%s with a configuration error that says https', (url) => {
