@@ -104,6 +104,29 @@ describe('a lift that fails closed', () => {
   });
 });
 
+describe('approving an action that fails closed', () => {
+  it('re-checks the §6.2 verification: a step undone since the request blocks the approval, recorded', async () => {
+    const f = await fixture({ severity: 'SEV1' });
+    await f.incidents.assignRole(f.ws, f.id, IC, 'sec', 'U_SEC');
+    const evidence = content.runbook.triage.sections.find((x) => x.id === 'preserve-evidence')!.items;
+    const verify = content.runbook.playbooks.find((p) => p.ref === '6.2')!;
+    await f.checklists.attach(f.ws, f.id, IC, [verify.id]);
+    const claim = { incidentId: f.id, roomId: ROOM };
+    for (const item of [...evidence, ...verify.sections.flatMap((x) => x.items)]) await f.checklists.act(f.ws, claim, IC, 'done', item.id);
+    const { result } = await f.actions.request(f.ws, ROOM, 'U_SEC', 'deploy-trust-roots', { tenant: 'acme', channel: 'stable', trustRootSet: 'roots@v7' });
+    expect(result).toMatchObject({ ok: true, approvers: { candidates: [IC] } });
+    if (!result.ok) return;
+
+    await f.checklists.act(f.ws, claim, IC, 'undo', 'verification-failure.confirm-trust-roots');
+    const refused = await f.actions.approve(f.ws, ROOM, IC, result.request.id);
+    expect(refused.result).toMatchObject({ ok: false, reason: expect.stringContaining('Fail-closed rule (§2, §6.2): at SEV1, "Deploy corrected tenant-scoped trust roots" waits for the §6.2 verification') });
+    expect(await f.row(result.request.id)).toMatchObject({ status: 'awaiting_approval' });
+
+    await f.checklists.act(f.ws, claim, IC, 'done', 'verification-failure.confirm-trust-roots');
+    expect((await f.actions.approve(f.ws, ROOM, IC, result.request.id)).result).toMatchObject({ ok: true });
+  });
+});
+
 describe('a request nobody approves', () => {
   it('is expired by its job at the deadline, not before, and only while it still waits', async () => {
     const f = await fixture({ severity: 'SEV1' });

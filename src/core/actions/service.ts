@@ -113,12 +113,16 @@ export class ActionService {
     return this.deps.lifecycle.inRoom(ws, roomId, (s): Change<ApprovalResult> => {
       const req = this.pending(s, requestId);
       const verdict = evaluateApproval({ request: req, approver: actor, state: s, now, catalog: this.deps.actions, roleNames: roleNamesOf(this.deps.model) });
-      if (!verdict.ok) {
-        const expired = this.expired(req.requestedAt, now);
+      // A fail-closed action is approved only while the §6.2 verification is still settled.
+      const action = findAction(this.deps.actions, req.actionId);
+      const unsettled = verdict.ok && action?.failClosed && failsClosed(s.incident) ? verificationRefusal(this.deps.runbook, s, title(action), action.steps) : undefined;
+      if (!verdict.ok || unsettled) {
+        const reason = verdict.ok ? unsettled!.reason : verdict.reason;
+        const expired = !verdict.ok && this.expired(req.requestedAt, now);
         return {
           ...(expired ? { action: { update: { id: req.id, set: { status: 'expired' as const } } } } : {}),
-          events: [{ type: expired ? 'action.expired' : 'action.approval_refused', actor, data: { seq: req.seq, reason: verdict.reason } }],
-          result: { ok: false, reason: verdict.reason, request: req },
+          events: [{ type: expired ? 'action.expired' : 'action.approval_refused', actor, data: { seq: req.seq, reason } }],
+          result: { ok: false, reason, request: req },
         };
       }
       return {
