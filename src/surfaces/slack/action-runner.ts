@@ -43,9 +43,12 @@ export async function runLift(client: WebClient, deps: SlackDeps, executorFor: E
   const request = state.actions.find((a) => a.id === requestId);
   if (request?.liftStatus !== 'requested' || !state.incident.roomId) return;
   const action = deps.actions.action(request.actionId);
+  if (!action.liftable) return;
   const executor = executorFor(action.id);
-  if (!executor || !action.liftable) return;
-  const outcome = await executor.execute(executionRequest(ws, state, request, action, true));
+  // The configuration changed since the lift was asked for: it fails, so it can be asked for again (by hand).
+  const outcome = executor
+    ? await executor.execute(executionRequest(ws, state, request, action, true))
+    : { status: 'failed' as const, detail: 'ACTION_WEBHOOK_ACTIONS no longer sends this action to the webhook, so nothing undid it; lift it again to do it by hand.' };
   const recorded = await deps.actions.recordLiftOutcome(ws, state.incident.id, requestId, outcome);
   if (!recorded.changed) return;
   log.info({ request: requestId, status: outcome.status }, 'lift sent to the executor');
