@@ -141,7 +141,7 @@ describe('fail closed: lifting a freeze at SEV1 with integrity uncertain', () =>
     await Promise.all(VERIFICATION_STEPS.map((id) => click(at(inc.room, IC), `item:done:${id}`, inc.id)));
     await t.slack.until(async () => expect(await t.db.checklistItem.count({ where: { incidentId: inc.id, itemId: { in: VERIFICATION_STEPS }, status: 'done' } })).toBe(5));
 
-    // Now the lift waits for a second person, shown with an Approve lift button.
+    // Now the lift waits for a second person: Approve lift on the header and in the overview.
     m = mark();
     await click(at(inc.room, OPS), `lift_action:${freeze.id}`, freeze.id);
     const asked = await t.slack.until(() => {
@@ -150,9 +150,10 @@ describe('fail closed: lifting a freeze at SEV1 with integrity uncertain', () =>
       return p[0]!;
     });
     expect(asked.body.text).toBe(
-      `<@${OPS}> asked to lift #1 Freeze publish/activation (tenant: acme; channel: stable) requested by <@${OPS}> (Lift publish/activation freeze). It fails closed, so a second person must approve (<@${IC}>); it stays in force until then.`,
+      `<@${OPS}> asked to lift #1 Freeze publish/activation (tenant: acme; channel: stable) requested by <@${OPS}> (Lift publish/activation freeze). It fails closed, so a second person must approve (<@${IC}>) with Approve lift on the header; it stays in force until then.`,
     );
-    expect(buttons(blocksOf(asked)).map((b) => [b.action_id, b.value])).toEqual([[`approve_lift:${freeze.id}`, freeze.id]]);
+    const overview = await command(at(inc.room, IC), 'actions');
+    expect(buttons(overview.blocks ?? []).filter((b) => b.action_id?.startsWith('approve_lift:')).map((b) => [b.action_id, b.value])).toEqual([[`approve_lift:${freeze.id}`, freeze.id]]);
     await t.slack.until(() => expect(forceBlock(inc, freeze.id)?.accessory).toMatchObject({ action_id: `approve_lift:${freeze.id}`, text: { text: 'Approve lift' } }));
     expect(await requestBySeq(inc.id, freeze.seq)).toMatchObject({ liftStatus: 'awaiting_approval', liftedAt: null });
     await t.bot.scheduler.tick();

@@ -7,7 +7,8 @@ import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
 import type { Call } from '../fakes/slack-api.js';
 import type { TestBot } from './bot.js';
 import { declareAndWait } from './declared.js';
-import { buttonClick, commandBody, postSigned, viewSubmission, type Actor, type ModalValues } from './slack-requests.js';
+import { requestSubmission } from './slack-forms.js';
+import { buttonClick, commandBody, postSigned, type Actor } from './slack-requests.js';
 
 export type Block = {
   type: string;
@@ -42,26 +43,8 @@ export function actionHarness(t: () => TestBot, CATALOG: ActionCatalog, general:
 
   const click = (who: Actor, actionId: string, value: string) => postSigned(t().eventsUrl, buttonClick(who, actionId, value, t().responseUrl));
 
-  /**
-   * The Run form submitted as Slack sends it: every input block of the action's form, the given values
-   * filled in (the others empty), and the override box of a destructive action.
-   */
-  function submitRequest(who: Actor, roomId: string, actionId: string, params: Record<string, string>, override?: string) {
-    const action = CATALOG.actions.find((a) => a.id === actionId)!;
-    const values: ModalValues = {};
-    for (const p of action.parameters) {
-      const v = params[p.name] ?? null;
-      values[`param:${p.name}`] =
-        p.type === 'enum'
-          ? { value: { type: 'static_select', selected_option: v === null ? null : { value: v, text: { type: 'plain_text', text: v } } } }
-          : { value: { type: 'plain_text_input', value: v } };
-    }
-    if (action.destructive) values.override = { value: { type: 'plain_text_input', value: override ?? null } };
-    return postSigned(
-      t().eventsUrl,
-      viewSubmission(who, { id: `VREQ${++views}`, callbackId: 'action_request', privateMetadata: JSON.stringify({ roomId, actionId }), values }),
-    );
-  }
+  const submitRequest = (who: Actor, roomId: string, actionId: string, params: Record<string, string>, override?: string) =>
+    postSigned(t().eventsUrl, requestSubmission(who, roomId, CATALOG.actions.find((a) => a.id === actionId)!, params, override));
 
   /** A submission the gates refuse: the form stays open with one error, returned. */
   async function refusedSubmission(res: Awaited<ReturnType<typeof postSigned>>): Promise<[string, string]> {

@@ -334,7 +334,9 @@ export const describeRequest = (r: ActionRequest, a: ActionEntry): string =>
   `#${r.seq} ${a.title} (${Object.entries(r.params).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`).join('; ') || 'no parameters'}) requested by ${mention(r.requestedBy)}`;
 
 /** A hold in force as the header and the overview show it: the line, and what its button does now. */
-export type InForceView = { requestId: string; text: string; lift: string; control: 'lift' | 'approve-lift' | 'none' };
+/** What a hold's button does now: ask for its lift, approve a lift that waits, or nothing (one under way). */
+export type LiftControl = 'lift' | 'approve-lift' | 'none';
+export type InForceView = { requestId: string; text: string; lift: string; control: LiftControl };
 
 export function inForceView(r: ActionRequest, a: ActionEntry): InForceView {
   const base = { requestId: r.id, text: describeRequest(r, a), lift: a.liftable?.title ?? 'Lift' };

@@ -3,7 +3,9 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction, types } from '@slack/bolt';
 import type { ActionEntry, Prefill } from '../../../core/actions/catalog.js';
 import type { ActionRequest } from '../../../core/incidents/model.js';
-import { describeRequest, inForceView } from '../../../core/actions/service.js';
+import type { ActionLine } from '../../../app/chat-port.js';
+import { mrkdwn } from './rich.js';
+import type { LiftControl } from '../../../core/actions/service.js';
 import { APPROVE_LIFT, LIFT_ACTION } from './header.js';
 import { md, plain } from './text.js';
 
@@ -23,28 +25,27 @@ const button = (text: string, action_id: string, value: string, style?: 'primary
   ...(style ? { style } : {}),
 });
 
-export function actionsOverview(
-  catalog: ActionEntry[],
-  pending: { request: ActionRequest; action: ActionEntry }[],
-  inForce: { request: ActionRequest; action: ActionEntry }[],
-): { text: string; blocks: types.KnownBlock[] } {
+export function actionsOverview(catalog: ActionEntry[], pending: ActionLine[], inForce: (ActionLine & { lift: string; control: LiftControl })[]): { text: string; blocks: types.KnownBlock[] } {
   const rows: types.KnownBlock[] = catalog.slice(0, 40).map((a) => ({
     type: 'section',
     block_id: `run:${a.id}`,
     text: md(`*${a.title}* (§${a.refs.join(', §')})${a.destructive ? ' · destructive' : ''}`),
     accessory: button('Run', `${RUN_ACTION}:${a.id}`, a.id),
   }));
-  const waiting: types.KnownBlock[] = pending.map(({ request, action }) => ({
+  const waiting: types.KnownBlock[] = pending.map(({ request, text }) => ({
     type: 'section',
     block_id: `approve:${request.id}`,
-    text: md(`Awaiting approval: ${describeRequest(request, action)}`),
+    text: md(`Awaiting approval: ${mrkdwn(text)}`),
     accessory: button('Approve', APPROVE_ACTION, request.id, 'primary'),
   }));
-  const held: types.KnownBlock[] = inForce.map(({ request, action }) => {
-    const v = inForceView(request, action);
-    const control = v.control === 'approve-lift' ? button(v.lift, `${APPROVE_LIFT}:${request.id}`, request.id, 'primary') : button(v.lift, `${LIFT_ACTION}:${request.id}`, request.id, 'danger');
-    return { type: 'section', block_id: `lift:${request.id}`, text: md(`In force: ${v.text}`), ...(v.control === 'none' ? {} : { accessory: control }) };
-  });
+  const held: types.KnownBlock[] = inForce.map(({ request, text, lift, control }) => ({
+    type: 'section',
+    block_id: `lift:${request.id}`,
+    text: md(`In force: ${mrkdwn(text)}`),
+    ...(control === 'none'
+      ? {}
+      : { accessory: control === 'approve-lift' ? button(lift, `${APPROVE_LIFT}:${request.id}`, request.id, 'primary') : button(lift, `${LIFT_ACTION}:${request.id}`, request.id, 'danger') }),
+  }));
   return {
     text: `${catalog.length} containment actions, ${pending.length} awaiting approval, ${inForce.length} in force`,
     blocks: [
@@ -109,23 +110,14 @@ export function readRequestMetadata(raw: string): { roomId: string; actionId: st
   }
 }
 
-export function requestedMessage(request: ActionRequest, action: ActionEntry, approvers: string[] | null) {
+export function requestedMessage({ request, text: what }: ActionLine, approvers: string[] | null) {
   const text = approvers
-    ? `Requested: ${describeRequest(request, action)}. A second person must approve (${approvers.map((u) => `<@${u}>`).join(' or ') || 'the IC or an owning lead'}).`
-    : `Approved and running: ${describeRequest(request, action)}.`;
+    ? `Requested: ${mrkdwn(what)}. A second person must approve (${approvers.map((u) => `<@${u}>`).join(' or ') || 'the IC or an owning lead'}).`
+    : `Approved and running: ${mrkdwn(what)}.`;
   return { text, blocks: [{ type: 'section' as const, text: md(text), ...(approvers ? { accessory: button('Approve', APPROVE_ACTION, request.id, 'primary') } : {}) }] };
 }
 
-/** What the channel is told when someone lifts a hold: done by hand, under way, or waiting for a second person. */
-export function liftMessage(actor: string, request: ActionRequest, action: ActionEntry, lift: 'lifted' | 'requested' | 'awaiting_approval', approvers: string[]) {
-  const what = `${describeRequest(request, action)} (${action.liftable?.title ?? 'Lift'})`;
-  if (lift === 'lifted') return { text: `<@${actor}> lifted ${what}.` };
-  if (lift === 'requested') return { text: `<@${actor}> asked to lift ${what}. It stays in force until the lift succeeds.` };
-  const text = `<@${actor}> asked to lift ${what}. It fails closed, so a second person must approve (${approvers.map((u) => `<@${u}>`).join(' or ')}); it stays in force until then.`;
-  return { text, blocks: [{ type: 'section' as const, text: md(text), accessory: button('Approve lift', `${APPROVE_LIFT}:${request.id}`, request.id, 'primary') }] };
-}
-
-export function confirmMessage(request: ActionRequest, prompt: string) {
+export function confirmMessage(request: Pick<ActionRequest, 'id'>, prompt: string) {
   return {
     text: prompt,
     blocks: [
