@@ -1,5 +1,14 @@
 // SQL pieces of the repository's write statements: a change's role grants, checklist attachments,
 // step states and timeline events are written with arrays (unnest), so one round trip writes them all.
+//
+// The single statement relies on these PostgreSQL rules:
+// - Sibling CTEs of one statement run on one snapshot: none sees the rows another inserts or updates,
+//   so no piece may read what another writes (each takes its inputs from the change itself).
+// - A row updated twice in one statement has no defined winner: a change touches each row once
+//   (one state per step, one grant per role: assertCoherent refuses anything else).
+// - Data-modifying CTEs run whether or not the outer query reads them; their order is unspecified.
+// - The incident row is locked (FOR UPDATE) before the statement, so the chain head it extends is
+//   the latest, and a patch's COALESCE cannot clear a value (a null is refused before writing).
 import { randomUUID } from 'node:crypto';
 import type { Attachment, Change, ItemUpdate, JobCompletion, NewJob, RoleGrant } from '../core/ports.js';
 import { Prisma } from '../../prisma/generated/client.js';
