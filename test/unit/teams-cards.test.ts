@@ -45,7 +45,7 @@ const header: HeaderView = {
   declaredAt: T0,
   lastUpdateAt: null,
   nextUpdateDueAt: new Date('2026-01-01T12:33:00.000Z'),
-  inForce: [{ requestId: 'r1', text: ['Release freeze on prod-eu'], lift: 'Lift the freeze' }],
+  inForce: [{ requestId: 'r1', text: ['Release freeze on prod-eu'], lift: 'Lift the freeze', control: 'lift' }],
 };
 
 const holders: RoleHolderRef[] = [{ role: 'ic', userId: DANA }];
@@ -57,7 +57,7 @@ const checklist = (id: string, done: boolean) => {
   return checklistView(c, states, holders, roleNamesOf(content.model));
 };
 
-const request = { id: 'r1', seq: 1, actionId: 'freeze', params: {}, status: 'awaiting_approval' as const, requestedBy: SAM, requestedAt: T0, overrideReason: null, approvedBy: null, approvedAt: null, outcomeDetail: null, outcomeAt: null, liftedBy: null, liftedAt: null };
+const request = { id: 'r1', seq: 1, actionId: 'freeze', params: {}, status: 'awaiting_approval' as const, requestedBy: SAM, requestedAt: T0, overrideReason: null, approvedBy: null, approvedAt: null, outcomeDetail: null, outcomeAt: null, liftedBy: null, liftedAt: null, liftStatus: null, liftRequestedBy: null, liftRequestedAt: null, liftApprovedBy: null, liftDetail: null };
 const line = { request, action: { id: 'freeze', title: 'Release freeze' }, text: t`${strong('Release freeze')} on prod-eu, requested by ${user(SAM)}` };
 
 const views: [string, ChatView][] = [
@@ -74,7 +74,7 @@ const views: [string, ChatView][] = [
   ['escalation', { kind: 'escalation', roomId: ROOM, view: { kind: 'escalation', incidentId: INCIDENT, number: 7, title: 'x', severity: 'SEV1', mention: DANA, missed: 3 } }],
   ['raise', { kind: 'raise', incidentId: INCIDENT, number: 7, playbook: '6.7 Security compromise', severity: 'SEV1', when: 'Tampering suspected', current: 'SEV3', done: false }],
   ['playbooks', { kind: 'playbooks', incidentId: INCIDENT, playbooks: playbookLines(content.runbook, [content.runbook.playbooks[0]!.id]) }],
-  ['actions', { kind: 'actions', catalog: content.actions.actions, awaiting: [line], inForce: [{ ...line, lift: 'Lift the freeze', liftFailed: true }] }],
+  ['actions', { kind: 'actions', catalog: content.actions.actions, awaiting: [line], inForce: [{ ...line, lift: 'Lift the freeze', liftFailed: true, control: 'lift' }, { ...line, lift: 'Approve the lift', liftFailed: false, control: 'approve-lift' }, { ...line, lift: 'Lift', liftFailed: false, control: 'none' }] }],
   ['action-requested', { kind: 'action-requested', line, approvers: [DANA] }],
   ['action-confirm', { kind: 'action-confirm', line, instructions: t`Freeze releases by hand, then press ${strong('Done')}.` }],
   ['announcement', { kind: 'announcement', view: header, roomId: ROOM }],
@@ -162,6 +162,15 @@ describe('Teams cards: what a responder sees', () => {
       expect(steps(settled)).toEqual(steps(open));
       expect(steps(open).flat()).toHaveLength(c.sections.flatMap((s) => s.items).length);
     }
+  });
+
+  it('offers Lift, Approve lift (when a second person must approve it) or nothing while a lift is under way', () => {
+    const [c] = renderView(views.find(([n]) => n === 'actions')![1], r);
+    const lifts = actions(c!).filter((a) => a.verb === 'action.lift' || a.verb === 'lift.approve');
+    expect(lifts.map((a) => [a.verb, a.title])).toEqual([
+      ['action.lift', 'Lift the freeze'],
+      ['lift.approve', 'Approve the lift'],
+    ]);
   });
 
   it('asks for approval with an Approve button naming only the request', () => {

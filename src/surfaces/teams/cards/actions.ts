@@ -2,6 +2,7 @@
 // second person's approval, manual confirmations, actions in force with their Lift button.
 import type { ActionLine, ChatView } from '../../../app/chat-port.js';
 import { actionSet, card, escapeText, execute, heading, mentioner, openForm, textBlock, type Card, type Element, type Render } from './card.js';
+import { liftButton } from './header.js';
 
 type Line = (line: ActionLine) => string;
 
@@ -22,7 +23,13 @@ export function actionsCard(v: Extract<ChatView, { kind: 'actions' }>, r: Render
   const body: Element[] = [];
   if (v.awaiting.length) body.push(heading('Awaiting approval'), ...v.awaiting.map((l) => row(`Awaiting approval: ${line(l)}`, execute('Approve', 'action.approve', target(l), 'positive'))));
   if (v.inForce.length) {
-    body.push(heading('In force'), ...v.inForce.map((l) => row(`In force: ${line(l)}${l.liftFailed ? ' (the last lift failed)' : ''}`, execute(l.lift, 'action.lift', target(l), 'destructive'))));
+    body.push(
+      heading('In force'),
+      ...v.inForce.map((l) => {
+        const text = `In force: ${line(l)}${l.liftFailed ? ' (the last lift failed)' : ''}`;
+        return l.control === 'none' ? textBlock(text) : row(text, liftButton(l.lift, l.control, target(l)));
+      }),
+    );
   }
   body.push(heading('Containment actions (runbook §6)'));
   for (const a of v.catalog) {

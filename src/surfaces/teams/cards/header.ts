@@ -5,6 +5,10 @@ import { actionSet, card, escapeText, execute, facts, heading, mentioner, openFo
 
 const list = (items: readonly string[]) => (items.length ? items.map(escapeText).join(', ') : 'none given');
 
+/** Lift, or approve someone else's lift where a second person must (the lift's own gate). */
+export const liftButton = (title: string, control: 'lift' | 'approve-lift', target: { requestId: string; incidentId?: string }) =>
+  control === 'approve-lift' ? execute(title, 'lift.approve', target, 'positive') : execute(title, 'action.lift', target, 'destructive');
+
 export const updateActions = (incidentId: string, snooze: boolean) => [
   openForm('Post update', 'update', { incidentId }),
   ...(snooze ? [execute('Snooze 5 min', 'update.snooze', { incidentId })] : []),
@@ -24,7 +28,7 @@ export function headerCard(v: HeaderView, r: Render): Card {
     type: 'ColumnSet',
     columns: [
       { type: 'Column', width: 'stretch', items: [textBlock(`🔒 In force: ${m.rich(f.text)}`)] },
-      { type: 'Column', width: 'auto', items: [actionSet([execute(f.lift, 'action.lift', { incidentId: v.incidentId, requestId: f.requestId }, 'destructive')])] },
+      ...(f.control === 'none' ? [] : [{ type: 'Column', width: 'auto', items: [actionSet([liftButton(f.lift, f.control, { incidentId: v.incidentId, requestId: f.requestId })])] }]),
     ],
   }));
   const body: Element[] = [

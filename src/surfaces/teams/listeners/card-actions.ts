@@ -28,6 +28,7 @@ const VERBS: Record<string, Verb> = {
   'action.approve': (d, a, c) => (need(c, 'requestId'), d.app.approveAction({ ...a, requestId: c.requestId! })),
   'action.confirm': (d, a, c) => (need(c, 'requestId'), d.app.confirmAction({ ...a, requestId: c.requestId!, result: c.outcome === 'failed' ? 'failed' : 'done' })),
   'action.lift': (d, a, c) => (need(c, 'requestId'), d.app.liftAction({ ...a, requestId: c.requestId! })),
+  'lift.approve': (d, a, c) => (need(c, 'requestId'), d.app.approveLift({ ...a, requestId: c.requestId! })),
   'setup.retry': (d, a, c) => (need(c, 'incidentId'), d.app.retrySetup({ ...a, incidentId: c.incidentId! })),
 };
 
