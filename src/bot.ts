@@ -59,8 +59,8 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   const slack = createSlackSurface(config.slack, slackDeps);
   const routes: Route[] = slack.handle ? [{ path: '/slack/events', handle: slack.handle }] : [];
   const ready = async () => (await database.db.$queryRaw<{ ok: number }[]>`SELECT 1 AS ok`).length === 1;
-  const server = createHttpServer(ready, routes);
-  const port = await listen(server, config.port);
+  const http = createHttpServer({ ready, routes, log });
+  const port = await listen(http.server, config.port);
   await slack.start();
   const client = slack.app.client;
   const poster = slackReminderPoster(client, config.escalationChannel, {
@@ -77,9 +77,9 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
     databaseUrl: database.url,
     scheduler,
     async stop() {
+      http.drain();
       await scheduler.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      await http.close();
       // Let set-up work already accepted finish (for a while) before the database goes away.
       const deadline = Date.now() + 15_000;
       while (background.activeCount + background.pendingCount > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

@@ -1,8 +1,13 @@
 // Process entry: read the configuration, start the bot, stop cleanly on SIGINT/SIGTERM.
+// `npm start` execs this file compiled (dist/src/main.js), so the signals come straight here.
 import { ConfigError, loadConfig } from './config.js';
 import { RunbookError } from './core/runbook/loader.js';
 import { startBot } from './bot.js';
+import { DataDirInUseError } from './db/data-dir-lock.js';
 import { createLogger } from './log.js';
+
+/** Errors an operator fixes by reading them: printed as they are, without a stack trace. */
+const isOperatorError = (e: unknown): e is Error => e instanceof ConfigError || e instanceof DataDirInUseError;
 
 async function main() {
   let config;
@@ -27,7 +32,10 @@ async function main() {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   } catch (e) {
-    log.fatal({ err: e }, e instanceof RunbookError ? 'the runbook content is invalid' : 'start-up failed');
+    if (isOperatorError(e)) {
+      log.fatal(e.message);
+      process.stderr.write(`${e.message}\n`);
+    } else log.fatal({ err: e }, e instanceof RunbookError ? 'the runbook content is invalid' : 'start-up failed');
     process.exit(1);
   }
 }
