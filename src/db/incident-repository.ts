@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { incidentNotFound } from '../core/errors.js';
 import type { IncidentState, Platform, Workspace } from '../core/incidents/model.js';
-import type { Annotation, Change, ClaimedJob, FirstChange, IncidentRepository, JobCompletion, NewIncident } from '../core/ports.js';
+import type { Annotation, Change, Claim, FirstChange, IncidentRepository, JobCompletion, NewIncident } from '../core/ports.js';
 import { GENESIS_HASH } from '../core/timeline/chain.js';
 import { Prisma } from '../../prisma/generated/client.js';
 import type { Db } from './client.js';
@@ -227,15 +227,16 @@ export class PrismaIncidentRepository implements IncidentRepository {
     return rows.map(toEvent);
   }
 
-  async claimDue(now: Date, owner: string, leaseUntil: Date, limit: number): Promise<ClaimedJob[]> {
+  async claimDue(now: Date, owner: string, leaseUntil: Date, limit: number): Promise<Claim[]> {
     // One statement: SKIP LOCKED lets concurrent claimers pass over each other's rows (and over a job
     // whose owner is recording it), and the lease keeps a claimed job away from them after commit until
-    // its owner finishes or dies.
+    // its owner finishes or dies. An expired lease that still names an owner is a takeover; a job
+    // waiting out its backoff holds a lease with no owner.
     const rows = await this.db.$queryRaw<
-      { id: string; workspace_id: string; platform: Platform; external_id: string; incident_id: string; kind: string; due_at: Date; data: Record<string, unknown> }[]
+      { id: string; workspace_id: string; platform: Platform; external_id: string; incident_id: string; kind: string; due_at: Date; data: Record<string, unknown>; attempts: number; taken_over: boolean }[]
     >`
       WITH due AS (
-        SELECT id FROM jobs
+        SELECT id, lease_owner AS previous_owner FROM jobs
         WHERE done_at IS NULL AND due_at <= ${now} AND (lease_until IS NULL OR lease_until < ${now})
         ORDER BY due_at
         LIMIT ${limit}
@@ -244,7 +245,8 @@ export class PrismaIncidentRepository implements IncidentRepository {
       UPDATE jobs j SET lease_owner = ${owner}, lease_until = ${leaseUntil}, attempts = j.attempts + 1
       FROM due, workspaces w
       WHERE j.id = due.id AND w.id = j.workspace_id
-      RETURNING j.id, j.workspace_id, w.platform, w.external_id, j.incident_id, j.kind, j.due_at, j.data`;
+      RETURNING j.id, j.workspace_id, w.platform, w.external_id, j.incident_id, j.kind, j.due_at, j.data, j.attempts,
+        due.previous_owner IS NOT NULL AS taken_over`;
     return rows.map((r) => ({
       id: r.id,
       ws: { id: r.workspace_id, platform: r.platform, externalId: r.external_id },
@@ -252,7 +254,16 @@ export class PrismaIncidentRepository implements IncidentRepository {
       kind: r.kind,
       dueAt: r.due_at,
       data: r.data,
+      attempts: r.attempts,
+      takenOver: r.taken_over,
     }));
+  }
+
+  async retryJob(jobId: string, owner: string, retryAt: Date, error: string): Promise<boolean> {
+    const n = await this.db.$executeRaw`
+      UPDATE jobs SET lease_owner = NULL, lease_until = ${retryAt}, last_error = ${error}
+      WHERE id = ${jobId}::uuid AND lease_owner = ${owner} AND done_at IS NULL`;
+    return n === 1;
   }
 
   async listOpen(ws: Workspace) {

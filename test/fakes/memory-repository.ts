@@ -21,7 +21,7 @@ import type {
   Annotation,
   Attachment,
   Change,
-  ClaimedJob,
+  Claim,
   FirstChange,
   JobCompletion,
   NewJob,
@@ -52,7 +52,15 @@ export type RoleAssignmentRow = {
 };
 type EventRow = TimelineEvent & { workspaceId: string };
 /** A job as the jobs table keeps it. */
-export type JobRow = PendingJob & { workspaceId: string; incidentId: string; leaseUntil: Date | null; doneAt: Date | null; outcome: string | null };
+export type JobRow = PendingJob & {
+  workspaceId: string;
+  incidentId: string;
+  leaseUntil: Date | null;
+  doneAt: Date | null;
+  outcome: string | null;
+  attempts: number;
+  lastError: string | null;
+};
 
 /** Lets other callbacks run, as a database round trip would; a missing lock then shows as a race. */
 const roundTrip = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -311,28 +319,41 @@ export class MemoryIncidentRepository implements IncidentRepository {
     return new Map(found);
   }
 
-  async claimDue(now: Date, owner: string, leaseUntil: Date, limit: number): Promise<ClaimedJob[]> {
+  async claimDue(now: Date, owner: string, leaseUntil: Date, limit: number): Promise<Claim[]> {
     await roundTrip();
     const due = this.jobRows
       .filter((j) => j.doneAt === null && j.dueAt <= now && (j.leaseUntil === null || j.leaseUntil < now))
       .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
       .slice(0, limit);
     return due.map((j) => {
+      const takenOver = j.leaseOwner !== null;
       j.leaseOwner = owner;
       j.leaseUntil = new Date(leaseUntil);
+      j.attempts += 1;
       const w = [...this.workspaces.values()].find((x) => x.id === j.workspaceId)!;
-      return { id: j.id, ws: { id: w.id, platform: w.platform, externalId: w.externalId }, incidentId: j.incidentId, kind: j.kind, dueAt: new Date(j.dueAt), data: structuredClone(j.data) };
+      const ws = { id: w.id, platform: w.platform, externalId: w.externalId };
+      return { id: j.id, ws, incidentId: j.incidentId, kind: j.kind, dueAt: new Date(j.dueAt), data: structuredClone(j.data), attempts: j.attempts, takenOver };
     });
+  }
+
+  async retryJob(jobId: string, owner: string, retryAt: Date, error: string): Promise<boolean> {
+    await roundTrip();
+    const j = this.jobRows.find((x) => x.id === jobId && x.leaseOwner === owner && x.doneAt === null);
+    if (!j) return false;
+    Object.assign(j, { leaseOwner: null, leaseUntil: new Date(retryAt), lastError: error });
+    return true;
   }
 
   private jobs(ws: Workspace, incidentId: string, at: Date, cancel: string[], schedule: NewJob[], complete: JobCompletion | undefined): void {
     for (const j of this.jobRows) {
       if (j.incidentId !== incidentId || j.doneAt !== null) continue;
       if (cancel.includes(j.kind)) Object.assign(j, { doneAt: new Date(at), outcome: 'superseded', leaseOwner: null, leaseUntil: null });
-      else if (complete && j.id === complete.jobId && j.leaseOwner === complete.owner) Object.assign(j, { doneAt: new Date(at), outcome: complete.outcome, leaseUntil: null });
+      else if (complete && j.id === complete.jobId && j.leaseOwner === complete.owner) {
+        Object.assign(j, { doneAt: new Date(at), outcome: complete.outcome, leaseUntil: null, lastError: complete.error ?? j.lastError });
+      }
     }
     for (const n of schedule) {
-      this.jobRows.push({ id: randomUUID(), workspaceId: ws.id, incidentId, kind: n.kind, dueAt: new Date(n.dueAt), data: structuredClone(n.data ?? {}), leaseOwner: null, leaseUntil: null, doneAt: null, outcome: null });
+      this.jobRows.push({ id: randomUUID(), workspaceId: ws.id, incidentId, kind: n.kind, dueAt: new Date(n.dueAt), data: structuredClone(n.data ?? {}), leaseOwner: null, leaseUntil: null, doneAt: null, outcome: null, attempts: 0, lastError: null });
     }
   }
 
