@@ -13,6 +13,9 @@ import { IncidentService } from './core/incidents/service.js';
 import { openDatabase } from './db/database.js';
 import { PrismaIncidentRepository } from './db/incident-repository.js';
 import type { Logger } from './log.js';
+import { countJobs } from './db/job-counts.js';
+import { timelineKey } from './db/timeline-key.js';
+import { countJobsWith } from './metrics.js';
 import { createHttpServer, listen, type Route } from './server.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { createSlackSurface } from './surfaces/slack/app.js';
@@ -40,9 +43,13 @@ export type BotOptions = { clock?: Clock; autoTick?: boolean };
 
 export async function startBot(config: Config, log: Logger, opts: BotOptions = {}): Promise<RunningBot> {
   const content = loadContent();
+  // Before the database opens: a missing key must not leave the embedded database locked.
+  const key = timelineKey(config, { create: true });
   const database = await openDatabase({ ...config, poolSize: config.databasePoolSize }, log);
-  const repo = new PrismaIncidentRepository(database.db);
+  const repo = new PrismaIncidentRepository(database.db, key);
   const core = { repo, clock: opts.clock ?? { now: () => new Date() }, ...content };
+  const sealed = await repo.sealUnkeyedChains(core.clock.now());
+  if (sealed > 0) log.info({ sealed }, 'timeline chains begun before keys sealed with the timeline key');
   const incidents = new IncidentService(core);
   const checklists = new ChecklistService(core);
   const cadence = new CadenceService(core);
@@ -70,6 +77,7 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   });
   scheduler = new Scheduler({ repo, cadence, poster, clock: core.clock, log });
   if (opts.autoTick ?? true) scheduler.start(config.schedulerTickSeconds);
+  countJobsWith(() => countJobs(database.db, core.clock.now()));
   log.info({ port, mode: slack.handle ? 'http' : 'socket', embedded: !config.databaseUrl }, 'incident bot ready');
 
   return {
@@ -84,6 +92,7 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
       const deadline = Date.now() + 15_000;
       while (background.activeCount + background.pendingCount > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       await slack.stop();
+      countJobsWith(undefined);
       await database.close();
     },
   };

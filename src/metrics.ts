@@ -84,6 +84,21 @@ export const observeReminderLag = (kind: string, seconds: number) => reminderLag
 export const countLeaseTakeover = (kind: string) => leaseTakeovers.inc({ kind });
 export const countDeadJob = (kind: string) => jobsDead.inc({ kind });
 export const countRefusal = (gate: string) => refusals.inc({ gate });
+
+/** The gate behind a refusal event of the timeline (§6 request gates, approval, lift). */
+const REFUSAL_EVENTS: Record<string, (data: Record<string, unknown>) => string> = {
+  'action.refused': (d) => (typeof d.rule === 'string' ? d.rule : 'unknown'),
+  'action.approval_refused': () => 'approval',
+  'action.lift_refused': () => 'lift',
+};
+
+/** Counts the refusals among events just committed. */
+export function countRefusals(events: readonly { type: string; data: Record<string, unknown> }[]): void {
+  for (const e of events) {
+    const gate = REFUSAL_EVENTS[e.type]?.(e.data);
+    if (gate) countRefusal(gate);
+  }
+}
 export const countDomainError = (surface: string, code: string) => domainErrors.inc({ surface, code });
 
 /**

@@ -83,6 +83,8 @@ export interface IncidentRepository {
   findById(ws: Workspace, incidentId: string): Promise<IncidentState | null>;
   findByRoom(ws: Workspace, roomId: string): Promise<IncidentState | null>;
   timeline(ws: Workspace, incidentId: string): Promise<TimelineEvent[]>;
+  /** The head of the incident's keyed hash chain, for publishing outside the database (channel, packet). */
+  chainHead(ws: Workspace, incidentId: string): Promise<{ seq: number; hash: string } | null>;
   /**
    * Claims up to `limit` jobs due at `now` whose lease is free or expired, leasing them to `owner`
    * until `leaseUntil`. Concurrent claimers never get the same job.

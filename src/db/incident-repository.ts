@@ -6,6 +6,7 @@ import type { IncidentState, Platform, Workspace } from '../core/incidents/model
 import type { Annotation, Change, Claim, FirstChange, IncidentRepository, JobCompletion, NewIncident } from '../core/ports.js';
 import { GENESIS_HASH } from '../core/timeline/chain.js';
 import { Prisma } from '../../prisma/generated/client.js';
+import { countRefusals } from '../metrics.js';
 import type { Db } from './client.js';
 import { applyChange, toActionRequest, toEvent, toFollowup, toHolder, toIncident, toItemState, toPostmortem } from './incident-mapping.js';
 import { chainEvents, type Head } from './timeline-rows.js';
@@ -54,7 +55,11 @@ const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownR
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class PrismaIncidentRepository implements IncidentRepository {
-  constructor(private readonly db: Db) {}
+  /** `timelineKey` keys every event this repository appends (see src/db/timeline-key.ts). */
+  constructor(
+    private readonly db: Db,
+    private readonly timelineKey: string,
+  ) {}
 
   /** Workspaces are never deleted or renamed, so a resolved one is kept for the process's life. */
   private readonly workspaces = new Map<string, Workspace>();
@@ -84,7 +89,7 @@ export class PrismaIncidentRepository implements IncidentRepository {
     // One statement: take the next number, insert the incident, its roles and its first events.
     // The number is only taken when the declare key is new, so a retried submission leaves no gap.
     const id = randomUUID();
-    const chained = chainEvents(id, { seq: 0, hash: GENESIS_HASH }, draft.declaredAt, events);
+    const chained = chainEvents(this.timelineKey, id, { seq: 0, hash: GENESIS_HASH }, draft.declaredAt, events);
     const inserted = Prisma.sql`EXISTS (SELECT 1 FROM i)`;
     const rows = await this.db.$queryRaw<{ number: number }[]>`
       WITH n AS (
@@ -122,7 +127,8 @@ export class PrismaIncidentRepository implements IncidentRepository {
 
   async change<T>(ws: Workspace, incidentId: string, at: Date, decide: (s: IncidentState) => Change<T>) {
     if (!UUID.test(incidentId)) throw incidentNotFound();
-    return this.db.$transaction(async (tx) => {
+    let written: Change<T>['events'] = [];
+    const out = await this.db.$transaction(async (tx) => {
       // The row lock serialises every change to one incident: decisions see the latest state and the
       // hash chain has a single writer.
       const locked = await tx.$queryRaw<Head[]>`
@@ -136,8 +142,11 @@ export class PrismaIncidentRepository implements IncidentRepository {
         [c.patch, c.complete, c.postmortem, c.followup, c.action].some((x) => x !== undefined) || [grants, c.attach ?? [], c.items ?? [], c.cancel ?? [], c.schedule ?? [], c.events].some((l) => l.length > 0);
       if (!changed) return { state: before, result: c.result, changed };
       await this.write(tx, ws, incidentId, at, locked[0]!, c);
+      written = c.events;
       return { state: applyChange(before, c, at), result: c.result, changed };
     });
+    countRefusals(written);
+    return out;
   }
 
   async completeJob(ws: Workspace, incidentId: string, at: Date, c: Omit<Change<unknown>, 'result'> & { complete: JobCompletion }) {
@@ -172,7 +181,7 @@ export class PrismaIncidentRepository implements IncidentRepository {
    * events and the incident (its patch and chain head). */
   private async write(tx: Tx, ws: Workspace, incidentId: string, at: Date, head: Head, c: Omit<Change<unknown>, 'result'>) {
     const grants = c.grants ?? [];
-    const chained = chainEvents(incidentId, head, at, c.events);
+    const chained = chainEvents(this.timelineKey, incidentId, head, at, c.events);
     const p = c.patch ?? {};
     // A patch sets values and never clears one, except resolvedAt: null (a reopen).
     await tx.$executeRaw`
@@ -257,6 +266,27 @@ export class PrismaIncidentRepository implements IncidentRepository {
       attempts: r.attempts,
       takenOver: r.taken_over,
     }));
+  }
+
+  async chainHead(ws: Workspace, incidentId: string) {
+    if (!UUID.test(incidentId)) return null;
+    const row = await this.db.incident.findUnique({ where: { workspaceId_id: { workspaceId: ws.id, id: incidentId } }, select: { timelineSeq: true, timelineHead: true } });
+    return row ? { seq: row.timelineSeq, hash: row.timelineHead } : null;
+  }
+
+  /**
+   * Seals chains begun before keys: each incident with no keyed event gets one (`timeline.keyed`), so
+   * its plain events are pinned by the key. Runs at start-up; returns how many it sealed.
+   */
+  async sealUnkeyedChains(at: Date): Promise<number> {
+    const rows = await this.db.incident.findMany({
+      where: { keyedFrom: { gt: this.db.incident.fields.timelineSeq } },
+      select: { id: true, timelineSeq: true, workspace: { select: { id: true, platform: true, externalId: true } } },
+    });
+    for (const r of rows) {
+      await this.change(r.workspace, r.id, at, () => ({ events: [{ type: 'timeline.keyed', actor: null, data: { unkeyedEvents: r.timelineSeq } }], result: null }));
+    }
+    return rows.length;
   }
 
   async retryJob(jobId: string, owner: string, retryAt: Date, error: string): Promise<boolean> {

@@ -16,6 +16,7 @@ import type { Call } from '../fakes/slack-api.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
 import { declareAndWait } from '../support/declared.js';
 import { buttonClick, commandBody, postSigned, viewSubmission, type Actor, type ModalValues } from '../support/slack-requests.js';
+import { TEST_TIMELINE_KEY, TEST_KEYING } from '../fakes/timeline-key.js';
 
 const MINUTE = 60_000;
 const HOOK_SECRET = 'hook-secret-0123456789abcdef';
@@ -203,9 +204,9 @@ const lastHeader = (inc: Incident) => t.slack.called('chat.update').filter((c) =
 async function chainIntact(incidentId: string) {
   const row = await t.db.incident.findUniqueOrThrow({ where: { id: incidentId } });
   const ws = { id: row.workspaceId, platform: 'slack' as const, externalId: 'T1' };
-  const timeline = await new PrismaIncidentRepository(t.db).timeline(ws, incidentId);
+  const timeline = await new PrismaIncidentRepository(t.db, TEST_TIMELINE_KEY).timeline(ws, incidentId);
   expect(timeline.length).toBeGreaterThan(0);
-  expect(findChainBreak(timeline)).toBeNull();
+  expect(findChainBreak(timeline, TEST_KEYING)).toBeNull();
 }
 
 const EVIDENCE_STEPS = [

@@ -33,6 +33,7 @@ import type {
   TimelineEvent,
 } from '../../src/core/ports.js';
 import { GENESIS_HASH, hashEvent } from '../../src/core/timeline/chain.js';
+import { TEST_TIMELINE_KEY } from './timeline-key.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -69,6 +70,8 @@ const roundTrip = () => new Promise<void>((resolve) => setImmediate(resolve));
 const asJsonb = (data: Record<string, unknown>): unknown => JSON.parse(JSON.stringify(data));
 
 export class MemoryIncidentRepository implements IncidentRepository {
+  constructor(private readonly timelineKey = TEST_TIMELINE_KEY) {}
+
   private readonly workspaces = new Map<string, WorkspaceRow>();
   private readonly incidents = new Map<string, IncidentRow>();
   private readonly assignments: RoleAssignmentRow[] = [];
@@ -213,6 +216,11 @@ export class MemoryIncidentRepository implements IncidentRepository {
       if (row.incident.workspaceId === ws.id && row.incident.roomId === roomId) return this.load(ws, row.incident.id);
     }
     return null;
+  }
+
+  async chainHead(ws: Workspace, incidentId: string) {
+    const last = (await this.timeline(ws, incidentId)).at(-1);
+    return last ? { seq: last.seq, hash: last.hash } : null;
   }
 
   async timeline(ws: Workspace, incidentId: string): Promise<TimelineEvent[]> {
@@ -404,7 +412,7 @@ export class MemoryIncidentRepository implements IncidentRepository {
     return events.map((e) => {
       seq += 1;
       const fields = { incidentId, seq, type: e.type, actor: e.actor, data: e.data, occurredAt: new Date(at) };
-      const hash = hashEvent(prevHash, fields);
+      const hash = hashEvent(prevHash, fields, this.timelineKey);
       const row: EventRow = { id: randomUUID(), workspaceId: ws.id, ...fields, data: asJsonb(e.data), prevHash, hash };
       prevHash = hash;
       return row;

@@ -33,6 +33,7 @@ import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
 import { FakeSlackApi } from '../fakes/slack-api.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import type { ChildMessage } from '../support/scheduler-process.js';
+import { TEST_TIMELINE_KEY } from '../fakes/timeline-key.js';
 
 const INCIDENTS = 30;
 /** Posts that Slack answers before the gate starts holding. */
@@ -173,7 +174,7 @@ async function setUp(): Promise<Setup> {
   const db = createDb(database.url, database.poolSize);
   const declaredAt = Date.now() - 16 * MINUTE;
   let n = 0;
-  const incidents = new IncidentService({ repo: new PrismaIncidentRepository(db), clock: { now: () => new Date(declaredAt + 100 * n) }, ...loadContent() });
+  const incidents = new IncidentService({ repo: new PrismaIncidentRepository(db, TEST_TIMELINE_KEY), clock: { now: () => new Date(declaredAt + 100 * n) }, ...loadContent() });
   const rooms = new Map<string, string>();
   for (const team of ['TCRASH1', 'TCRASH2']) {
     const ws = await incidents.workspace('slack', team);

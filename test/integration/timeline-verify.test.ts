@@ -9,6 +9,7 @@ import { IncidentService } from '../../src/core/incidents/service.js';
 import { createDb, type Db } from '../../src/db/client.js';
 import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { TEST_TIMELINE_KEY } from '../fakes/timeline-key.js';
 
 const run = promisify(execFile);
 let database: TestDatabase;
@@ -17,7 +18,7 @@ let incidentId = '';
 
 async function verify(...args: string[]) {
   try {
-    const { stdout } = await run('npx', ['tsx', 'src/cli/timeline-verify.ts', ...args], { env: { ...process.env, DATABASE_URL: database.url } });
+    const { stdout } = await run('npx', ['tsx', 'src/cli/timeline-verify.ts', ...args], { env: { ...process.env, DATABASE_URL: database.url, TIMELINE_KEY: TEST_TIMELINE_KEY } });
     return { code: 0, out: stdout };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -28,7 +29,7 @@ async function verify(...args: string[]) {
 beforeAll(async () => {
   database = await freshDatabase();
   db = createDb(database.url, database.poolSize);
-  const service = new IncidentService({ repo: new PrismaIncidentRepository(db), clock: { now: () => new Date() }, ...loadContent() });
+  const service = new IncidentService({ repo: new PrismaIncidentRepository(db, TEST_TIMELINE_KEY), clock: { now: () => new Date() }, ...loadContent() });
   const ws = await service.workspace('slack', 'TVERIFY');
   const { state } = await service.declare(ws, 'UA', 'K1', null, { title: 'Chain test', severity: 'SEV2' });
   incidentId = state.incident.id;

@@ -6,6 +6,7 @@ import { createLogger } from '../../src/log.js';
 import { FakeSlackApi } from '../fakes/slack-api.js';
 import { freshDatabase, type TestDatabase } from './database.js';
 import { SIGNING_SECRET } from './slack-requests.js';
+import { TEST_TIMELINE_KEY } from '../fakes/timeline-key.js';
 
 export type TestBot = {
   bot: RunningBot;
@@ -46,6 +47,7 @@ export async function startTestBot(
       escalationChannel: opts.escalationChannel,
       actionWebhook: opts.actionWebhook,
       schedulerTickSeconds: 10,
+      timelineKey: TEST_TIMELINE_KEY,
     },
     createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     // Tests tick the scheduler themselves, at the times they choose.

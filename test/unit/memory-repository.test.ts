@@ -7,6 +7,7 @@ import type { NewIncident } from '../../src/core/ports.js';
 import { findChainBreak, GENESIS_HASH } from '../../src/core/timeline/chain.js';
 import { TestClock } from '../fakes/clock.js';
 import { MemoryIncidentRepository } from '../fakes/memory-repository.js';
+import { TEST_KEYING } from '../fakes/timeline-key.js';
 
 let repo: MemoryIncidentRepository;
 let ws: Workspace;
@@ -52,7 +53,7 @@ describe('MemoryIncidentRepository', () => {
     expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i));
     const t = await repo.timeline(ws, id);
     expect(t.map((e) => e.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
-    expect(findChainBreak(t)).toBeNull();
+    expect(findChainBreak(t, TEST_KEYING)).toBeNull();
   });
 
   it('keeps serving an incident after a decision threw', async () => {
@@ -112,7 +113,7 @@ describe('MemoryIncidentRepository', () => {
     const id = await incident();
     const [first] = await repo.timeline(ws, id);
     expect(first!.prevHash).toBe(GENESIS_HASH);
-    expect(findChainBreak([first!])).toBeNull();
+    expect(findChainBreak([first!], TEST_KEYING)).toBeNull();
   });
 });
 

@@ -7,6 +7,7 @@ import { boltLogger } from './bolt-logger.js';
 import type { SlackDeps } from './context.js';
 import { registerListeners } from './listeners/index.js';
 import { slackErrorCode } from './slack-error.js';
+import { observeAck, slackCountingFetch } from '../../metrics.js';
 
 export type SlackSurface = {
   app: App;
@@ -39,11 +40,12 @@ async function checkToken(app: App, deps: SlackDeps) {
 
 export function createSlackSurface(cfg: SlackConfig, deps: SlackDeps): SlackSurface {
   const logger = boltLogger(deps.log);
-  const clientOptions = { slackApiUrl: cfg.apiUrl, retryConfig: RETRY, timeout: 10_000 };
+  const clientOptions = { slackApiUrl: cfg.apiUrl, retryConfig: RETRY, timeout: 10_000, fetch: slackCountingFetch() };
   if (cfg.appToken) {
     const receiver = new SocketModeReceiver({ appToken: cfg.appToken, logger, installerOptions: { clientOptions } });
     const app = new App({ token: cfg.botToken, receiver, logger, clientOptions, tokenVerificationEnabled: false });
     registerListeners(app, deps);
+    timeAcks(app);
     return {
       app,
       start: async () => {
@@ -56,5 +58,18 @@ export function createSlackSurface(cfg: SlackConfig, deps: SlackDeps): SlackSurf
   const receiver = new HTTPReceiver({ signingSecret: cfg.signingSecret ?? '', logger, endpoints: ['/slack/events'] });
   const app = new App({ token: cfg.botToken, receiver, logger, clientOptions, tokenVerificationEnabled: false });
   registerListeners(app, deps);
+  timeAcks(app);
   return { app, handle: receiver.requestListener, start: () => checkToken(app, deps), stop: async () => {} };
+}
+
+/** Records each request's time to ack() by kind (command, block_actions, view_submission, ...). */
+function timeAcks(app: App) {
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = (event) => {
+    const started = performance.now();
+    const body = (event.body ?? {}) as { type?: unknown; command?: unknown };
+    const kind = typeof body.command === 'string' ? 'command' : typeof body.type === 'string' ? body.type : 'unknown';
+    const ack = event.ack;
+    return processEvent({ ...event, ack: (response) => (observeAck('slack', kind, (performance.now() - started) / 1000), ack(response)) });
+  };
 }

@@ -3,9 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import { isDomainError } from '../../core/errors.js';
 import type { Logger } from '../../log.js';
+import { countDomainError } from '../../metrics.js';
 
 export function errorText(e: unknown, log: Logger): string {
-  if (isDomainError(e)) return `:warning: ${e.message}`;
+  if (isDomainError(e)) {
+    countDomainError('slack', e.code);
+    return `:warning: ${e.message}`;
+  }
   const ref = randomUUID().slice(0, 8);
   log.error({ err: e, ref }, 'unexpected error in a Slack listener');
   return `:x: Sorry, something went wrong on our side (ref ${ref}). Nothing was changed by this request; try again, and quote the ref if it repeats.`;
