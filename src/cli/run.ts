@@ -2,6 +2,7 @@
 // operator fixes by reading (configuration, a database the bot holds) are printed as messages,
 // never as stack traces.
 import { ConfigError } from '../config.js';
+import { isSchemaBehind } from '../db/client.js';
 import { DataDirInUseError } from '../db/data-dir-lock.js';
 
 /** Runs `main` and sets the exit code it returns: 0 done, 1 failed, 2 bad arguments or set-up. */
@@ -13,8 +14,11 @@ export async function runCli(usage: string, main: (args: string[]) => Promise<nu
   try {
     process.exitCode = await main(args);
   } catch (e) {
-    if (!(e instanceof ConfigError || e instanceof DataDirInUseError)) throw e;
-    process.stderr.write(`${e.message}\n`);
+    if (isSchemaBehind(e)) {
+      process.stderr.write('The database schema is missing or older than this build: run npm run db:migrate first (with the bot stopped on the embedded database).\n');
+    } else if (e instanceof ConfigError || e instanceof DataDirInUseError) {
+      process.stderr.write(`${e.message}\n`);
+    } else throw e;
     process.exitCode = 2;
   }
 }
