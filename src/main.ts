@@ -23,14 +23,19 @@ async function main() {
     log.fatal({ err }, 'unhandled rejection');
     process.exit(1);
   });
+  // Listened for from the start: a signal during start-up stops the bot as soon as it is up, rather
+  // than killing it with its database half-open.
+  let signalled: string | undefined;
+  let stop = (signal: string) => void (signalled = signal);
+  process.once('SIGINT', (s) => stop(s));
+  process.once('SIGTERM', (s) => stop(s));
   try {
     const bot = await startBot(config, log);
-    const stop = (signal: string) => {
+    stop = (signal: string) => {
       log.info({ signal }, 'stopping');
       bot.stop().then(() => process.exit(0), (err) => { log.error({ err }, 'unclean stop'); process.exit(1); });
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    if (signalled) stop(signalled);
   } catch (e) {
     if (isOperatorError(e)) {
       log.fatal(e.message);
