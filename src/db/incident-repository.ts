@@ -281,12 +281,21 @@ export class PrismaIncidentRepository implements IncidentRepository {
   async sealUnkeyedChains(at: Date): Promise<number> {
     const rows = await this.db.incident.findMany({
       where: { keyedFrom: { gt: this.db.incident.fields.timelineSeq } },
-      select: { id: true, timelineSeq: true, workspace: { select: { id: true, platform: true, externalId: true } } },
+      select: { id: true, workspace: { select: { id: true, platform: true, externalId: true } } },
     });
+    let sealed = 0;
     for (const r of rows) {
-      await this.change(r.workspace, r.id, at, () => ({ events: [{ type: 'timeline.keyed', actor: null, data: { unkeyedEvents: r.timelineSeq } }], result: null }));
+      await this.db.$transaction(async (tx) => {
+        // Re-read under the row lock: a replica starting at the same time may have sealed it already.
+        const head = await tx.$queryRaw<Head[]>`
+          SELECT timeline_seq AS seq, timeline_head AS hash FROM incidents
+          WHERE id = ${r.id}::uuid AND keyed_from > timeline_seq FOR UPDATE`;
+        if (head.length === 0) return;
+        await this.write(tx, r.workspace, r.id, at, head[0]!, { events: [{ type: 'timeline.keyed', actor: null, data: { unkeyedEvents: head[0]!.seq } }] });
+        sealed += 1;
+      });
     }
-    return rows.length;
+    return sealed;
   }
 
   async retryJob(jobId: string, owner: string, retryAt: Date, error: string): Promise<boolean> {
