@@ -13,9 +13,10 @@ import { loadActionCatalog } from '../../src/core/actions/catalog.js';
 import { findChainBreak } from '../../src/core/timeline/chain.js';
 import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
 import type { Call } from '../fakes/slack-api.js';
+import { requestSubmission } from '../support/slack-forms.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
 import { declareAndWait } from '../support/declared.js';
-import { buttonClick, commandBody, postSigned, viewSubmission, type Actor, type ModalValues } from '../support/slack-requests.js';
+import { buttonClick, commandBody, postSigned, type Actor } from '../support/slack-requests.js';
 import { TEST_TIMELINE_KEY, TEST_KEYING } from '../fakes/timeline-key.js';
 
 const MINUTE = 60_000;
@@ -145,25 +146,8 @@ async function command(who: Actor, text: string) {
 
 const click = (who: Actor, actionId: string, value: string) => postSigned(t.eventsUrl, buttonClick(who, actionId, value, t.responseUrl));
 
-/**
- * The Run form submitted as Slack sends it: every input block of the action's form, the given values
- * filled in (the others empty), and the override box of a destructive action.
- */
 function submitRequest(who: Actor, roomId: string, actionId: string, params: Record<string, string>, override?: string) {
-  const action = CATALOG.actions.find((a) => a.id === actionId)!;
-  const values: ModalValues = {};
-  for (const p of action.parameters) {
-    const v = params[p.name] ?? null;
-    values[`param:${p.name}`] =
-      p.type === 'enum'
-        ? { value: { type: 'static_select', selected_option: v === null ? null : { value: v, text: { type: 'plain_text', text: v } } } }
-        : { value: { type: 'plain_text_input', value: v } };
-  }
-  if (action.destructive) values.override = { value: { type: 'plain_text_input', value: override ?? null } };
-  return postSigned(
-    t.eventsUrl,
-    viewSubmission(who, { id: `VREQ${++views}`, callbackId: 'action_request', privateMetadata: JSON.stringify({ roomId, actionId }), values }),
-  );
+  return postSigned(t.eventsUrl, requestSubmission(who, roomId, CATALOG.actions.find((a) => a.id === actionId)!, params, override));
 }
 
 /** A submission the gates refuse: the form stays open with one error, returned. */
