@@ -16,6 +16,8 @@ import { freshDatabase, type TestDatabase } from '../support/database.js';
 
 const exec = promisify(execFile);
 const folder = mkdtempSync(path.join(tmpdir(), 'cli-'));
+// The tools run compiled: build once here, so each test pays only the up-to-date check.
+beforeAll(() => exec('npm', ['run', '--silent', 'build']), 180_000);
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 async function npmRun(script: string, args: string[], env: NodeJS.ProcessEnv) {

@@ -39,8 +39,11 @@ const INCIDENTS = 30;
 /** Posts that Slack answers before the gate starts holding. */
 const LET_THROUGH = 10;
 const CONCURRENCY = 4;
-/** Short, but longer than a process start (about 1.5 s), so the new process meets live leases. */
-const LEASE_MS = 5_000;
+/**
+ * Short, but well beyond a process start (about 1.5 s, over 5 s on a loaded machine), so the new
+ * process meets live leases.
+ */
+const LEASE_MS = 10_000;
 const CHILD = fileURLToPath(new URL('../support/scheduler-process.ts', import.meta.url));
 
 type Held = { channel: string; text: string; res: http.ServerResponse };
