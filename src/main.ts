@@ -37,6 +37,8 @@ async function main() {
     };
     if (signalled) stop(signalled);
   } catch (e) {
+    // Operator errors (configuration, including what only the loaded catalog can judge, and a data
+    // folder in use) read as messages; anything else is logged with its stack.
     if (isOperatorError(e)) {
       log.fatal(e.message);
       process.stderr.write(`${e.message}\n`);
