@@ -29,13 +29,13 @@ export async function waitReady(url: string, timeoutMs = 30_000): Promise<number
   }
 }
 
-/** Starts src/main.ts under tsx, exactly as `npm start` does, and returns once /readyz answers. */
+/** Starts the compiled bot (dist/, built by `npm run bench`), exactly as `npm start` does, and returns once /readyz answers. */
 export async function startBotProcess(env: Record<string, string>) {
   const port = await freePort();
   const t0 = performance.now();
-  const child = fork('src/main.ts', [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' },
+  const child = fork('dist/src/main.js', [], {
+    execArgv: [],
+    env: { ...process.env, TIMELINE_KEY: 'bench-timeline-key-0123456789abcdef0123456789', ...env, PORT: String(port), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   children.add(child);

@@ -29,6 +29,8 @@ import { Scheduler, type ReminderPoster } from '../src/scheduler/scheduler.js';
 import { slackJobs } from '../test/support/slack-jobs.js';
 import { FakeSlackApi } from '../test/fakes/slack-api.js';
 
+const BENCH_TIMELINE_KEY = 'bench-timeline-key-0123456789abcdef0123456789';
+
 const INCIDENTS = 10_000;
 const WORKSPACES = 10;
 const FLOOR_RUNS = 200;
@@ -167,7 +169,7 @@ async function lagRun(c: pg.Client, db: Db, cadence: CadenceService, poster: Rem
   const start = Date.now() + 2_000;
   const due = await makeDue(c, n, (i) => new Date(start + Math.floor((i * spreadS * 1000) / n)));
   const posted = new Map<string, number>();
-  const scheduler = new Scheduler({ repo: new PrismaIncidentRepository(db), cadence, poster: timedPoster(poster, posted), clock: { now: () => new Date() }, log: createLogger('silent') });
+  const scheduler = new Scheduler({ repo: new PrismaIncidentRepository(db, BENCH_TIMELINE_KEY), cadence, poster: timedPoster(poster, posted), clock: { now: () => new Date() }, log: createLogger('silent') });
   const tickStarts: number[] = [];
   const ticks = new Set<Promise<number>>();
   const tick = scheduler.tick.bind(scheduler);
@@ -210,7 +212,7 @@ export async function schedulerBench(databaseUrl: string): Promise<string[]> {
     const seedMs = ms(t0);
 
     db = createDb(own.url, POOL);
-    const repo = new PrismaIncidentRepository(db);
+    const repo = new PrismaIncidentRepository(db, BENCH_TIMELINE_KEY);
     const clock = { now: () => new Date() };
     const cadence = new CadenceService({ repo, clock, ...loadContent() });
     const client = new webApi.WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl, logLevel: webApi.LogLevel.ERROR });

@@ -13,6 +13,9 @@ import { IncidentService } from './core/incidents/service.js';
 import { openDatabase } from './db/database.js';
 import { PrismaIncidentRepository } from './db/incident-repository.js';
 import type { Logger } from './log.js';
+import { countJobs } from './db/job-counts.js';
+import { timelineKey } from './db/timeline-key.js';
+import { countJobsWith } from './metrics.js';
 import { createHttpServer, listen, type Route } from './server.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { createSlackSurface } from './surfaces/slack/app.js';
@@ -42,9 +45,13 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   const content = loadContent();
   // Before anything opens: an unknown action id in ACTION_WEBHOOK_ACTIONS stops start-up, naming it.
   const { kindOf, executorFor } = selectExecutors(config.actionWebhook, content.actions, webhookExecutor);
+  // Before the database opens: a missing key must not leave the embedded database locked.
+  const key = timelineKey(config, { create: true });
   const database = await openDatabase({ ...config, poolSize: config.databasePoolSize }, log);
-  const repo = new PrismaIncidentRepository(database.db);
+  const repo = new PrismaIncidentRepository(database.db, key);
   const core = { repo, clock: opts.clock ?? { now: () => new Date() }, ...content };
+  const sealed = await repo.sealUnkeyedChains(core.clock.now());
+  if (sealed > 0) log.info({ sealed }, 'timeline chains begun before keys sealed with the timeline key');
   const incidents = new IncidentService(core);
   const checklists = new ChecklistService(core);
   const cadence = new CadenceService(core);
@@ -85,11 +92,12 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
     routes.push(...teams.routes);
   }
   const ready = async () => (await database.db.$queryRaw<{ ok: number }[]>`SELECT 1 AS ok`).length === 1;
-  const server = createHttpServer(ready, routes);
-  const port = await listen(server, config.port);
+  const http = createHttpServer({ ready, routes, log });
+  const port = await listen(http.server, config.port);
   await slack.start();
   scheduler = new Scheduler({ repo, cadence, poster: app.jobs, clock: core.clock, log });
   if (opts.autoTick ?? true) scheduler.start(config.schedulerTickSeconds);
+  countJobsWith(() => countJobs(database.db, core.clock.now()));
   log.info({ port, mode: slack.handle ? 'http' : 'socket', teams: Boolean(teams), embedded: !config.databaseUrl }, 'incident bot ready');
 
   return {
@@ -97,13 +105,14 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
     databaseUrl: database.url,
     scheduler,
     async stop() {
+      http.drain();
       await scheduler.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      await http.close();
       // Let set-up work already accepted finish (for a while) before the database goes away.
       const deadline = Date.now() + 15_000;
       while (background.activeCount + background.pendingCount > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       await slack.stop();
+      countJobsWith(undefined);
       await database.close();
     },
   };

@@ -67,7 +67,14 @@ const envSchema = z.object({
   PORT: blankIsUnset(z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(3000)),
   LOG_LEVEL: blankIsUnset(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   INCIDENT_CHANNEL_PRIVATE: blankIsUnset(flag.default(false)),
-  INCIDENT_ESCALATION_CHANNEL: optionalText,
+  INCIDENT_ESCALATION_CHANNEL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[CG][A-Z0-9]{2,}$/, {
+        message: "expected a channel id such as C0123ABC, not a #name: open the channel's details in Slack, copy the id at the bottom, and invite the bot there",
+      })
+      .optional(),
+  ),
   ACTION_WEBHOOK_URL: optionalText.pipe(webhookUrl.optional()),
   ACTION_WEBHOOK_SECRET: optionalText.pipe(
     z
@@ -78,8 +85,12 @@ const envSchema = z.object({
   ),
   ACTION_WEBHOOK_ACTIONS: optionalText,
   SCHEDULER_TICK_SECONDS: blankIsUnset(z.coerce.number({ message: 'expected whole seconds, 1 to 59' }).int().min(1).max(59).default(10)),
+  TIMELINE_KEY: optionalText.pipe(z.string().min(32, { message: 'expected at least 32 characters (for example: openssl rand -hex 32)' }).optional()),
   ...teamsEnv,
 });
+
+const TIMELINE_KEY_NEEDED =
+  'TIMELINE_KEY (keys the timeline hash chain; every process sharing DATABASE_URL needs the same one: openssl rand -hex 32)';
 
 export type SlackConfig = {
   botToken: string;
@@ -119,6 +130,11 @@ export type Config = {
   escalationChannel?: string;
   /** Seconds between scheduler ticks. */
   schedulerTickSeconds: number;
+  /**
+   * The HMAC key of the timeline's hash chain. Unset only with the embedded database, whose folder
+   * then keeps a generated key (see src/db/timeline-key.ts).
+   */
+  timelineKey?: string;
   /** Containment actions sent to a webhook; every other action is confirmed by hand. */
   actionWebhook?: { url: string; secret: string; actions: 'all' | string[] };
 };
@@ -136,10 +152,16 @@ function parseEnv(env: NodeJS.ProcessEnv) {
   return parsed.data;
 }
 
-/** The database settings alone, for tools such as `npm run db:migrate` that need no Slack. */
-export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): { databaseUrl?: string; dataDir: string } {
+export type DatabaseConfig = { databaseUrl?: string; dataDir: string; timelineKey?: string };
+
+/**
+ * The database settings alone, for tools such as `npm run db:migrate` that need no Slack. A shared
+ * PostgreSQL needs TIMELINE_KEY: a key generated per process would split the chain between replicas.
+ */
+export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
   const e = parseEnv(env);
-  return { databaseUrl: e.DATABASE_URL, dataDir: path.resolve(e.DATA_DIR ?? '.data') };
+  if (e.DATABASE_URL && !e.TIMELINE_KEY) throw new ConfigError(`Configuration is incomplete. Set:\n  ${TIMELINE_KEY_NEEDED}\nSee .env.example.`);
+  return { databaseUrl: e.DATABASE_URL, dataDir: path.resolve(e.DATA_DIR ?? '.data'), ...(e.TIMELINE_KEY ? { timelineKey: e.TIMELINE_KEY } : {}) };
 }
 
 type Env = ReturnType<typeof parseEnv>;
@@ -188,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const missing: string[] = [];
   const teams = teamsConfig(e, missing);
   if (e.ACTION_WEBHOOK_URL && !e.ACTION_WEBHOOK_SECRET) missing.push('ACTION_WEBHOOK_SECRET (signs every webhook body; required with ACTION_WEBHOOK_URL)');
+  if (e.DATABASE_URL && !e.TIMELINE_KEY) missing.push(TIMELINE_KEY_NEEDED);
   if (!e.SLACK_BOT_TOKEN) missing.push('SLACK_BOT_TOKEN (the bot token, xoxb-...)');
   if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
     missing.push('SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode, xapp-...)');
@@ -214,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     incidentChannelPrivate: e.INCIDENT_CHANNEL_PRIVATE,
     escalationChannel: e.INCIDENT_ESCALATION_CHANNEL,
     schedulerTickSeconds: e.SCHEDULER_TICK_SECONDS,
+    ...(e.TIMELINE_KEY ? { timelineKey: e.TIMELINE_KEY } : {}),
     ...(e.ACTION_WEBHOOK_URL && e.ACTION_WEBHOOK_SECRET
       ? {
           actionWebhook: {

@@ -1,8 +1,13 @@
 // Process entry: read the configuration, start the bot, stop cleanly on SIGINT/SIGTERM.
+// `npm start` execs this file compiled (dist/src/main.js), so the signals come straight here.
 import { ConfigError, loadConfig } from './config.js';
 import { RunbookError } from './core/runbook/loader.js';
 import { startBot } from './bot.js';
+import { DataDirInUseError } from './db/data-dir-lock.js';
 import { createLogger } from './log.js';
+
+/** Errors an operator fixes by reading them: printed as they are, without a stack trace. */
+const isOperatorError = (e: unknown): e is Error => e instanceof ConfigError || e instanceof DataDirInUseError;
 
 async function main() {
   let config;
@@ -18,18 +23,26 @@ async function main() {
     log.fatal({ err }, 'unhandled rejection');
     process.exit(1);
   });
+  // Listened for from the start: a signal during start-up stops the bot as soon as it is up, rather
+  // than killing it with its database half-open.
+  let signalled: string | undefined;
+  let stop = (signal: string) => void (signalled = signal);
+  process.once('SIGINT', (s) => stop(s));
+  process.once('SIGTERM', (s) => stop(s));
   try {
     const bot = await startBot(config, log);
-    const stop = (signal: string) => {
+    stop = (signal: string) => {
       log.info({ signal }, 'stopping');
       bot.stop().then(() => process.exit(0), (err) => { log.error({ err }, 'unclean stop'); process.exit(1); });
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    if (signalled) stop(signalled);
   } catch (e) {
-    // A configuration that only the loaded catalog can judge (ACTION_WEBHOOK_ACTIONS) reads like any other.
-    if (e instanceof ConfigError) process.stderr.write(`${e.message}\n`);
-    else log.fatal({ err: e }, e instanceof RunbookError ? 'the runbook content is invalid' : 'start-up failed');
+    // Operator errors (configuration, including what only the loaded catalog can judge, and a data
+    // folder in use) read as messages; anything else is logged with its stack.
+    if (isOperatorError(e)) {
+      log.fatal(e.message);
+      process.stderr.write(`${e.message}\n`);
+    } else log.fatal({ err: e }, e instanceof RunbookError ? 'the runbook content is invalid' : 'start-up failed');
     process.exit(1);
   }
 }

@@ -18,7 +18,7 @@ type Settable = 'severity' | 'status' | 'roomId' | 'roomName' | 'lastUpdateAt' |
 export type IncidentPatch = { [K in Settable]?: NonNullable<Incident[K]> } & { resolvedAt?: Date | null };
 export type NewJob = { kind: string; dueAt: Date; data?: Record<string, unknown> };
 /** Finishes a claimed job; only the process holding its lease may. */
-export type JobCompletion = { jobId: string; owner: string; outcome: string };
+export type JobCompletion = { jobId: string; owner: string; outcome: string; /** Why it ended, when it failed. */ error?: string };
 export type RoleGrant = { role: Role; userId: string; by: string };
 export type Attachment = { checklistId: string; by: string };
 /** A step's new state; `actor` is who moved it (for an undo, the state itself names nobody). */
@@ -47,6 +47,13 @@ export type FirstChange = Pick<Change<unknown>, 'grants' | 'attach' | 'schedule'
 
 /** A due job, claimed with a lease by one scheduler process. */
 export type ClaimedJob = { id: string; ws: Workspace; incidentId: string; kind: string; dueAt: Date; data: Record<string, unknown> };
+/** A claim as the scheduler gets it: the job and its history of claims. */
+export type Claim = ClaimedJob & {
+  /** Claims of this job so far, this one included. */
+  attempts: number;
+  /** Another process claimed it before and let its lease expire (it died or hung). */
+  takenOver: boolean;
+};
 
 
 export type NewIncident = Omit<
@@ -90,16 +97,23 @@ export interface IncidentRepository {
   findById(ws: Workspace, incidentId: string): Promise<IncidentState | null>;
   findByRoom(ws: Workspace, roomId: string): Promise<IncidentState | null>;
   timeline(ws: Workspace, incidentId: string): Promise<TimelineEvent[]>;
+  /** The head of the incident's keyed hash chain, for publishing outside the database (channel, packet). */
+  chainHead(ws: Workspace, incidentId: string): Promise<{ seq: number; hash: string } | null>;
   /**
    * Claims up to `limit` jobs due at `now` whose lease is free or expired, leasing them to `owner`
    * until `leaseUntil`. Concurrent claimers never get the same job.
    */
-  claimDue(now: Date, owner: string, leaseUntil: Date, limit: number): Promise<ClaimedJob[]>;
+  claimDue(now: Date, owner: string, leaseUntil: Date, limit: number): Promise<Claim[]>;
   /**
    * Records a claimed job's outcome with its change, only while `owner` still holds the job's lease:
    * no state is read back, so a scheduler pays one lock and one write per job. False: lease lost.
    */
   completeJob(ws: Workspace, incidentId: string, at: Date, change: Omit<Change<unknown>, 'result'> & { complete: JobCompletion }): Promise<boolean>;
+  /**
+   * Gives a claimed job back after a failed attempt: nobody may claim it before `retryAt`, and the
+   * error is kept on the row. False: the lease was lost meanwhile.
+   */
+  retryJob(jobId: string, owner: string, retryAt: Date, error: string): Promise<boolean>;
   /** Several incidents at once (a scheduler's claimed batch), each scoped to its own workspace. */
   findMany(refs: { ws: Workspace; incidentId: string }[]): Promise<Map<string, IncidentState>>;
   /** The workspace's incidents that are not resolved or closed, oldest first. */

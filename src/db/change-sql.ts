@@ -87,7 +87,7 @@ export function insertJobs(wsId: string, incidentId: string, jobs: NewJob[], gua
 /** Marks a claimed job done, provided its lease is still the caller's. */
 export function completeJob(at: Date, c: JobCompletion | undefined): Prisma.Sql {
   return Prisma.sql`
-    UPDATE jobs SET done_at = ${at}, outcome = ${c?.outcome ?? null}, lease_until = NULL
+    UPDATE jobs SET done_at = ${at}, outcome = ${c?.outcome ?? null}, lease_until = NULL, last_error = COALESCE(${c?.error ?? null}, last_error)
     WHERE id = ${c?.jobId ?? null}::uuid AND lease_owner = ${c?.owner ?? null} AND done_at IS NULL`;
 }
 

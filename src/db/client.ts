@@ -11,3 +11,9 @@ export function createDb(url: string, poolSize: number): Db {
   // that waited a little is better than one refused.
   return new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 10_000 } });
 }
+
+/** A query failed because a table or column is missing: the database is not migrated to this build. */
+export function isSchemaBehind(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'P2021' || code === 'P2022';
+}

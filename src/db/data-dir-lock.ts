@@ -12,6 +12,11 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The folder is another live process's: a message for the operator, never a stack trace. */
+export class DataDirInUseError extends Error {
+  override name = 'DataDirInUseError';
+}
+
 /** Takes the folder's lock or throws naming the process holding it; returns the release. */
 export function lockDataDir(dir: string): () => void {
   const file = path.join(dir, 'bot.pid');
@@ -25,7 +30,10 @@ export function lockDataDir(dir: string): () => void {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = Number(readFileSync(file, 'utf8'));
       if (Number.isInteger(holder) && holder > 0 && alive(holder)) {
-        throw new Error(`The embedded database in ${dir} is in use by process ${holder}. Stop it first, or set DATABASE_URL to share a PostgreSQL server.`);
+        throw new DataDirInUseError(
+          `The embedded database in ${dir} is in use by process ${holder} (the bot, or another tool). ` +
+            'Stop the bot first (tools such as db:migrate, timeline:verify and postmortem need the folder to themselves), or set DATABASE_URL to share a PostgreSQL server.',
+        );
       }
       rmSync(file, { force: true });
     }

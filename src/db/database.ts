@@ -1,5 +1,5 @@
 // Opens the database the app runs on: DATABASE_URL when set, else embedded PostgreSQL in
-// dataDir. Either way the schema is migrated before the first query.
+// dataDir. The schema is migrated before the first query, unless a read-only tool says not to.
 import type { Logger } from 'pino';
 import { createDb, type Db } from './client.js';
 import { startEmbeddedPostgres } from './embedded.js';
@@ -14,13 +14,14 @@ export interface OpenDatabase {
 export async function openDatabase(
   cfg: { databaseUrl?: string; dataDir: string; poolSize?: number },
   log: Pick<Logger, 'info' | 'warn'>,
+  opts: { migrate?: boolean } = {},
 ): Promise<OpenDatabase> {
   let url = cfg.databaseUrl;
   let poolSize = cfg.poolSize ?? 10;
   let stopEmbedded = async () => {};
   if (url === undefined) ({ url, poolSize, stop: stopEmbedded } = await startEmbeddedPostgres({ dataDir: cfg.dataDir, log }));
   try {
-    await migrate(url, log);
+    if (opts.migrate ?? true) await migrate(url, log);
   } catch (err) {
     await stopEmbedded();
     throw err;

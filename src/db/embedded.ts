@@ -1,6 +1,9 @@
 // PostgreSQL without a server to install: PGlite (PostgreSQL in WASM) behind a wire-protocol
-// socket, so pg and @prisma/adapter-pg connect to it exactly as to a real server.
-import { mkdir } from 'node:fs/promises';
+// socket, so pg and @prisma/adapter-pg connect to it exactly as to a real server. The socket is a
+// Unix socket in a 0700 folder: PGlite has no passwords, so only the bot's own user may reach it.
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { lockDataDir } from './data-dir-lock.js';
@@ -23,17 +26,35 @@ export const EMBEDDED_POOL_SIZE = 1;
 /** Connections the server accepts, all from the process that owns the data folder (see lockDataDir). */
 const MAX_CLIENTS = 8;
 
+const SOCKET_PORT = 5432;
+const SOCKET_FILE = `.s.PGSQL.${SOCKET_PORT}`;
+
+/**
+ * The socket's folder, readable by this user only: `run/` in the data folder (a socket left by a
+ * crash is removed; the data folder's lock says it is ours), or a fresh temporary folder.
+ */
+async function privateSocketDir(dataDir: string | undefined): Promise<string> {
+  if (dataDir === undefined) return mkdtemp(path.join(tmpdir(), 'incident-bot-pg-'));
+  const dir = path.join(dataDir, 'run');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+  await rm(path.join(dir, SOCKET_FILE), { force: true });
+  return dir;
+}
+
 export async function startEmbeddedPostgres(opts: {
   dataDir?: string; // undefined = in memory, gone on stop()
   log?: Pick<Logger, 'info' | 'warn'>;
 }): Promise<EmbeddedPostgres> {
-  if (opts.dataDir !== undefined) await mkdir(opts.dataDir, { recursive: true });
+  if (opts.dataDir !== undefined) await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const unlock = opts.dataDir === undefined ? () => {} : lockDataDir(opts.dataDir);
   let db: PGlite;
   let server: PGLiteSocketServer;
+  let socketDir: string;
   try {
+    socketDir = await privateSocketDir(opts.dataDir);
     db = await PGlite.create(opts.dataDir);
-    server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: MAX_CLIENTS });
+    server = new PGLiteSocketServer({ db, path: path.join(socketDir, SOCKET_FILE), maxConnections: MAX_CLIENTS });
     await server.start().catch(async (err) => {
       await db.close();
       throw err;
@@ -42,8 +63,9 @@ export async function startEmbeddedPostgres(opts: {
     unlock();
     throw err;
   }
-  const url = `postgresql://postgres@${server.getServerConn()}/postgres`;
-  opts.log?.info({ url, dataDir: opts.dataDir ?? 'memory' }, 'embedded PostgreSQL started');
+  // pg reads a host that is a path as the folder of a Unix socket named .s.PGSQL.<port>.
+  const url = `postgresql://postgres@${encodeURIComponent(socketDir)}:${SOCKET_PORT}/postgres`;
+  opts.log?.info({ dataDir: opts.dataDir ?? 'memory' }, 'embedded PostgreSQL started');
 
   let stopped: Promise<void> | undefined;
   return {
@@ -55,6 +77,7 @@ export async function startEmbeddedPostgres(opts: {
         // stop() detaches handlers without awaiting them; let their rollbacks run first.
         await new Promise((resolve) => setImmediate(resolve));
         await db.close();
+        if (opts.dataDir === undefined) await rm(socketDir, { recursive: true, force: true });
         unlock();
         opts.log?.info({ dataDir: opts.dataDir ?? 'memory' }, 'embedded PostgreSQL stopped');
       })();

@@ -5,7 +5,7 @@ import type { Db } from './client.js';
 
 export type IncidentSelector = { incidentId: string } | { workspace: string; number: number };
 
-export type Located = { ws: Workspace; incidentId: string; head: { seq: number; hash: string } };
+export type Located = { ws: Workspace; incidentId: string; head: { seq: number; hash: string }; keyedFrom: number };
 
 export async function locateIncident(db: Db, sel: IncidentSelector): Promise<Located | null> {
   const where =
@@ -14,13 +14,13 @@ export async function locateIncident(db: Db, sel: IncidentSelector): Promise<Loc
       : { number: sel.number, workspace: { externalId: sel.workspace } };
   const rows = await db.incident.findMany({
     where,
-    select: { id: true, timelineSeq: true, timelineHead: true, workspace: { select: { id: true, platform: true, externalId: true } } },
+    select: { id: true, timelineSeq: true, timelineHead: true, keyedFrom: true, workspace: { select: { id: true, platform: true, externalId: true } } },
     take: 2,
   });
   // The same team id on two platforms would be ambiguous: refuse rather than guess.
   if (rows.length !== 1) return null;
   const r = rows[0]!;
-  return { ws: r.workspace, incidentId: r.id, head: { seq: r.timelineSeq, hash: r.timelineHead } };
+  return { ws: r.workspace, incidentId: r.id, head: { seq: r.timelineSeq, hash: r.timelineHead }, keyedFrom: r.keyedFrom };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

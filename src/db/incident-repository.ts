@@ -3,10 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { incidentNotFound } from '../core/errors.js';
 import type { IncidentState, Platform, PostedView, Workspace } from '../core/incidents/model.js';
-import type { Change, ChangeOutcome, ClaimedJob, FirstChange, IncidentRepository, JobCompletion, NewIncident } from '../core/ports.js';
+import type { Change, ChangeOutcome, Claim, FirstChange, IncidentRepository, JobCompletion, NewIncident } from '../core/ports.js';
 import { assertCoherent } from '../core/change-rules.js';
 import { GENESIS_HASH } from '../core/timeline/chain.js';
 import { Prisma } from '../../prisma/generated/client.js';
+import { countRefusals } from '../metrics.js';
 import type { Db } from './client.js';
 import { inDelivery, nextChangeKey, revive } from './delivery.js';
 import { applyChange, toPosted, toActionRequest, toEvent, toFollowup, toHolder, toIncident, toItemState, toPostmortem } from './incident-mapping.js';
@@ -62,7 +63,11 @@ const isRawUniqueViolation = (e: unknown) =>
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class PrismaIncidentRepository implements IncidentRepository {
-  constructor(private readonly db: Db) {}
+  /** `timelineKey` keys every event this repository appends (see src/db/timeline-key.ts). */
+  constructor(
+    private readonly db: Db,
+    private readonly timelineKey: string,
+  ) {}
 
   /** Workspaces are never deleted or renamed, so a resolved one is kept for the process's life. */
   private readonly workspaces = new Map<string, Workspace>();
@@ -92,7 +97,7 @@ export class PrismaIncidentRepository implements IncidentRepository {
     // One statement: take the next number, insert the incident, its roles and its first events.
     // The number is only taken when the declare key is new, so a retried submission leaves no gap.
     const id = randomUUID();
-    const chained = chainEvents(id, { seq: 0, hash: GENESIS_HASH }, draft.declaredAt, events);
+    const chained = chainEvents(this.timelineKey, id, { seq: 0, hash: GENESIS_HASH }, draft.declaredAt, events);
     const inserted = Prisma.sql`EXISTS (SELECT 1 FROM i)`;
     const rows = await this.db.$queryRaw<{ number: number }[]>`
       WITH n AS (
@@ -135,8 +140,9 @@ export class PrismaIncidentRepository implements IncidentRepository {
   async change<T>(ws: Workspace, incidentId: string, at: Date, decide: (s: IncidentState) => Change<T>): Promise<ChangeOutcome<T>> {
     if (!UUID.test(incidentId)) throw incidentNotFound();
     const key = nextChangeKey();
+    let written: Change<T>['events'] = [];
     try {
-      return await this.db.$transaction(async (tx) => {
+      const out = await this.db.$transaction(async (tx) => {
         // The row lock serialises every change to one incident: decisions see the latest state and the
         // hash chain has a single writer. A keyed change first claims its delivery: a second delivery
         // of the same key waits for the first to commit, then fails on the unique key and replays.
@@ -161,8 +167,11 @@ export class PrismaIncidentRepository implements IncidentRepository {
         }
         const head = await this.write(tx, ws, incidentId, at, locked[0]!, c, delivered);
         const after = applyChange(before, c, at);
+        written = c.events;
         return { state: { ...after, incident: { ...after.incident, seq: head.seq } }, result: c.result, changed };
       });
+      countRefusals(written);
+      return out;
     } catch (e) {
       if (!key || !isRawUniqueViolation(e)) throw e;
       return this.replay<T>(ws, incidentId, key);
@@ -212,7 +221,7 @@ export class PrismaIncidentRepository implements IncidentRepository {
    * events and the incident (its patch and chain head). */
   private async write(tx: Tx, ws: Workspace, incidentId: string, at: Date, head: Head, c: Omit<Change<unknown>, 'result'>, delivered?: { key: string; result: unknown }) {
     const grants = c.grants ?? [];
-    const chained = chainEvents(incidentId, head, at, c.events);
+    const chained = chainEvents(this.timelineKey, incidentId, head, at, c.events);
     const p = c.patch ?? {};
     // A patch sets values and never clears one, except resolvedAt: null (a reopen).
     await tx.$executeRaw`
@@ -288,15 +297,16 @@ export class PrismaIncidentRepository implements IncidentRepository {
     return rows.map(toEvent);
   }
 
-  async claimDue(now: Date, owner: string, leaseUntil: Date, limit: number): Promise<ClaimedJob[]> {
+  async claimDue(now: Date, owner: string, leaseUntil: Date, limit: number): Promise<Claim[]> {
     // One statement: SKIP LOCKED lets concurrent claimers pass over each other's rows (and over a job
     // whose owner is recording it), and the lease keeps a claimed job away from them after commit until
-    // its owner finishes or dies.
+    // its owner finishes or dies. An expired lease that still names an owner is a takeover; a job
+    // waiting out its backoff holds a lease with no owner.
     const rows = await this.db.$queryRaw<
-      { id: string; workspace_id: string; platform: Platform; external_id: string; incident_id: string; kind: string; due_at: Date; data: Record<string, unknown> }[]
+      { id: string; workspace_id: string; platform: Platform; external_id: string; incident_id: string; kind: string; due_at: Date; data: Record<string, unknown>; attempts: number; taken_over: boolean }[]
     >`
       WITH due AS (
-        SELECT id FROM jobs
+        SELECT id, lease_owner AS previous_owner FROM jobs
         WHERE done_at IS NULL AND due_at <= ${now} AND (lease_until IS NULL OR lease_until < ${now})
         ORDER BY due_at
         LIMIT ${limit}
@@ -305,7 +315,8 @@ export class PrismaIncidentRepository implements IncidentRepository {
       UPDATE jobs j SET lease_owner = ${owner}, lease_until = ${leaseUntil}, attempts = j.attempts + 1
       FROM due, workspaces w
       WHERE j.id = due.id AND w.id = j.workspace_id
-      RETURNING j.id, j.workspace_id, w.platform, w.external_id, j.incident_id, j.kind, j.due_at, j.data`;
+      RETURNING j.id, j.workspace_id, w.platform, w.external_id, j.incident_id, j.kind, j.due_at, j.data, j.attempts,
+        due.previous_owner IS NOT NULL AS taken_over`;
     return rows.map((r) => ({
       id: r.id,
       ws: { id: r.workspace_id, platform: r.platform, externalId: r.external_id },
@@ -313,7 +324,46 @@ export class PrismaIncidentRepository implements IncidentRepository {
       kind: r.kind,
       dueAt: r.due_at,
       data: r.data,
+      attempts: r.attempts,
+      takenOver: r.taken_over,
     }));
+  }
+
+  async chainHead(ws: Workspace, incidentId: string) {
+    if (!UUID.test(incidentId)) return null;
+    const row = await this.db.incident.findUnique({ where: { workspaceId_id: { workspaceId: ws.id, id: incidentId } }, select: { timelineSeq: true, timelineHead: true } });
+    return row ? { seq: row.timelineSeq, hash: row.timelineHead } : null;
+  }
+
+  /**
+   * Seals chains begun before keys: each incident with no keyed event gets one (`timeline.keyed`), so
+   * its plain events are pinned by the key. Runs at start-up; returns how many it sealed.
+   */
+  async sealUnkeyedChains(at: Date): Promise<number> {
+    const rows = await this.db.incident.findMany({
+      where: { keyedFrom: { gt: this.db.incident.fields.timelineSeq } },
+      select: { id: true, workspace: { select: { id: true, platform: true, externalId: true } } },
+    });
+    let sealed = 0;
+    for (const r of rows) {
+      await this.db.$transaction(async (tx) => {
+        // Re-read under the row lock: a replica starting at the same time may have sealed it already.
+        const head = await tx.$queryRaw<Head[]>`
+          SELECT timeline_seq AS seq, timeline_head AS hash FROM incidents
+          WHERE id = ${r.id}::uuid AND keyed_from > timeline_seq FOR UPDATE`;
+        if (head.length === 0) return;
+        await this.write(tx, r.workspace, r.id, at, head[0]!, { events: [{ type: 'timeline.keyed', actor: null, data: { unkeyedEvents: head[0]!.seq } }] });
+        sealed += 1;
+      });
+    }
+    return sealed;
+  }
+
+  async retryJob(jobId: string, owner: string, retryAt: Date, error: string): Promise<boolean> {
+    const n = await this.db.$executeRaw`
+      UPDATE jobs SET lease_owner = NULL, lease_until = ${retryAt}, last_error = ${error}
+      WHERE id = ${jobId}::uuid AND lease_owner = ${owner} AND done_at IS NULL`;
+    return n === 1;
   }
 
   async listOpen(ws: Workspace) {

@@ -4,11 +4,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { PACKAGE_ROOT } from '../package-root.js';
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations/', import.meta.url));
+const MIGRATIONS_DIR = join(PACKAGE_ROOT, 'prisma', 'migrations');
 
 // Prisma's key (flavour/postgres.rs), so we also exclude a concurrent `prisma migrate`.
 const LOCK_KEY = 72707369;

@@ -1,14 +1,16 @@
 // The durable scheduler: each tick claims due jobs with a lease, asks the core what each should do,
 // has the surface post it, and records the outcome once. Any number of processes can run it; a
-// process that dies keeps its lease until it expires, then another takes the job over.
+// process that dies keeps its lease until it expires, then another takes the job over. A job that
+// fails is given back with a backoff; after its last attempt it is dead, and the timeline says so.
 import { randomUUID } from 'node:crypto';
-import cron, { type ScheduledTask } from 'node-cron';
 import pLimit from 'p-limit';
 import type { CadenceService } from '../core/cadence/service.js';
 import type { IncidentState, Workspace } from '../core/incidents/model.js';
-import type { ClaimedJob, Clock, IncidentRepository } from '../core/ports.js';
+import type { Claim, Clock, IncidentRepository } from '../core/ports.js';
 import type { ReminderView } from '../core/views/cadence.js';
 import type { Logger } from '../log.js';
+import { countDeadJob, countLeaseTakeover, observeReminderLag } from '../metrics.js';
+import { deadJobEvent, DEFAULT_RETRY, failureText, retryDelayMs, type RetryPolicy } from './retry.js';
 
 export interface ReminderPoster {
   post(ws: Workspace, state: IncidentState, view: ReminderView): Promise<void>;
@@ -26,11 +28,14 @@ export type SchedulerDeps = {
   batch?: number;
   /** Jobs posted at once. */
   concurrency?: number;
+  retry?: RetryPolicy;
+  /** Told after a dead job's event is committed (the application layer tells the room). */
+  onDead?: (job: Claim, state: IncidentState | undefined, error: string) => Promise<void>;
 };
 
 export class Scheduler {
   readonly owner = `scheduler-${randomUUID()}`;
-  private task: ScheduledTask | null = null;
+  private timer: NodeJS.Timeout | null = null;
   private readonly limit;
   private stopping = false;
   private readonly inFlight = new Set<Promise<number>>();
@@ -62,31 +67,71 @@ export class Scheduler {
     return handled;
   }
 
-  private async run(job: ClaimedJob, state: IncidentState | undefined): Promise<void> {
+  private async run(job: Claim, state: IncidentState | undefined): Promise<void> {
     const log = this.deps.log.child({ job: job.id, kind: job.kind, incident: job.incidentId, workspace: job.ws.id });
+    const now = this.deps.clock.now();
+    if (job.takenOver) countLeaseTakeover(job.kind);
+    if (job.attempts === 1) observeReminderLag(job.kind, (now.getTime() - job.dueAt.getTime()) / 1000);
+    const retry = this.deps.retry ?? DEFAULT_RETRY;
+    // Claims whose process died before it recorded anything count too: a job that kills its process
+    // must not be taken over forever.
+    if (job.attempts > retry.maxAttempts) return this.giveUp(job, state, 'its last attempts ended without an outcome (the process stopped or hung)', log);
     try {
       if (!state) throw new Error('job for a missing incident');
-      const plan = this.deps.cadence.plan(state, job, this.deps.clock.now());
+      const plan = this.deps.cadence.plan(state, job, now);
       if (plan.view) await this.deps.poster.post(job.ws, state, plan.view);
       await this.deps.cadence.complete(job.ws, job, this.owner, plan);
       log.info({ outcome: plan.outcome }, 'job done');
     } catch (err) {
-      // The lease is left to expire: the job is retried on a later tick, by this process or another.
-      log.warn({ err }, 'job failed; it will be retried when its lease expires');
+      const error = failureText(err);
+      if (job.attempts >= retry.maxAttempts) return this.giveUp(job, state, error, log);
+      const retryAt = new Date(this.deps.clock.now().getTime() + retryDelayMs(retry, job.attempts));
+      const kept = await this.deps.repo.retryJob(job.id, this.owner, retryAt, error).catch((e: unknown) => {
+        // The lease still expires, so the job is retried anyway.
+        log.warn({ err: e }, 'could not record a failed attempt');
+        return false;
+      });
+      log.warn({ err, attempt: job.attempts, retryAt: kept ? retryAt.toISOString() : undefined }, 'job failed; it will be retried');
     }
   }
 
-  /** Ticks every `seconds` seconds; a tick still running makes the next one wait its turn. */
+  private async giveUp(job: Claim, state: IncidentState | undefined, error: string, log: Logger): Promise<void> {
+    try {
+      const recorded = await this.deps.repo.completeJob(job.ws, job.incidentId, this.deps.clock.now(), {
+        complete: { jobId: job.id, owner: this.owner, outcome: 'dead', error },
+        events: [deadJobEvent(job, error)],
+      });
+      if (!recorded) return;
+      countDeadJob(job.kind);
+      log.error({ attempts: job.attempts, error }, 'job is dead: it failed on every attempt');
+      await this.deps.onDead?.(job, state, error);
+    } catch (err) {
+      log.error({ err }, 'could not record a dead job; its lease will expire and it is tried again');
+    }
+  }
+
+  /**
+   * Ticks every `seconds` seconds from now (an interval, not a clock-aligned cron, so 45 means every
+   * 45 s); a tick still running when the next is due makes that one skip its turn.
+   */
   start(seconds: number): void {
-    this.task = cron.schedule(`*/${seconds} * * * * *`, () => this.tick().then(() => undefined), { noOverlap: true, name: this.owner });
-    void this.tick().catch((err) => this.deps.log.error({ err }, 'first scheduler tick failed'));
+    let running = false;
+    const tick = () => {
+      if (running) return;
+      running = true;
+      this.tick()
+        .catch((err: unknown) => this.deps.log.error({ err }, 'scheduler tick failed'))
+        .finally(() => (running = false));
+    };
+    this.timer = setInterval(tick, seconds * 1000);
+    tick();
   }
 
   /** Stops ticking and waits for the jobs in hand, so none is posted and left unrecorded. */
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.task?.stop();
-    this.task = null;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
     await Promise.allSettled([...this.inFlight]);
   }
 }

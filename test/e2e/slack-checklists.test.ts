@@ -8,6 +8,7 @@ import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
 import { messageRefs } from '../support/declared.js';
 import { buttonClick, commandBody, declareSubmission, interactionBody, postSigned, type Actor, viewSubmission } from '../support/slack-requests.js';
+import { TEST_KEYING, TEST_TIMELINE_KEY } from '../fakes/timeline-key.js';
 
 type Block = {
   type: string;
@@ -207,7 +208,7 @@ describe('the triage checklist', () => {
     expect(JSON.stringify(blocks)).toContain('5.2 Identify scope* — 0/3');
 
     const ws = { id: (await t.db.incident.findUniqueOrThrow({ where: { id: inc.id } })).workspaceId, platform: 'slack' as const, externalId: 'T1' };
-    expect(findChainBreak(await new PrismaIncidentRepository(t.db).timeline(ws, inc.id))).toBeNull();
+    expect(findChainBreak(await new PrismaIncidentRepository(t.db, TEST_TIMELINE_KEY).timeline(ws, inc.id), TEST_KEYING)).toBeNull();
   });
 
   it('refuses an undo of an open step, and writes nothing', async () => {

@@ -6,6 +6,7 @@ import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
 import { commandBody, declareSubmission, postSigned, type Actor } from '../support/slack-requests.js';
 import { messageRefs } from '../support/declared.js';
+import { TEST_TIMELINE_KEY, TEST_KEYING } from '../fakes/timeline-key.js';
 
 const alice: Actor = { team: 'T1', user: 'UALICE', channel: 'CGENERAL' };
 let t: TestBot;
@@ -96,9 +97,9 @@ describe('/incident declare', () => {
     expect(roles.map((r) => [r.role, r.userId])).toEqual([['ic', 'UALICE']]);
 
     const ws = { id: incident!.workspaceId, platform: 'slack' as const, externalId: 'T1' };
-    const timeline = await new PrismaIncidentRepository(t.db).timeline(ws, incident!.id);
+    const timeline = await new PrismaIncidentRepository(t.db, TEST_TIMELINE_KEY).timeline(ws, incident!.id);
     expect(timeline.map((e) => e.type)).toEqual(['incident.declared', 'role.assigned', 'checklist.attached', 'room.created']);
-    expect(findChainBreak(timeline)).toBeNull();
+    expect(findChainBreak(timeline, TEST_KEYING)).toBeNull();
   });
 
   it('yields one incident and one channel when the same submission arrives twice or is retried', async () => {

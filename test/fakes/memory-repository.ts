@@ -24,7 +24,7 @@ import type {
   Attachment,
   Change,
   ChangeOutcome,
-  ClaimedJob,
+  Claim,
   FirstChange,
   JobCompletion,
   NewJob,
@@ -36,6 +36,7 @@ import type {
   TimelineEvent,
 } from '../../src/core/ports.js';
 import { GENESIS_HASH, hashEvent } from '../../src/core/timeline/chain.js';
+import { TEST_TIMELINE_KEY } from './timeline-key.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -55,7 +56,15 @@ export type RoleAssignmentRow = {
 };
 type EventRow = TimelineEvent & { workspaceId: string };
 /** A job as the jobs table keeps it. */
-export type JobRow = PendingJob & { workspaceId: string; incidentId: string; leaseUntil: Date | null; doneAt: Date | null; outcome: string | null };
+export type JobRow = PendingJob & {
+  workspaceId: string;
+  incidentId: string;
+  leaseUntil: Date | null;
+  doneAt: Date | null;
+  outcome: string | null;
+  attempts: number;
+  lastError: string | null;
+};
 
 /** Lets other callbacks run, as a database round trip would; a missing lock then shows as a race. */
 const roundTrip = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -64,6 +73,8 @@ const roundTrip = () => new Promise<void>((resolve) => setImmediate(resolve));
 const asJsonb = (data: Record<string, unknown>): unknown => JSON.parse(JSON.stringify(data));
 
 export class MemoryIncidentRepository implements IncidentRepository {
+  constructor(private readonly timelineKey = TEST_TIMELINE_KEY) {}
+
   private readonly workspaces = new Map<string, WorkspaceRow>();
   private readonly incidents = new Map<string, IncidentRow>();
   private readonly assignments: RoleAssignmentRow[] = [];
@@ -238,6 +249,11 @@ export class MemoryIncidentRepository implements IncidentRepository {
     return null;
   }
 
+  async chainHead(ws: Workspace, incidentId: string) {
+    const last = (await this.timeline(ws, incidentId)).at(-1);
+    return last ? { seq: last.seq, hash: last.hash } : null;
+  }
+
   async timeline(ws: Workspace, incidentId: string): Promise<TimelineEvent[]> {
     await roundTrip();
     if (!UUID.test(incidentId)) return [];
@@ -343,28 +359,41 @@ export class MemoryIncidentRepository implements IncidentRepository {
     return new Map(found);
   }
 
-  async claimDue(now: Date, owner: string, leaseUntil: Date, limit: number): Promise<ClaimedJob[]> {
+  async claimDue(now: Date, owner: string, leaseUntil: Date, limit: number): Promise<Claim[]> {
     await roundTrip();
     const due = this.jobRows
       .filter((j) => j.doneAt === null && j.dueAt <= now && (j.leaseUntil === null || j.leaseUntil < now))
       .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
       .slice(0, limit);
     return due.map((j) => {
+      const takenOver = j.leaseOwner !== null;
       j.leaseOwner = owner;
       j.leaseUntil = new Date(leaseUntil);
+      j.attempts += 1;
       const w = [...this.workspaces.values()].find((x) => x.id === j.workspaceId)!;
-      return { id: j.id, ws: { id: w.id, platform: w.platform, externalId: w.externalId }, incidentId: j.incidentId, kind: j.kind, dueAt: new Date(j.dueAt), data: structuredClone(j.data) };
+      const ws = { id: w.id, platform: w.platform, externalId: w.externalId };
+      return { id: j.id, ws, incidentId: j.incidentId, kind: j.kind, dueAt: new Date(j.dueAt), data: structuredClone(j.data), attempts: j.attempts, takenOver };
     });
+  }
+
+  async retryJob(jobId: string, owner: string, retryAt: Date, error: string): Promise<boolean> {
+    await roundTrip();
+    const j = this.jobRows.find((x) => x.id === jobId && x.leaseOwner === owner && x.doneAt === null);
+    if (!j) return false;
+    Object.assign(j, { leaseOwner: null, leaseUntil: new Date(retryAt), lastError: error });
+    return true;
   }
 
   private jobs(ws: Workspace, incidentId: string, at: Date, cancel: string[], schedule: NewJob[], complete: JobCompletion | undefined): void {
     for (const j of this.jobRows) {
       if (j.incidentId !== incidentId || j.doneAt !== null) continue;
       if (cancel.includes(j.kind)) Object.assign(j, { doneAt: new Date(at), outcome: 'superseded', leaseOwner: null, leaseUntil: null });
-      else if (complete && j.id === complete.jobId && j.leaseOwner === complete.owner) Object.assign(j, { doneAt: new Date(at), outcome: complete.outcome, leaseUntil: null });
+      else if (complete && j.id === complete.jobId && j.leaseOwner === complete.owner) {
+        Object.assign(j, { doneAt: new Date(at), outcome: complete.outcome, leaseUntil: null, lastError: complete.error ?? j.lastError });
+      }
     }
     for (const n of schedule) {
-      this.jobRows.push({ id: randomUUID(), workspaceId: ws.id, incidentId, kind: n.kind, dueAt: new Date(n.dueAt), data: structuredClone(n.data ?? {}), leaseOwner: null, leaseUntil: null, doneAt: null, outcome: null });
+      this.jobRows.push({ id: randomUUID(), workspaceId: ws.id, incidentId, kind: n.kind, dueAt: new Date(n.dueAt), data: structuredClone(n.data ?? {}), leaseOwner: null, leaseUntil: null, doneAt: null, outcome: null, attempts: 0, lastError: null });
     }
   }
 
@@ -415,7 +444,7 @@ export class MemoryIncidentRepository implements IncidentRepository {
     return events.map((e) => {
       seq += 1;
       const fields = { incidentId, seq, type: e.type, actor: e.actor, data: e.data, occurredAt: new Date(at) };
-      const hash = hashEvent(prevHash, fields);
+      const hash = hashEvent(prevHash, fields, this.timelineKey);
       const row: EventRow = { id: randomUUID(), workspaceId: ws.id, ...fields, data: asJsonb(e.data), prevHash, hash };
       prevHash = hash;
       return row;

@@ -1,6 +1,7 @@
 // One process per embedded data folder: a second opener is refused with a message naming the holder,
-// and a lock left by a dead process does not block the next start.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// and a lock left by a dead process does not block the next start. Only the bot's own user can reach
+// the database: no TCP port, a Unix socket in a 0700 folder, and no connectable URL in the log.
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -26,4 +27,22 @@ it('takes over a lock whose process is gone', () => {
   const release = lockDataDir(dir);
   expect(() => lockDataDir(dir)).toThrow(/in use by process/);
   release();
+});
+
+it('listens only on a Unix socket in a folder of its own user (0700), and logs no URL', async () => {
+  const logged: unknown[] = [];
+  const log = { info: (o: unknown) => void logged.push(o), warn: (o: unknown) => void logged.push(o) };
+  const db = await startEmbeddedPostgres({ dataDir: dir, log });
+  try {
+    const url = new URL(db.url);
+    const socketDir = decodeURIComponent(url.hostname);
+    expect(path.isAbsolute(socketDir)).toBe(true);
+    expect(socketDir.startsWith(dir)).toBe(true);
+    expect(statSync(socketDir).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(socketDir, '.s.PGSQL.5432')).isSocket()).toBe(true);
+    expect(JSON.stringify(logged)).not.toContain(socketDir);
+    expect(JSON.stringify(logged)).not.toMatch(/postgres(ql)?:\/\//);
+  } finally {
+    await db.stop();
+  }
 });

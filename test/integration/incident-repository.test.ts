@@ -8,10 +8,11 @@ import { createDb, type Db } from '../../src/db/client.js';
 import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { repositoryContract } from '../support/repository-contract.js';
+import { TEST_TIMELINE_KEY, TEST_KEYING } from '../fakes/timeline-key.js';
 
 let database: TestDatabase;
 let db: Db;
-const service = () => new IncidentService({ repo: new PrismaIncidentRepository(db), clock: { now: () => new Date() }, ...loadContent() });
+const service = () => new IncidentService({ repo: new PrismaIncidentRepository(db, TEST_TIMELINE_KEY), clock: { now: () => new Date() }, ...loadContent() });
 
 beforeAll(async () => {
   database = await freshDatabase();
@@ -51,7 +52,7 @@ it('serialises concurrent changes to one incident: one role winner, an unbroken 
   await Promise.all([s.changeSeverity(ws, id, 'UIC', 'SEV1', 'a'), s.changeSeverity(ws, id, 'UIC', 'SEV0', 'b'), s.takeRole(ws, { incidentId: id, roomId: 'CLOCK' }, 'USEC', 'sec')]);
   const timeline = await s.timeline(ws, id);
   expect(timeline.map((e) => e.seq)).toEqual(timeline.map((_, i) => i + 1));
-  expect(findChainBreak(timeline)).toBeNull();
+  expect(findChainBreak(timeline, TEST_KEYING)).toBeNull();
   expect(await db.roleAssignment.count({ where: { incidentId: id, role: 'ops' } })).toBe(1);
 });
 
@@ -60,13 +61,13 @@ it('never reads or changes an incident through another workspace', async () => {
   const mine = await s.workspace('slack', 'TMINE');
   const theirs = await s.workspace('slack', 'TTHEIRS');
   const { state } = await s.declare(mine, 'UA', 'K', null, { title: 'Mine', severity: 'SEV3' });
-  expect(await new PrismaIncidentRepository(db).findById(theirs, state.incident.id)).toBeNull();
+  expect(await new PrismaIncidentRepository(db, TEST_TIMELINE_KEY).findById(theirs, state.incident.id)).toBeNull();
   await expect(s.changeSeverity(theirs, state.incident.id, 'UA', 'SEV1', null)).rejects.toMatchObject({ code: 'incident_not_found' });
   expect(await s.timeline(theirs, state.incident.id)).toEqual([]);
 });
 
 repositoryContract('PrismaIncidentRepository', async () => ({
-  repo: new PrismaIncidentRepository(db),
+  repo: new PrismaIncidentRepository(db, TEST_TIMELINE_KEY),
   written: async () => ({
     workspaces: await db.workspace.count(),
     incidents: await db.incident.count(),

@@ -33,13 +33,17 @@ import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
 import { FakeSlackApi } from '../fakes/slack-api.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import type { ChildMessage } from '../support/scheduler-process.js';
+import { TEST_TIMELINE_KEY } from '../fakes/timeline-key.js';
 
 const INCIDENTS = 30;
 /** Posts that Slack answers before the gate starts holding. */
 const LET_THROUGH = 10;
 const CONCURRENCY = 4;
-/** Short, but longer than a process start (about 1.5 s), so the new process meets live leases. */
-const LEASE_MS = 5_000;
+/**
+ * Short, but well beyond a process start (about 1.5 s, over 5 s on a loaded machine), so the new
+ * process meets live leases.
+ */
+const LEASE_MS = 10_000;
 const CHILD = fileURLToPath(new URL('../support/scheduler-process.ts', import.meta.url));
 
 type Held = { channel: string; text: string; res: http.ServerResponse };
@@ -173,7 +177,7 @@ async function setUp(): Promise<Setup> {
   const db = createDb(database.url, database.poolSize);
   const declaredAt = Date.now() - 16 * MINUTE;
   let n = 0;
-  const incidents = new IncidentService({ repo: new PrismaIncidentRepository(db), clock: { now: () => new Date(declaredAt + 100 * n) }, ...loadContent() });
+  const incidents = new IncidentService({ repo: new PrismaIncidentRepository(db, TEST_TIMELINE_KEY), clock: { now: () => new Date(declaredAt + 100 * n) }, ...loadContent() });
   const rooms = new Map<string, string>();
   for (const team of ['TCRASH1', 'TCRASH2']) {
     const ws = await incidents.workspace('slack', team);

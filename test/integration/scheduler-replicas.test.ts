@@ -24,6 +24,7 @@ import { slackJobs } from '../support/slack-jobs.js';
 import { TestClock } from '../fakes/clock.js';
 import { FakeSlackApi, type Call } from '../fakes/slack-api.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { TEST_TIMELINE_KEY } from '../fakes/timeline-key.js';
 
 const INCIDENTS = 200;
 const WORKSPACES = 4;
@@ -46,7 +47,7 @@ beforeAll(async () => {
   slack = await new FakeSlackApi().start();
   setupDb = createDb(database.url, database.poolSize);
   const content = loadContent();
-  const incidents = new IncidentService({ repo: new PrismaIncidentRepository(setupDb), clock, ...content });
+  const incidents = new IncidentService({ repo: new PrismaIncidentRepository(setupDb, TEST_TIMELINE_KEY), clock, ...content });
   const workspaces: Workspace[] = [];
   for (let w = 0; w < WORKSPACES; w++) workspaces.push(await incidents.workspace('slack', `TREPLICA${w}`));
   // Declared over 40 s of test time, so the due times differ and the claim order matters.
@@ -65,7 +66,7 @@ beforeAll(async () => {
   schedulers = Array.from({ length: REPLICAS }, () => {
     let db = shared;
     if (!db) replicaDbs.push((db = createDb(database.url, database.poolSize)));
-    const repo = new PrismaIncidentRepository(db);
+    const repo = new PrismaIncidentRepository(db, TEST_TIMELINE_KEY);
     const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, logLevel: webApi.LogLevel.ERROR });
     // Small claim rounds and several posts at once, so the replicas' claims interleave.
     return new Scheduler({ repo, cadence: new CadenceService({ repo, clock, ...content }), poster: slackJobs(repo, clock, client, ESCALATION_CHANNEL), clock, log, batch: 7, concurrency: 4 });
@@ -229,7 +230,7 @@ it.runIf(Boolean(process.env.DATABASE_URL))('a completion racing a takeover of i
   const dbA = createDb(database.url, 2);
   const dbB = createDb(database.url, 2);
   try {
-    const incidents = new IncidentService({ repo: new PrismaIncidentRepository(dbA), clock: raceClock, ...content });
+    const incidents = new IncidentService({ repo: new PrismaIncidentRepository(dbA, TEST_TIMELINE_KEY), clock: raceClock, ...content });
     const ws = await incidents.workspace('slack', 'TRACE');
     const { state } = await incidents.declare(ws, 'UIC', 'race', null, { title: 'Lease race', severity: 'SEV1' });
     await incidents.attachRoom(ws, state.incident.id, { id: 'CRACE', name: 'inc-1-lease-race' });
@@ -263,8 +264,8 @@ it.runIf(Boolean(process.env.DATABASE_URL))('a completion racing a takeover of i
           );
       },
     });
-    const repoA = new PrismaIncidentRepository(gated);
-    const repoB = new PrismaIncidentRepository(dbB);
+    const repoA = new PrismaIncidentRepository(gated, TEST_TIMELINE_KEY);
+    const repoB = new PrismaIncidentRepository(dbB, TEST_TIMELINE_KEY);
     const cadenceA = new CadenceService({ repo: repoA, clock: raceClock, ...content });
     const cadenceB = new CadenceService({ repo: repoB, clock: raceClock, ...content });
     const lease = () => new Date(raceClock.now().getTime() + 60_000);

@@ -1,6 +1,7 @@
 // The Teams chat port against a fake connector and a fake Graph, over the real conversation store:
 // rooms (a Graph channel, or a thread), posts that go to the stored serviceUrl, updates of only what
 // changed, private words in a 1:1 chat, and files (uploaded, or a signed link the bot serves).
+import { TEST_TIMELINE_KEY } from '../fakes/timeline-key.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,7 +49,7 @@ beforeAll(async () => {
   f = await startTeamsFakes();
   database = await freshDatabase();
   db = createDb(database.url, database.poolSize);
-  const repo = new PrismaIncidentRepository(db);
+  const repo = new PrismaIncidentRepository(db, TEST_TIMELINE_KEY);
   ws = await repo.workspace('teams', TENANT);
   other = await repo.workspace('teams', 'b0000000-0000-4000-8000-000000000000');
   store = new PrismaTeamsStore(db);

@@ -9,6 +9,7 @@ import type { TestBot } from './bot.js';
 import { declareAndWait } from './declared.js';
 import { requestSubmission } from './slack-forms.js';
 import { buttonClick, commandBody, postSigned, type Actor } from './slack-requests.js';
+import { TEST_TIMELINE_KEY, TEST_KEYING } from '../fakes/timeline-key.js';
 
 export type Block = {
   type: string;
@@ -84,9 +85,9 @@ export function actionHarness(t: () => TestBot, CATALOG: ActionCatalog, general:
   async function chainIntact(incidentId: string) {
     const row = await t().db.incident.findUniqueOrThrow({ where: { id: incidentId } });
     const ws = { id: row.workspaceId, platform: 'slack' as const, externalId: 'T1' };
-    const timeline = await new PrismaIncidentRepository(t().db).timeline(ws, incidentId);
+    const timeline = await new PrismaIncidentRepository(t().db, TEST_TIMELINE_KEY).timeline(ws, incidentId);
     expect(timeline.length).toBeGreaterThan(0);
-    expect(findChainBreak(timeline)).toBeNull();
+    expect(findChainBreak(timeline, TEST_KEYING)).toBeNull();
   }
 
   return { mark, since, postsIn, blocksOf, buttons, declare, command, click, submitRequest, refusedSubmission, events, actionEvents, requests, requestBySeq, untilStatus, ephemeral, lastHeader, chainIntact };

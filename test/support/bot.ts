@@ -6,6 +6,7 @@ import { createLogger } from '../../src/log.js';
 import { FakeSlackApi } from '../fakes/slack-api.js';
 import { freshDatabase, type TestDatabase } from './database.js';
 import { SIGNING_SECRET } from './slack-requests.js';
+import { TEST_TIMELINE_KEY } from '../fakes/timeline-key.js';
 
 export type TestBot = {
   bot: RunningBot;
@@ -49,6 +50,7 @@ export async function startTestBot(
       actionWebhook: opts.actionWebhook,
       ...(opts.teams ? { teams: opts.teams } : {}),
       schedulerTickSeconds: 10,
+      timelineKey: TEST_TIMELINE_KEY,
     },
     createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     // Tests tick the scheduler themselves, at the times they choose.

@@ -6,6 +6,7 @@ import { IncoherentChange } from '../../src/core/change-rules.js';
 import { DomainError, ErrorCode } from '../../src/core/errors.js';
 import type { IncidentRepository, NewIncident } from '../../src/core/ports.js';
 import { findChainBreak, GENESIS_HASH } from '../../src/core/timeline/chain.js';
+import { TEST_KEYING } from '../fakes/timeline-key.js';
 
 /** What the contract needs: a fresh repository and a count of what it has written. */
 export type ContractSubject = { repo: IncidentRepository; written: () => Promise<Record<string, number>> };
@@ -55,7 +56,7 @@ export function repositoryContract(name: string, subject: () => Promise<Contract
       expect(seen).toEqual(Array.from({ length: 12 }, (_, i) => i));
       const t = await repo.timeline(ws, id);
       expect(t.map((e) => e.seq)).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
-      expect(findChainBreak(t)).toBeNull();
+      expect(findChainBreak(t, TEST_KEYING)).toBeNull();
       expect((await repo.findById(ws, id))!.incident.seq).toBe(13);
     });
 
@@ -120,7 +121,7 @@ export function repositoryContract(name: string, subject: () => Promise<Contract
       const { repo, ws, incident } = await setup();
       const [first] = await repo.timeline(ws, await incident());
       expect(first!.prevHash).toBe(GENESIS_HASH);
-      expect(findChainBreak([first!])).toBeNull();
+      expect(findChainBreak([first!], TEST_KEYING)).toBeNull();
     });
 
     it('refuses a change that contradicts itself, writing nothing', async () => {

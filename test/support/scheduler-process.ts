@@ -19,6 +19,7 @@ import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
 import { createLogger } from '../../src/log.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { slackJobs } from './slack-jobs.js';
+import { TEST_TIMELINE_KEY } from '../fakes/timeline-key.js';
 
 export type ChildMessage =
   | { type: 'ready'; owner: string; pid: number }
@@ -43,7 +44,7 @@ class ReportingCadence extends CadenceService {
 }
 
 const db = createDb(env('DATABASE_URL'), Number(env('DB_POOL_SIZE', '1')));
-const repo = new PrismaIncidentRepository(db);
+const repo = new PrismaIncidentRepository(db, TEST_TIMELINE_KEY);
 const clock = { now: () => new Date() };
 const content = loadContent();
 const cadence = new ReportingCadence({ repo, clock, ...content });

@@ -566,25 +566,25 @@ describe('leases: exactly once', () => {
     expect(await events(s.incident.id, 'update.missed')).toEqual([]);
   });
 
-  it('a poster that throws leaves the job to be retried once its lease expires; it is then posted once', async () => {
+  it('a poster that throws gives the job back with a 30 s backoff; it is then posted once', async () => {
     const s = await declare('SEV1');
     poster.failUpdates = 1;
     setTime(at(15, 1));
     await scheduler.tick();
     expect(poster.updates(s.incident.id)).toEqual([]);
     expect(poster.attempts).toBe(2); // the triage reminder, then the update reminder that failed
-    expect(pending(s.incident.id)).toMatchObject([{ dueAt: at(15), leaseOwner: scheduler.owner }]);
+    expect(pending(s.incident.id)).toMatchObject([{ dueAt: at(15), leaseOwner: null }]);
     expect(await events(s.incident.id, 'update.missed')).toEqual([]);
 
-    // Within the lease nobody takes it again, not even another process.
-    clock.advance(LEASE_MS - 1000);
+    // Within the backoff nobody takes it again, not even another process.
+    clock.advance(30_000 - 1000);
     await scheduler.tick();
     await newScheduler().tick();
     expect(poster.attempts).toBe(2);
 
     clock.advance(1001);
     await scheduler.tick();
-    expect(poster.updates(s.incident.id).map((r) => r.at)).toEqual([new Date(at(15, 1).getTime() + LEASE_MS + 1)]);
+    expect(poster.updates(s.incident.id).map((r) => r.at)).toEqual([new Date(at(15, 1).getTime() + 30_000 + 1)]);
     expect(jobs(s.incident.id).find((j) => j.dueAt.getTime() === at(15).getTime())).toMatchObject({ outcome: 'posted' });
     expect(pending(s.incident.id).map((j) => j.dueAt)).toEqual([at(30)]);
     expect(await events(s.incident.id, 'update.missed')).toHaveLength(1);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, loadDatabaseConfig } from '../../src/config.js';
 
 const HTTP = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'shh' };
+const KEY = 'k'.repeat(32);
 const SOCKET = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_APP_TOKEN: 'xapp-1-A1-xyz' };
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {
@@ -97,6 +98,7 @@ describe('loadConfig', () => {
       INCIDENT_CHANNEL_PRIVATE: 'true',
       INCIDENT_ESCALATION_CHANNEL: 'CCOMMANDERS',
       SCHEDULER_TICK_SECONDS: '15',
+      TIMELINE_KEY: KEY,
     });
     expect(c).toEqual({
       slack: { botToken: HTTP.SLACK_BOT_TOKEN, signingSecret: 'shh', appToken: undefined, apiUrl: 'http://127.0.0.1:9999/api/' },
@@ -108,6 +110,7 @@ describe('loadConfig', () => {
       incidentChannelPrivate: true,
       escalationChannel: 'CCOMMANDERS',
       schedulerTickSeconds: 15,
+      timelineKey: KEY,
     });
   });
 
@@ -120,6 +123,31 @@ describe('loadConfig', () => {
     ['no', false],
   ])('reads INCIDENT_CHANNEL_PRIVATE=%s as %s', (v, expected) => {
     expect(loadConfig({ ...HTTP, INCIDENT_CHANNEL_PRIVATE: v }).incidentChannelPrivate).toBe(expected);
+  });
+});
+
+describe('operations settings', () => {
+  it('refuses an escalation channel given as #name, saying a channel id is needed and to invite the bot', () => {
+    const e = configError({ ...HTTP, INCIDENT_ESCALATION_CHANNEL: '#incident-commanders' });
+    expect(e.message).toContain('INCIDENT_ESCALATION_CHANNEL');
+    expect(e.message).toContain('channel id');
+    expect(e.message).toContain('invite the bot');
+    expect(loadConfig({ ...HTTP, INCIDENT_ESCALATION_CHANNEL: 'G01PRIVATE' }).escalationChannel).toBe('G01PRIVATE');
+  });
+
+  it('refuses a shared DATABASE_URL without TIMELINE_KEY, since replicas must share the chain key', () => {
+    const e = configError({ ...HTTP, DATABASE_URL: 'postgresql://bot@db/incidents' });
+    expect(e.message).toContain('TIMELINE_KEY');
+    expect(() => loadDatabaseConfig({ DATABASE_URL: 'postgresql://bot@db/incidents' })).toThrow(/TIMELINE_KEY/);
+    expect(loadConfig({ ...HTTP, DATABASE_URL: 'postgresql://bot@db/incidents', TIMELINE_KEY: KEY }).timelineKey).toBe(KEY);
+  });
+
+  it('refuses a TIMELINE_KEY too short to be a key', () => {
+    expect(configError({ ...HTTP, TIMELINE_KEY: 'secret' }).message).toContain('TIMELINE_KEY');
+  });
+
+  it('leaves TIMELINE_KEY optional with the embedded database', () => {
+    expect(loadConfig(HTTP).timelineKey).toBeUndefined();
   });
 });
 

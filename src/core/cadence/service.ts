@@ -132,7 +132,9 @@ export class CadenceService {
       const done = i.roomId && s.posted[HEADER] && s.checklists.every((c) => s.posted[checklistShows(c.checklistId)]);
       return done ? quiet('done-already') : once({ kind: 'setup', incidentId: i.id });
     }
+    // A resolved incident owes no escalation: one still failing after the resolve is obsolete.
     if (job.kind === ESCALATION_JOB) {
+      if (!OPEN_STATUSES.has(i.status)) return quiet('cancelled');
       return once({ kind: 'escalation', ...base, severity: i.severity, missed: Number(job.data.missed ?? 0) });
     }
     if (job.kind === FOLLOWUP_JOB) {

@@ -2,12 +2,12 @@
 // error naming the file, the place in it and the rule broken.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { z } from 'zod';
+import { PACKAGE_ROOT } from '../../package-root.js';
 import { incidentModelSchema, type IncidentModel } from './schema.js';
 
-export const RUNBOOK_DIR = fileURLToPath(new URL('../../runbook/', import.meta.url));
+export const RUNBOOK_DIR = path.join(PACKAGE_ROOT, 'src', 'runbook');
 
 export class RunbookError extends Error {
   override name = 'RunbookError';

@@ -8,6 +8,7 @@ import type { SlackDeps } from './context.js';
 import { registerListeners } from './listeners/index.js';
 import { slackErrorCode } from './slack-error.js';
 import type { Logger } from '../../log.js';
+import { observeAck, slackCountingFetch } from '../../metrics.js';
 
 export type SlackSurface = {
   app: App;
@@ -42,11 +43,12 @@ async function checkToken(app: App, log: Logger) {
 
 export function createSlackSurface(cfg: SlackConfig, log: Logger): SlackSurface {
   const logger = boltLogger(log);
-  const clientOptions = { slackApiUrl: cfg.apiUrl, retryConfig: RETRY, timeout: 10_000 };
+  const clientOptions = { slackApiUrl: cfg.apiUrl, retryConfig: RETRY, timeout: 10_000, fetch: slackCountingFetch() };
   const listen = (app: App) => (deps: SlackDeps) => registerListeners(app, deps);
   if (cfg.appToken) {
     const receiver = new SocketModeReceiver({ appToken: cfg.appToken, logger, installerOptions: { clientOptions } });
     const app = new App({ token: cfg.botToken, receiver, logger, clientOptions, tokenVerificationEnabled: false });
+    timeAcks(app);
     return {
       app,
       listen: listen(app),
@@ -59,5 +61,18 @@ export function createSlackSurface(cfg: SlackConfig, log: Logger): SlackSurface 
   }
   const receiver = new HTTPReceiver({ signingSecret: cfg.signingSecret ?? '', logger, endpoints: ['/slack/events'] });
   const app = new App({ token: cfg.botToken, receiver, logger, clientOptions, tokenVerificationEnabled: false });
+  timeAcks(app);
   return { app, listen: listen(app), handle: receiver.requestListener, start: () => checkToken(app, log), stop: async () => {} };
+}
+
+/** Records each request's time to ack() by kind (command, block_actions, view_submission, ...). */
+function timeAcks(app: App) {
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = (event) => {
+    const started = performance.now();
+    const body = (event.body ?? {}) as { type?: unknown; command?: unknown };
+    const kind = typeof body.command === 'string' ? 'command' : typeof body.type === 'string' ? body.type : 'unknown';
+    const ack = event.ack;
+    return processEvent({ ...event, ack: (response) => (observeAck('slack', kind, (performance.now() - started) / 1000), ack(response)) });
+  };
 }

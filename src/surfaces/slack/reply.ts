@@ -5,9 +5,13 @@ import { refusalText } from '../../app/core-text.js';
 import { ErrorCode, isDomainError } from '../../core/errors.js';
 import { mrkdwn } from './blocks/rich.js';
 import type { Logger } from '../../log.js';
+import { countDomainError } from '../../metrics.js';
 
 export function errorText(e: unknown, log: Logger): string {
-  if (isDomainError(e)) return `${e.code === ErrorCode.GateRefused ? ':no_entry:' : ':warning:'} ${mrkdwn(refusalText(e))}`;
+  if (isDomainError(e)) {
+    countDomainError('slack', e.code);
+    return `${e.code === ErrorCode.GateRefused ? ':no_entry:' : ':warning:'} ${mrkdwn(refusalText(e))}`;
+  }
   const ref = randomUUID().slice(0, 8);
   log.error({ err: e, ref }, 'unexpected error in a Slack listener');
   return `:x: Sorry, something went wrong on our side (ref ${ref}). Nothing was changed by this request; try again, and quote the ref if it repeats.`;
