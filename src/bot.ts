@@ -95,7 +95,7 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   const http = createHttpServer({ ready, routes, log });
   const port = await listen(http.server, config.port);
   await slack.start();
-  scheduler = new Scheduler({ repo, cadence, poster: app.jobs, clock: core.clock, log });
+  scheduler = new Scheduler({ repo, cadence, poster: app.jobs, onDead: app.jobs.dead, clock: core.clock, log });
   if (opts.autoTick ?? true) scheduler.start(config.schedulerTickSeconds);
   countJobsWith(() => countJobs(database.db, core.clock.now()));
   log.info({ port, mode: slack.handle ? 'http' : 'socket', teams: Boolean(teams), embedded: !config.databaseUrl }, 'incident bot ready');

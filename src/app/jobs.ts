@@ -3,6 +3,8 @@
 // the expiry of a request nobody approved).
 // A failure throws, so the scheduler keeps the job and retries it.
 import type { IncidentState, Workspace } from '../core/incidents/model.js';
+import type { Claim } from '../core/ports.js';
+import { code, icon, t } from '../core/views/rich-text.js';
 import type { ReminderView } from '../core/views/cadence.js';
 import type { ReminderPoster } from '../scheduler/scheduler.js';
 import type { ActionRuns } from './action-runs.js';
@@ -10,8 +12,17 @@ import type { AppDeps } from './deps.js';
 import type { RoomSetup } from './room-setup.js';
 import type { RoomTalk } from './room-talk.js';
 
-export function jobDispatcher(deps: AppDeps, talk: RoomTalk, setup: RoomSetup, runs: ActionRuns): ReminderPoster {
+/** The scheduler's work, and what the room hears of a job that stopped being retried. */
+export type JobDispatcher = ReminderPoster & { dead(job: Claim, state: IncidentState | undefined, error: string): Promise<void> };
+
+export function jobDispatcher(deps: AppDeps, talk: RoomTalk, setup: RoomSetup, runs: ActionRuns): JobDispatcher {
   return {
+    /** A dead job is in the timeline already; the room is told so that nobody waits for it. */
+    async dead(job, state, error) {
+      if (!state?.incident.roomId) return;
+      const text = t`${icon('failed')} A scheduled ${code(job.kind)} gave up after ${job.attempts} attempts (${error}). It will not be retried; do its work by hand.`;
+      await talk.say(job.ws, state, text, 'job.dead.post');
+    },
     async post(ws: Workspace, state: IncidentState, view: ReminderView) {
       if (view.kind === 'setup') return void (await setup.run(ws, state));
       if (view.kind === 'action') return runs.run(ws, state, view.requestId);

@@ -119,3 +119,15 @@ describe('answers', () => {
     expect(JSON.stringify(line)).not.toMatch(/<@|<#|\/incident /);
   });
 });
+
+describe('a job that gave up', () => {
+  it('is told in the room, with what failed and that it will not be retried', async () => {
+    const { id, room } = await declared();
+    const state = await repo.findById(ws, id);
+    await app.jobs.dead({ id: 'j1', ws, incidentId: id, kind: 'update.escalation', dueAt: clock.now(), data: {}, attempts: 5, takenOver: false }, state!, 'not_in_channel');
+    expect(chat.in(room).at(-1)!.view).toEqual({
+      kind: 'text',
+      text: [{ icon: 'failed' }, ' A scheduled ', { code: 'update.escalation' }, ' gave up after 5 attempts (not_in_channel). It will not be retried; do its work by hand.'],
+    });
+  });
+});
