@@ -56,21 +56,23 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   let scheduler: Scheduler | undefined;
   const kick = () => scheduler?.tick() ?? Promise.resolve(0);
   const slackDeps = { incidents, checklists, cadence, lifecycle, postmortems, actions, kick, log, privateChannels: config.incidentChannelPrivate, background };
-  const slack = createSlackSurface(config.slack, slackDeps);
-  const routes: Route[] = slack.handle ? [{ path: '/slack/events', handle: slack.handle }] : [];
+  const slack = config.slack ? createSlackSurface(config.slack, slackDeps) : null;
+  const routes: Route[] = slack?.handle ? [{ path: '/slack/events', handle: slack.handle }] : [];
   const ready = async () => (await database.db.$queryRaw<{ ok: number }[]>`SELECT 1 AS ok`).length === 1;
   const server = createHttpServer(ready, routes);
   const port = await listen(server, config.port);
-  await slack.start();
-  const client = slack.app.client;
-  const poster = slackReminderPoster(client, config.escalationChannel, {
-    setup: (ws, state) => provisionRoom(client, slackDeps, ws, state, log.child({ incident: state.incident.id })),
-    action: (ws, state, requestId) => runAction(client, slackDeps, executorFor, ws, state, requestId, log.child({ incident: state.incident.id })),
-    lift: (ws, state, requestId) => runLift(client, slackDeps, executorFor, ws, state, requestId, log.child({ incident: state.incident.id })),
-  });
+  await slack?.start();
+  const client = slack?.app.client;
+  const poster = client
+    ? slackReminderPoster(client, config.escalationChannel, {
+        setup: (ws, state) => provisionRoom(client, slackDeps, ws, state, log.child({ incident: state.incident.id })),
+        action: (ws, state, requestId) => runAction(client, slackDeps, executorFor, ws, state, requestId, log.child({ incident: state.incident.id })),
+        lift: (ws, state, requestId) => runLift(client, slackDeps, executorFor, ws, state, requestId, log.child({ incident: state.incident.id })),
+      })
+    : { post: async () => {} };
   scheduler = new Scheduler({ repo, cadence, poster, clock: core.clock, log });
   if (opts.autoTick ?? true) scheduler.start(config.schedulerTickSeconds);
-  log.info({ port, mode: slack.handle ? 'http' : 'socket', embedded: !config.databaseUrl }, 'incident bot ready');
+  log.info({ port, mode: slack ? (slack.handle ? 'http' : 'socket') : 'console', embedded: !config.databaseUrl }, 'incident bot ready');
 
   return {
     port,
@@ -83,7 +85,7 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
       // Let set-up work already accepted finish (for a while) before the database goes away.
       const deadline = Date.now() + 15_000;
       while (background.activeCount + background.pendingCount > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      await slack.stop();
+      await slack?.stop();
       await database.close();
     },
   };
