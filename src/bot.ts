@@ -3,6 +3,7 @@
 import pLimit from 'p-limit';
 import type { Config } from './config.js';
 import type { Clock } from './core/ports.js';
+import { processClock } from './clock.js';
 import { CadenceService } from './core/cadence/service.js';
 import { ActionService } from './core/actions/service.js';
 import { ChecklistService } from './core/checklists/service.js';
@@ -42,7 +43,7 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   const content = loadContent();
   const database = await openDatabase({ ...config, poolSize: config.databasePoolSize }, log);
   const repo = new PrismaIncidentRepository(database.db);
-  const core = { repo, clock: opts.clock ?? { now: () => new Date() }, ...content };
+  const core = { repo, clock: opts.clock ?? processClock(config.clockSpeed), ...content };
   const incidents = new IncidentService(core);
   const checklists = new ChecklistService(core);
   const cadence = new CadenceService(core);

@@ -2,7 +2,8 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Route = { path: string; handle: (req: IncomingMessage, res: ServerResponse) => void };
+/** `prefix`: the route also takes every path under `path` (which then ends with a slash). */
+export type Route = { path: string; prefix?: boolean; handle: (req: IncomingMessage, res: ServerResponse) => void };
 
 export function createHttpServer(ready: () => Promise<boolean>, routes: Route[]): http.Server {
   const reply = (res: ServerResponse, status: number, body: object) => {
@@ -18,7 +19,7 @@ export function createHttpServer(ready: () => Promise<boolean>, routes: Route[])
       );
       return;
     }
-    const route = routes.find((r) => r.path === path);
+    const route = routes.find((r) => r.path === path || (r.prefix && path?.startsWith(r.path)));
     if (route) return route.handle(req, res);
     reply(res, 404, { ok: false, error: 'not_found' });
   });

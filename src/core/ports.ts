@@ -5,6 +5,8 @@ import type { ChainedEvent } from './timeline/chain.js';
 
 export interface Clock {
   now(): Date;
+  /** Clock seconds per real second (a drill runs faster); unset is real time. Timers scale by it. */
+  readonly speed?: number;
 }
 
 export type NewEvent = { type: string; actor: string | null; data: Record<string, unknown> };

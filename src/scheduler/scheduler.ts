@@ -31,6 +31,7 @@ export type SchedulerDeps = {
 export class Scheduler {
   readonly owner = `scheduler-${randomUUID()}`;
   private task: ScheduledTask | null = null;
+  private timer: NodeJS.Timeout | null = null;
   private readonly limit;
   private stopping = false;
   private readonly inFlight = new Set<Promise<number>>();
@@ -76,9 +77,24 @@ export class Scheduler {
     }
   }
 
-  /** Ticks every `seconds` seconds; a tick still running makes the next one wait its turn. */
+  /**
+   * Ticks every `seconds` seconds of the clock's time (a sped-up drill clock ticks as much faster);
+   * a tick still running makes the next one wait its turn.
+   */
   start(seconds: number): void {
-    this.task = cron.schedule(`*/${seconds} * * * * *`, () => this.tick().then(() => undefined), { noOverlap: true, name: this.owner });
+    const speed = this.deps.clock.speed ?? 1;
+    if (speed === 1) {
+      this.task = cron.schedule(`*/${seconds} * * * * *`, () => this.tick().then(() => undefined), { noOverlap: true, name: this.owner });
+    } else {
+      let running = false;
+      this.timer = setInterval(() => {
+        if (running) return;
+        running = true;
+        this.tick()
+          .catch((err) => this.deps.log.error({ err }, 'scheduler tick failed'))
+          .finally(() => (running = false));
+      }, Math.max(50, (seconds * 1000) / speed));
+    }
     void this.tick().catch((err) => this.deps.log.error({ err }, 'first scheduler tick failed'));
   }
 
@@ -87,6 +103,8 @@ export class Scheduler {
     this.stopping = true;
     await this.task?.stop();
     this.task = null;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
     await Promise.allSettled([...this.inFlight]);
   }
 }
