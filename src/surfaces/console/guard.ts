@@ -22,9 +22,15 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
 
 export type Verdict = { ok: true } | { ok: false; status: number; error: string } | { ok: 'redirect'; location: string; setCookie: string };
 
+const LOOPBACK_PEERS = /^(127\.|::1$|::ffff:127\.)/;
+
 export function checkRequest(cfg: ConsoleConfig, req: IncomingMessage, url: URL): Verdict {
   const hostName = (req.headers.host ?? '').replace(/:\d+$/, '');
-  if (!cfg.token && !LOOPBACK_HOSTS.has(hostName)) return { ok: false, status: 421, error: 'The console answers on 127.0.0.1 only.' };
+  // The server may listen on every interface for Slack or Teams; without a token the console still
+  // answers only this machine, under its own host name.
+  if (!cfg.token && (!LOOPBACK_PEERS.test(req.socket.remoteAddress ?? '') || !LOOPBACK_HOSTS.has(hostName))) {
+    return { ok: false, status: 403, error: 'Without CONSOLE_TOKEN the console answers on 127.0.0.1 only.' };
+  }
   if (req.method === 'POST') {
     // A cross-site page cannot send JSON without a preflight, which the console never grants.
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return { ok: false, status: 415, error: 'Send JSON.' };
