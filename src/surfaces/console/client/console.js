@@ -157,6 +157,11 @@ document.addEventListener('click', async (ev) => {
   const button = /** @type {HTMLButtonElement | null} */ (target.closest('button[data-act], button[data-form]'));
   const command = /** @type {HTMLElement | null} */ (target.closest('[data-command]'));
   if (target.closest('[data-close]')) return dialog.close();
+  const roomLink = /** @type {HTMLElement | null} */ (target.closest('a[data-room]'));
+  if (roomLink) {
+    ev.preventDefault();
+    return go(roomLink.dataset.room ?? 'general', person);
+  }
   if (command && !button) {
     const input = /** @type {HTMLInputElement} */ ($('#command input'));
     input.value = (command.dataset.command ?? '').replace(/^\/incident\s*/, '');

@@ -52,6 +52,7 @@ export function pageHtml(m: PageModel): Html {
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>#${m.room.name} · Incident console</title>
+  <link rel="icon" href="data:,">
   <link rel="stylesheet" href="/console/static/console.css">
   <script type="module" src="/console/static/console.js"></script>
 </head>
