@@ -32,6 +32,7 @@ export function toIncident(r: IncidentRow): Incident {
     updatesMissed: r.updatesMissed,
     orgoCaseUrl: r.orgoCaseUrl,
     resolvedAt: r.resolvedAt,
+    ...(r.drill ? { drill: true } : {}),
   };
 }
 

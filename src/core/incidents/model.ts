@@ -48,6 +48,8 @@ export type Incident = {
   updatesMissed: number;
   orgoCaseUrl: string | null;
   resolvedAt: Date | null;
+  /** Declared in a drill: practice, said so wherever the incident is listed or reported. */
+  drill?: boolean;
 };
 
 /** §9.1, the parts people write. */

@@ -27,6 +27,8 @@ export type HeaderView = {
   nextUpdateDueAt: Date | null;
   /** Freezes, pauses and holds in force, each with the title of the action that lifts it. */
   inForce: { requestId: string; text: string; lift: string }[];
+  /** A drill's incident: practice. */
+  drill?: boolean;
 };
 
 /** Required roles, filled or not, then any other role someone holds. */
@@ -61,6 +63,7 @@ export function headerView(model: IncidentModel, state: IncidentState, inForce: 
     lastUpdateAt: i.lastUpdateAt,
     nextUpdateDueAt: pendingJob(state, UPDATE_JOB)?.dueAt ?? null,
     inForce,
+    ...(i.drill ? { drill: true } : {}),
   };
 }
 

@@ -25,7 +25,7 @@ export function headerHtml(v: HeaderView, names: Names): Html {
     (f) => html`<li class="in-force">🔒 In force: ${rich(f.text, names)} ${actButton(f.lift, 'lift', { requestId: f.requestId, incidentId: v.incidentId }, 'danger')}</li>`,
   );
   return html`<section class="card header sev-border-${v.severity.toLowerCase()}" data-incident="${v.incidentId}">
-    <h2>${severityBadge(v.severity)} #${v.number} ${v.title} <span class="status status-${v.status.split(' ')[0]}">${v.status}</span></h2>
+    <h2>${v.drill ? html`<span class="drill">DRILL</span> ` : ''}${severityBadge(v.severity)} #${v.number} ${v.title} <span class="status status-${v.status.split(' ')[0]}">${v.status}</span></h2>
     <p class="muted">${v.severity}: ${v.severityDefinition}</p>
     <dl class="facts">
       ${fact('Affected areas', list(v.areas))}
