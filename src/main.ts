@@ -7,7 +7,7 @@ import { createLogger } from './log.js';
 async function main() {
   let config;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env, { drill: process.argv.includes('--drill') });
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`${e.message}\n`);
