@@ -17,10 +17,16 @@ import type { Logger } from './log.js';
 import { createHttpServer, listen, type Route } from './server.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { createSlackSurface } from './surfaces/slack/app.js';
+import { slackChat } from './surfaces/slack/slack-chat.js';
 import { createWebhookExecutor } from './executors/webhook.js';
-import { runAction, runLift, type ExecutorFor } from './surfaces/slack/action-runner.js';
-import { provisionRoom } from './surfaces/slack/provision.js';
-import { slackReminderPoster } from './surfaces/slack/reminders.js';
+import { createApp } from './app/app.js';
+import type { ExecutorFor } from './app/deps.js';
+import type { Workspace } from './core/incidents/model.js';
+import { declareDrill } from './drill/script.js';
+import { GENERAL_ROOM } from './surfaces/console/console-chat.js';
+import { consoleFrame } from './surfaces/console/frame.js';
+import { consoleHandlers } from './surfaces/console/handlers.js';
+import { CONSOLE_WORKSPACE, consoleUrl, createConsoleSurface } from './surfaces/console/surface.js';
 
 const BACKGROUND_CONCURRENCY = 4;
 
@@ -53,27 +59,50 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   const executorFor = actionExecutors(config);
 
   const background = pLimit(BACKGROUND_CONCURRENCY);
-  // The scheduler needs the Slack client and the surface needs to kick the scheduler: bound late.
+  // The scheduler runs the app's jobs and the app kicks the scheduler: bound late.
   let scheduler: Scheduler | undefined;
   const kick = () => scheduler?.tick() ?? Promise.resolve(0);
-  const slackDeps = { incidents, checklists, cadence, lifecycle, postmortems, actions, kick, log, privateChannels: config.incidentChannelPrivate, background };
-  const slack = config.slack ? createSlackSurface(config.slack, slackDeps) : null;
+  // Each configured surface brings its chat port; the app is built around them, then the surfaces'
+  // listeners call it. The Slack port is the surface's WebClient; the console's is its database rooms.
+  const slack = config.slack ? createSlackSurface(config.slack, log) : null;
+  let consoleWs: Promise<Workspace> | undefined;
+  const consoleWorkspace = () => (consoleWs ??= incidents.workspace('console', CONSOLE_WORKSPACE));
+  const consoleSurface = config.console
+    ? createConsoleSurface(config.console, { db: database.db, log, workspace: consoleWorkspace, drill: config.drill ?? false, speed: config.clockSpeed ?? 1 })
+    : null;
+  const app = createApp({
+    repo,
+    incidents,
+    checklists,
+    cadence,
+    lifecycle,
+    postmortems,
+    actions,
+    chats: { ...(slack ? { slack: slackChat(slack.app.client) } : {}), ...(consoleSurface ? { console: consoleSurface.chat } : {}) },
+    executorFor,
+    kick,
+    background,
+    log,
+    privateRooms: config.incidentChannelPrivate,
+    escalationRoom: config.escalationChannel ? { slack: config.escalationChannel } : {},
+  });
+  slack?.listen({ app, log });
   const routes: Route[] = slack?.handle ? [{ path: '/slack/events', handle: slack.handle }] : [];
+  if (consoleSurface) routes.push(...consoleSurface.routes(consoleHandlers(app, consoleFrame(consoleSurface.chat, log), { drill: config.drill ?? false })));
   const ready = async () => (await database.db.$queryRaw<{ ok: number }[]>`SELECT 1 AS ok`).length === 1;
   const server = createHttpServer(ready, routes);
-  const port = await listen(server, config.port);
+  // The console alone listens on its own host (loopback unless a token guards it); with a chat
+  // platform the server takes every interface and the console's guard keeps to loopback.
+  const port = await listen(server, config.port, consoleSurface && !slack ? config.console!.host : undefined);
   await slack?.start();
-  const client = slack?.app.client;
-  const poster = client
-    ? slackReminderPoster(client, config.escalationChannel, {
-        setup: (ws, state) => provisionRoom(client, slackDeps, ws, state, log.child({ incident: state.incident.id })),
-        action: (ws, state, requestId) => runAction(client, slackDeps, executorFor, ws, state, requestId, log.child({ incident: state.incident.id })),
-        lift: (ws, state, requestId) => runLift(client, slackDeps, executorFor, ws, state, requestId, log.child({ incident: state.incident.id })),
-      })
-    : { post: async () => {} };
-  scheduler = new Scheduler({ repo, cadence, poster, clock: core.clock, log });
+  await consoleSurface?.start();
+  scheduler = new Scheduler({ repo, cadence, poster: app.jobs, clock: core.clock, log });
   if (opts.autoTick ?? true) scheduler.start(config.schedulerTickSeconds);
-  log.info({ port, mode: slack ? (slack.handle ? 'http' : 'socket') : 'console', embedded: !config.databaseUrl }, 'incident bot ready');
+  log.info({ port, mode: slack ? (slack.handle ? 'http' : 'socket') : 'console', embedded: !config.databaseUrl, drill: config.drill ?? false }, 'incident bot ready');
+  if (consoleSurface) {
+    log.info(`console ready at ${consoleUrl(config.console!.host, port)}`);
+    if (config.drill) await declareDrill(app, await consoleWorkspace(), GENERAL_ROOM.id);
+  }
 
   return {
     port,
@@ -86,6 +115,7 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
       // Let set-up work already accepted finish (for a while) before the database goes away.
       const deadline = Date.now() + 15_000;
       while (background.activeCount + background.pendingCount > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      consoleSurface?.stop();
       await slack?.stop();
       await database.close();
     },

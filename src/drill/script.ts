@@ -20,6 +20,7 @@ export const DRILL_INCIDENT = {
 
 export async function declareDrill(app: IncidentApp, ws: Workspace, origin: string): Promise<void> {
   const asked = { ws, actor: 'ic', roomId: origin, key: DRILL_KEY };
-  const declared = await app.declare({ ...asked, ...DRILL_INCIDENT, areas: [...DRILL_INCIDENT.areas], tenants: [...DRILL_INCIDENT.tenants], channels: [...DRILL_INCIDENT.channels], environments: [...DRILL_INCIDENT.environments], drill: true });
+  const i = DRILL_INCIDENT;
+  const declared = await app.declare({ ...asked, input: { ...i, areas: [...i.areas], tenants: [...i.tenants], channels: [...i.channels], environments: [...i.environments], drill: true } });
   await declared.after?.();
 }

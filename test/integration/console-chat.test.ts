@@ -43,8 +43,8 @@ beforeAll(async () => {
   database = await freshDatabase();
   db = createDb(database.url, database.poolSize);
   const incidents = new PrismaIncidentRepository(db);
-  ws = await incidents.workspace('slack', 'local');
-  other = await incidents.workspace('slack', 'elsewhere');
+  ws = await incidents.workspace('console', 'local');
+  other = await incidents.workspace('console', 'elsewhere');
 });
 afterAll(async () => {
   await db.$disconnect();

@@ -100,8 +100,12 @@ export function declareSubmission(who: Actor, viewId: string, form: {
   return viewSubmission(who, { id: viewId, callbackId: 'declare_incident', privateMetadata: JSON.stringify({ origin: who.channel }), values });
 }
 
-/** A click on a button in a channel message. */
-export function buttonClick(who: Actor, actionId: string, value: string, responseUrl: string) {
+let clicks = 0;
+/** Slack stamps every click with its own action_ts; a retry of one delivery repeats it. */
+const nextActionTs = () => `${Math.floor(Date.now() / 1000)}.${String(++clicks).padStart(6, '0')}`;
+
+/** A click on a button in a channel message; `actionTs` names the click (a redelivery passes the same). */
+export function buttonClick(who: Actor, actionId: string, value: string, responseUrl: string, actionTs = nextActionTs()) {
   return interactionBody({
     type: 'block_actions',
     team: { id: who.team, domain: 'acme' },
@@ -112,6 +116,6 @@ export function buttonClick(who: Actor, actionId: string, value: string, respons
     container: { type: 'message', message_ts: '1700000000.000001', channel_id: who.channel },
     message: { ts: '1700000000.000001', text: 'header' },
     response_url: responseUrl,
-    actions: [{ type: 'button', action_id: actionId, block_id: 'b1', value, action_ts: '1700000001.000001', text: { type: 'plain_text', text: 'Take role' } }],
+    actions: [{ type: 'button', action_id: actionId, block_id: 'b1', value, action_ts: actionTs, text: { type: 'plain_text', text: 'Take role' } }],
   });
 }

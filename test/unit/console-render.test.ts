@@ -49,7 +49,7 @@ const header = (over: Partial<HeaderView> = {}): HeaderView => ({
   declaredAt: T0,
   lastUpdateAt: null,
   nextUpdateDueAt: new Date('2026-01-01T12:33:00.000Z'),
-  inForce: [{ requestId: 'r1', text: 'Freeze stable', lift: 'Lift the freeze' }],
+  inForce: [{ requestId: 'r1', text: t`Freeze stable`, lift: 'Lift the freeze' }],
   ...over,
 });
 

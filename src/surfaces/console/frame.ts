@@ -3,8 +3,9 @@
 // right (a form's error goes back to the form, beside its field). Unexpected errors get a reference.
 import { randomUUID } from 'node:crypto';
 import type { Outcome } from '../../app/intent.js';
-import { isDomainError } from '../../core/errors.js';
-import { t } from '../../core/views/rich-text.js';
+import { refusalText } from '../../app/core-text.js';
+import { ErrorCode, isDomainError } from '../../core/errors.js';
+import { icon, plain, t, type Rich } from '../../core/views/rich-text.js';
 import type { Logger } from '../../log.js';
 import type { ConsoleChat } from './console-chat.js';
 import type { Answer, ConsoleAsk } from './routes.js';
@@ -14,19 +15,19 @@ export type Frame = (ask: ConsoleAsk, run: () => Promise<Outcome | Answer>, opts
 const isOutcome = (v: Outcome | Answer): v is Outcome => 'reply' in v || 'after' in v;
 
 export function consoleFrame(chat: ConsoleChat, log: Logger): Frame {
-  const tell = (ask: ConsoleAsk, text: string) => chat.tell(ask.ws, { userId: ask.person, roomId: ask.roomId }, { kind: 'text', text: t`${text}` });
+  const tell = (ask: ConsoleAsk, text: Rich) => chat.tell(ask.ws, { userId: ask.person, roomId: ask.roomId }, { kind: 'text', text });
 
   const failed = async (ask: ConsoleAsk, e: unknown, form: boolean): Promise<Answer> => {
     if (isDomainError(e)) {
-      if (form) return { error: e.message, ...(e.field ? { field: e.field } : {}) };
-      await tell(ask, `⚠️ ${e.message}`);
+      if (form) return { error: plain(refusalText(e)), ...(e.field ? { field: e.field } : {}) };
+      await tell(ask, t`${icon(e.code === ErrorCode.GateRefused ? 'refused' : 'warning')} ${refusalText(e)}`);
       return {};
     }
     const ref = randomUUID().slice(0, 8);
     log.error({ err: e, ref, workspace: ask.ws.id, room: ask.roomId, person: ask.person }, 'unexpected error in a console request');
     const text = `Sorry, something went wrong on our side (ref ${ref}). Nothing was changed by this request; try again, and quote the ref if it repeats.`;
     if (form) return { error: text };
-    await tell(ask, `❌ ${text}`);
+    await tell(ask, t`${icon('failed')} ${text}`);
     return {};
   };
 

@@ -4,7 +4,10 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { refusalText } from '../../app/core-text.js';
 import type { ConsoleConfig } from '../../config.js';
+import { isDomainError } from '../../core/errors.js';
+import { plain } from '../../core/views/rich-text.js';
 import type { Workspace } from '../../core/incidents/model.js';
 import type { ConsoleRepository } from '../../db/console-repository.js';
 import type { Logger } from '../../log.js';
@@ -103,7 +106,13 @@ export function consoleRoutes(d: RouteDeps): Route[] {
     const parsedArgs = args.safeParse(JSON.parse(url.searchParams.get('args') || '{}'));
     if (!name.success || !parsedArgs.success) return sendJson(res, 400, { error: 'No such form.' });
     const ask = { ws: await d.workspace(), person: personOf(url.searchParams.get('as')), roomId: url.searchParams.get('room') || GENERAL_ROOM.id };
-    send(res, 200, 'text/html; charset=utf-8', (await d.handlers.form(ask, name.data, parsedArgs.data)).value);
+    try {
+      send(res, 200, 'text/html; charset=utf-8', (await d.handlers.form(ask, name.data, parsedArgs.data)).value);
+    } catch (e) {
+      // Refused before the form opens (not an incident room, a step this person may not skip).
+      if (!isDomainError(e)) throw e;
+      sendJson(res, 409, { error: plain(refusalText(e)) });
+    }
   };
 
   const postOne = async (req: IncomingMessage, res: ServerResponse, path: keyof typeof bodies) => {

@@ -74,12 +74,13 @@ function raiseHtml(v: View<'raise'>): Html {
 
 function playbooksHtml(v: View<'playbooks'>): Html {
   const rows = v.playbooks.map(
-    ({ playbook: p, symptoms, attached }) => html`<li class="playbook">
-      <div><strong>${p.ref} ${p.title}</strong>${attached ? ' · ✅ attached' : ''}</div>
+    (p) => html`<li class="playbook">
+      <div><strong>${p.ref} ${p.title}</strong>${p.attached ? ' · ✅ attached' : ''}</div>
       <div class="muted">Goal: ${p.goal}</div>
-      ${symptoms.length ? html`<div class="muted">Symptoms (§10): ${symptoms.map((s) => `“${s}”`).join(', ')}</div>` : ''}
-      ${p.escalation ? html`<div class="warn">⚠️ Calls for ${p.escalation.severity} or higher.</div>` : ''}
-      ${attached ? '' : buttonRow([actButton('Attach', 'attach', { incidentId: v.incidentId, playbookId: p.id })])}
+      ${p.symptoms.length ? html`<div class="muted">Symptoms (§10): ${p.symptoms.map((s) => `“${s}”`).join(', ')}</div>` : ''}
+      ${p.alsoFor.length ? html`<div class="muted">Also drawn on for: ${p.alsoFor.map((s) => `“${s}”`).join(', ')}</div>` : ''}
+      ${p.escalatesTo ? html`<div class="warn">⚠️ Calls for ${p.escalatesTo} or higher.</div>` : ''}
+      ${p.attached ? '' : buttonRow([actButton('Attach', 'attach', { incidentId: v.incidentId, playbookId: p.id })])}
     </li>`,
   );
   return card('playbooks', html`<h3>Runbook playbooks (§6)</h3><p class="muted">Attach the playbook that matches the symptom; each posts its own checklist here.</p><ul class="plain">${rows}</ul>`);
@@ -90,7 +91,7 @@ function actionsHtml(v: View<'actions'>, names: Names): Html {
   const inForce = v.inForce.map(
     (l) => html`<li>In force: ${rich(l.text, names)}${l.liftFailed ? html` <span class="warn">(the last lift failed)</span>` : ''} ${actButton(l.lift, 'lift', { requestId: l.request.id }, 'danger')}</li>`,
   );
-  const catalog = v.catalog.map((a) => html`<li><strong>${a.title}</strong> <span class="muted">(§${String(a.section)})</span> ${formButton('Run', 'action', { actionId: a.id })}</li>`);
+  const catalog = v.catalog.map((a) => html`<li><strong>${a.title}</strong> <span class="muted">(§${a.refs.join(', §')})${a.destructive ? ' · destructive' : ''}</span> ${formButton('Run', 'action', { actionId: a.id })}</li>`);
   return card(
     'actions',
     html`${awaiting.length ? html`<h3>Awaiting approval</h3><ul class="plain">${awaiting}</ul>` : ''}

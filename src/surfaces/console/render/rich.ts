@@ -1,6 +1,6 @@
 // Structured text (src/core/views/rich-text.ts) as console HTML. People and rooms show by name; a
 // command shows as the text to type in the command box, and a click puts it there.
-import type { Part, Rich } from '../../../core/views/rich-text.js';
+import type { IconName, Part, Rich } from '../../../core/views/rich-text.js';
 import { html, type Html } from './html.js';
 
 /** What the renderer knows of names: a console person's display name, a room's name. */
@@ -12,6 +12,8 @@ const isWebLink = (url: string) => /^https?:\/\//i.test(url);
 export const mention = (names: Names, id: string): Html => html`<span class="mention" data-user="${id}">@${names.person(id)}</span>`;
 export const roomLink = (names: Names, id: string): Html => html`<a class="room-link" href="?room=${encodeURIComponent(id)}" data-room="${id}">#${names.room(id)}</a>`;
 
+const ICONS: Record<IconName, string> = { succeeded: '✅', failed: '❌', timed_out: '⏱️', refused: '⛔', warning: '⚠️', alarm: '🚨', lock: '🔒' };
+
 export const commandText = (name: string, args?: string) => `/incident ${name}${args ? ` ${args}` : ''}`;
 
 function part(p: Part, names: Names): Html {
@@ -22,6 +24,7 @@ function part(p: Part, names: Names): Html {
   if ('strong' in p) return html`<strong>${p.strong}</strong>`;
   if ('em' in p) return html`<em>${p.em}</em>`;
   if ('code' in p) return html`<code>${p.code}</code>`;
+  if ('icon' in p) return html`<span class="icon" title="${p.icon.replace('_', ' ')}">${ICONS[p.icon]}</span>`;
   const text = commandText(p.command, p.args);
   return html`<code class="command" data-command="${text}" title="Put it in the command box">${text}</code>`;
 }
