@@ -6,6 +6,8 @@ import type { ItemState } from '../../src/core/checklists/state.js';
 import { loadRunbook } from '../../src/core/runbook/checklists.js';
 import { loadIncidentModel } from '../../src/core/runbook/loader.js';
 import { checklistView, roleNamesOf } from '../../src/core/views/checklist.js';
+import { playbookLines } from '../../src/core/views/playbooks.js';
+import { loadActionCatalog } from '../../src/core/actions/catalog.js';
 import type { HeaderView } from '../../src/core/views/incident.js';
 import { command, link, t, user } from '../../src/core/views/rich-text.js';
 import { personName } from '../../src/surfaces/console/people.js';
@@ -151,11 +153,14 @@ describe('the other views', () => {
   });
 
   it('lists actions with Approve, Lift and Run, and playbooks with Attach for those not attached', () => {
-    const actions = render({ kind: 'actions', catalog: [{ id: 'freeze', title: 'Freeze stable', section: '6.1' }] as never, awaiting: [line], inForce: [{ ...line, lift: 'Lift the freeze', liftFailed: true }] });
+    const freeze = loadActionCatalog().actions.find((a) => a.id === 'rollback-to-lkg')!;
+    const actions = render({ kind: 'actions', catalog: [freeze], awaiting: [line], inForce: [{ ...line, lift: 'Lift the freeze', liftFailed: true }] });
     expect(buttons(actions).map((b) => `${b.name}:${b.label}`)).toEqual(['approve:Approve', 'lift:Lift the freeze', 'action:Run']);
+    expect(actions).toContain('(§6.1) · destructive');
     expect(actions).toContain('the last lift failed');
-    const [a, b] = loadRunbook().playbooks;
-    const list = render({ kind: 'playbooks', incidentId: INCIDENT, playbooks: [{ playbook: a!, symptoms: [], attached: true }, { playbook: b!, symptoms: ['pack fails'], attached: false }] as never });
+    const lines = playbookLines(loadRunbook(), [loadRunbook().playbooks[0]!.id]);
+    const list = render({ kind: 'playbooks', incidentId: INCIDENT, playbooks: lines.slice(0, 2) });
+    const b = lines[1]!;
     expect(buttons(list)).toEqual([{ kind: 'act', name: 'attach', args: { incidentId: INCIDENT, playbookId: b!.id }, label: 'Attach' }]);
   });
 
