@@ -18,7 +18,7 @@ import type { LiveHub } from './live.js';
 import { PEOPLE, personOf } from './people.js';
 import { ACTS, FORMS, type Act, type FormName } from './render/controls.js';
 import type { Html } from './render/html.js';
-import { pageHtml } from './render/page.js';
+import { pageHtml, roomParts } from './render/page.js';
 
 /** Who asks, from which room, under which delivery; the person is the switcher's, trusted by design. */
 export type ConsoleAsk = { ws: Workspace; person: string; roomId: string; key: string };
@@ -95,6 +95,15 @@ export function consoleRoutes(d: RouteDeps): Route[] {
     send(res, 200, 'text/html; charset=utf-8', pageHtml({ rooms: rooms.length ? rooms : [room], room, person, people: PEOPLE, messages, drill: d.drill, speed: d.speed }).value);
   };
 
+  /** The room as it stands, for a page whose live stream (re)connects: nothing posted meanwhile is lost. */
+  const roomNow = async (res: ServerResponse, url: URL) => {
+    const ws = await d.workspace();
+    const room = await d.repo.room(ws, url.searchParams.get('room') ?? '');
+    if (!room) return sendJson(res, 404, { error: 'No such room.' });
+    const { pinned, flow } = roomParts(room, await d.repo.messages(ws, room.id, personOf(url.searchParams.get('as'))));
+    sendJson(res, 200, { topic: room.topic, pinned: pinned.value, messages: flow.value });
+  };
+
   const download = async (res: ServerResponse, id: string) => {
     const file = UUID.test(id) ? await d.repo.file(await d.workspace(), id) : null;
     if (!file) return sendJson(res, 404, { error: 'No such file.' });
@@ -137,6 +146,7 @@ export function consoleRoutes(d: RouteDeps): Route[] {
       if (req.method === 'GET' && STATIC[path]) return send(res, 200, STATIC[path].type, staticBody(STATIC[path].file));
       if (req.method === 'GET' && path === '/console/events') return d.live.subscribe(personOf(url.searchParams.get('as')), res);
       if (req.method === 'GET' && path === '/console/form') return form(res, url);
+      if (req.method === 'GET' && path === '/console/room') return roomNow(res, url);
       if (req.method === 'GET' && path.startsWith('/console/files/')) return download(res, path.slice('/console/files/'.length));
       if (req.method === 'POST' && path in bodies) return postOne(req, res, path as keyof typeof bodies);
       sendJson(res, 404, { error: 'not_found' });

@@ -82,6 +82,16 @@ function addRoom(/** @type {{ roomId: string; name: string; topic: string }} */ 
 }
 
 const events = new EventSource(`/console/events?as=${encodeURIComponent(person)}`);
+// Whatever was posted between the page's rendering and the stream's (re)connection.
+events.addEventListener('open', async () => {
+  const res = await fetch(`/console/room?${new URLSearchParams({ room, as: person })}`);
+  if (!res.ok) return;
+  const now = await res.json();
+  pinned.innerHTML = now.pinned;
+  messages.innerHTML = now.messages;
+  $('#topic').textContent = now.topic;
+  scrollDown();
+});
 events.addEventListener('message', (ev) => {
   const e = JSON.parse(ev.data);
   if (e.roomId !== room) return markUnread(e.roomId);

@@ -16,7 +16,7 @@ function fact(label: string, value: Html | string): Html {
 
 export function headerHtml(v: HeaderView, names: Names): Html {
   const roles = v.roles.map(
-    (r) => html`<li class="role">
+    (r) => html`<li class="role" data-role="${r.role}">
       <span class="role-name">${r.name}${r.required ? '' : ' (optional)'}</span>
       ${r.userId ? mention(names, r.userId) : html`<em class="muted">unfilled</em> ${actButton('Take role', 'take-role', { incidentId: v.incidentId, role: r.role })}`}
     </li>`,

@@ -43,9 +43,15 @@ function sidebar(m: PageModel): Html {
   </nav>`;
 }
 
+/** The room's pinned messages (the header) and the rest, in order, as this person sees them. */
+export function roomParts(room: ConsoleRoom, messages: ConsoleMessage[]): { pinned: Html; flow: Html } {
+  // Pinned in pin order, whatever order they were posted in.
+  const pinned = room.pinned.map((id) => messages.find((x) => x.id === id)).filter((x) => x !== undefined);
+  return { pinned: html`${pinned.map(messageHtml)}`, flow: html`${messages.filter((x) => !room.pinned.includes(x.id)).map(messageHtml)}` };
+}
+
 export function pageHtml(m: PageModel): Html {
-  const pinned = m.messages.filter((x) => m.room.pinned.includes(x.id));
-  const flow = m.messages.filter((x) => !m.room.pinned.includes(x.id));
+  const { pinned, flow } = roomParts(m.room, m.messages);
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -63,8 +69,8 @@ export function pageHtml(m: PageModel): Html {
       <h2>#${m.room.name}</h2>
       <p id="topic" class="muted">${m.room.topic}</p>
     </header>
-    <div id="pinned" class="pinned">${pinned.map(messageHtml)}</div>
-    <div id="messages" class="messages">${flow.map(messageHtml)}</div>
+    <div id="pinned" class="pinned">${pinned}</div>
+    <div id="messages" class="messages">${flow}</div>
     <form id="command" class="command-box" autocomplete="off">
       <span class="prompt">/incident</span>
       <input name="text" placeholder="help · declare · status · update · checklist · assign ops @ops …" aria-label="Command">
