@@ -67,7 +67,7 @@ export class ConsoleChat implements ChatPort {
     await this.requireRoom(ws, roomId);
     const body = await this.render(ws, view);
     const { message, created } = await this.repo.addMessage(ws, { roomId, toUser: null, kind: view.kind, html: body, ...(key ? { key } : {}) });
-    if (created) this.live.publish({ type: 'message', roomId, id: message.id, html: message.html, private: false });
+    if (created) this.live.publish({ type: 'message', roomId, id: message.id, kind: message.kind, html: message.html, private: false });
     return [{ ref: message.id, digest: digest(message.html) }];
   }
 
@@ -88,7 +88,7 @@ export class ConsoleChat implements ChatPort {
     const roomId = to.roomId && (await this.repo.room(ws, to.roomId)) ? to.roomId : GENERAL_ROOM.id;
     const body = await this.render(ws, view);
     const { message } = await this.repo.addMessage(ws, { roomId, toUser: to.userId, kind: view.kind, html: body });
-    this.live.publish({ type: 'message', roomId, id: message.id, html: message.html, private: true }, to.userId);
+    this.live.publish({ type: 'message', roomId, id: message.id, kind: message.kind, html: message.html, private: true }, to.userId);
   }
 
   async setTopic(ws: Workspace, roomId: string, topic: string): Promise<void> {
@@ -118,6 +118,6 @@ export class ConsoleChat implements ChatPort {
     const stored = await this.repo.addFile(ws, roomId, file);
     const body = html`<section class="card file">📄 <a href="/console/files/${stored.id}" download="${file.name}">${file.title}</a> <span class="muted">${file.name}</span></section>`.value;
     const { message } = await this.repo.addMessage(ws, { roomId, toUser: null, kind: 'file', html: body });
-    this.live.publish({ type: 'message', roomId, id: message.id, html: message.html, private: false });
+    this.live.publish({ type: 'message', roomId, id: message.id, kind: message.kind, html: message.html, private: false });
   }
 }

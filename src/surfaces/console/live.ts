@@ -4,7 +4,7 @@
 import type { ServerResponse } from 'node:http';
 
 export type LiveEvent =
-  | { type: 'message'; roomId: string; id: string; html: string; private: boolean }
+  | { type: 'message'; roomId: string; id: string; kind: string; html: string; private: boolean }
   | { type: 'updated'; roomId: string; id: string; html: string }
   | { type: 'room'; roomId: string; name: string; topic: string }
   | { type: 'pins'; roomId: string; pinned: string[] };

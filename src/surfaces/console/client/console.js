@@ -41,12 +41,14 @@ function scrollDown() {
   messages.scrollTop = messages.scrollHeight;
 }
 
-/** @param {string} id @param {string} html @param {boolean} isPrivate */
-function messageElement(id, html, isPrivate) {
+/** @param {{ id: string; html: string; private: boolean; kind: string }} e */
+function messageElement(e) {
+  const { id, html, private: isPrivate } = e;
   const el = document.createElement('article');
   el.className = `msg${isPrivate ? ' private' : ''}`;
   el.id = `m-${id}`;
   el.dataset.id = id;
+  el.dataset.kind = e.kind;
   const meta = document.createElement('div');
   meta.className = 'meta';
   meta.innerHTML = `<span class="who">incident bot</span> <time>${new Date().toISOString().slice(11, 16)} UTC</time>${isPrivate ? ' <span class="only-you">Only you can see this</span>' : ''}`;
@@ -96,7 +98,7 @@ events.addEventListener('message', (ev) => {
   const e = JSON.parse(ev.data);
   if (e.roomId !== room) return markUnread(e.roomId);
   if (document.getElementById(`m-${e.id}`)) return;
-  messages.append(messageElement(e.id, e.html, e.private));
+  messages.append(messageElement(e));
   scrollDown();
 });
 events.addEventListener('updated', (ev) => {
@@ -111,7 +113,7 @@ events.addEventListener('pins', (ev) => {
   for (const el of [...pinned.children]) if (!e.pinned.includes(/** @type {HTMLElement} */ (el).dataset.id)) messages.prepend(el);
   for (const id of e.pinned) {
     const el = document.getElementById(`m-${id}`);
-    if (el) pinned.append(el);
+    if (el?.dataset.kind === 'header') pinned.append(el);
   }
 });
 

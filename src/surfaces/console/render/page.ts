@@ -16,8 +16,8 @@ export type PageModel = {
 
 const time = (d: Date) => d.toISOString().slice(11, 16);
 
-export function messageHtml(m: Pick<ConsoleMessage, 'id' | 'toUser' | 'html' | 'createdAt'>): Html {
-  return html`<article class="msg${m.toUser ? ' private' : ''}" id="m-${m.id}" data-id="${m.id}">
+export function messageHtml(m: Pick<ConsoleMessage, 'id' | 'kind' | 'toUser' | 'html' | 'createdAt'>): Html {
+  return html`<article class="msg${m.toUser ? ' private' : ''}" id="m-${m.id}" data-id="${m.id}" data-kind="${m.kind}">
     <div class="meta"><span class="who">incident bot</span> <time>${time(m.createdAt)} UTC</time>${m.toUser ? html` <span class="only-you">Only you can see this</span>` : ''}</div>
     <div class="body">${new Html(m.html)}</div>
   </article>`;
@@ -43,11 +43,12 @@ function sidebar(m: PageModel): Html {
   </nav>`;
 }
 
-/** The room's pinned messages (the header) and the rest, in order, as this person sees them. */
+/** A pinned header stays at the top of its room; other pins (the triage checklist) stay in the flow. */
+const onTop = (room: ConsoleRoom, m: ConsoleMessage) => m.kind === 'header' && room.pinned.includes(m.id);
+
+/** The room's pinned header and the rest, in order, as this person sees them. */
 export function roomParts(room: ConsoleRoom, messages: ConsoleMessage[]): { pinned: Html; flow: Html } {
-  // Pinned in pin order, whatever order they were posted in.
-  const pinned = room.pinned.map((id) => messages.find((x) => x.id === id)).filter((x) => x !== undefined);
-  return { pinned: html`${pinned.map(messageHtml)}`, flow: html`${messages.filter((x) => !room.pinned.includes(x.id)).map(messageHtml)}` };
+  return { pinned: html`${messages.filter((m) => onTop(room, m)).map(messageHtml)}`, flow: html`${messages.filter((m) => !onTop(room, m)).map(messageHtml)}` };
 }
 
 export function pageHtml(m: PageModel): Html {
