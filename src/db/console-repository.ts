@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Workspace } from '../core/incidents/model.js';
 import type { Db } from './client.js';
+import { isUniqueViolation } from './incident-repository.js';
 
 export type ConsoleRoom = { id: string; name: string; topic: string; members: string[]; pinned: string[]; createdAt: Date };
 export type ConsoleMessage = { id: string; roomId: string; seq: number; toUser: string | null; kind: string; html: string; createdAt: Date; updatedAt: Date };
@@ -69,14 +70,23 @@ export class ConsoleRepository {
 
   /** Adds a message; with a key already used, returns the first message and `created: false`. */
   async addMessage(ws: Workspace, m: NewMessage): Promise<{ message: ConsoleMessage; created: boolean }> {
-    if (m.key) {
-      const found = await this.db.consoleMessage.findUnique({ where: { workspaceId_key: { workspaceId: ws.id, key: m.key } } });
-      if (found) return { message: toMessage(found), created: false };
+    const byKey = async () => {
+      const found = m.key ? await this.db.consoleMessage.findUnique({ where: { workspaceId_key: { workspaceId: ws.id, key: m.key } } }) : null;
+      return found ? { message: toMessage(found), created: false } : null;
+    };
+    const first = await byKey();
+    if (first) return first;
+    try {
+      const row = await this.db.consoleMessage.create({
+        data: { id: randomUUID(), workspaceId: ws.id, roomId: m.roomId, toUser: m.toUser, kind: m.kind, html: m.html, key: m.key ?? null },
+      });
+      return { message: toMessage(row), created: true };
+    } catch (e) {
+      // Two posters raced with one key (a set-up and its retry): the one that lost finds the winner's.
+      const raced = isUniqueViolation(e) ? await byKey() : null;
+      if (raced) return raced;
+      throw e;
     }
-    const row = await this.db.consoleMessage.create({
-      data: { id: randomUUID(), workspaceId: ws.id, roomId: m.roomId, toUser: m.toUser, kind: m.kind, html: m.html, key: m.key ?? null },
-    });
-    return { message: toMessage(row), created: true };
   }
 
   /** Replaces a message's content; null when the message is not in this workspace's room. */

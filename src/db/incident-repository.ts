@@ -52,7 +52,7 @@ function toState(row: Prisma.IncidentGetPayload<{ include: typeof STATE_INCLUDE 
   };
 }
 
-const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
+export const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
 
 /** A raw statement refused by a unique index (Prisma reports raw failures with the database's code). */
 const isRawUniqueViolation = (e: unknown) =>
