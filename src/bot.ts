@@ -84,7 +84,8 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
     background,
     log,
     privateRooms: config.incidentChannelPrivate,
-    escalationRoom: config.escalationChannel ? { slack: config.escalationChannel } : {},
+    // The console has no commanders' channel: its escalations go to "general", where everyone starts.
+    escalationRoom: { ...(config.escalationChannel ? { slack: config.escalationChannel } : {}), ...(consoleSurface ? { console: GENERAL_ROOM.id } : {}) },
   });
   slack?.listen({ app, log });
   const routes: Route[] = slack?.handle ? [{ path: '/slack/events', handle: slack.handle }] : [];
