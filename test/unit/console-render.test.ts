@@ -51,7 +51,7 @@ const header = (over: Partial<HeaderView> = {}): HeaderView => ({
   declaredAt: T0,
   lastUpdateAt: null,
   nextUpdateDueAt: new Date('2026-01-01T12:33:00.000Z'),
-  inForce: [{ requestId: 'r1', text: t`Freeze stable`, lift: 'Lift the freeze' }],
+  inForce: [{ requestId: 'r1', text: t`Freeze stable`, lift: 'Lift the freeze', control: 'lift' }],
   ...over,
 });
 
@@ -125,7 +125,7 @@ describe('a checklist', () => {
 });
 
 describe('the other views', () => {
-  const request = { id: 'r1', seq: 1, actionId: 'freeze', params: {}, status: 'awaiting_approval' as const, requestedBy: 'ops', requestedAt: T0, overrideReason: null, approvedBy: null, approvedAt: null, outcomeDetail: null, outcomeAt: null, liftedBy: null, liftedAt: null };
+  const request = { id: 'r1', seq: 1, actionId: 'freeze', params: {}, status: 'awaiting_approval' as const, requestedBy: 'ops', requestedAt: T0, overrideReason: null, approvedBy: null, approvedAt: null, outcomeDetail: null, outcomeAt: null, liftedBy: null, liftedAt: null, liftStatus: null, liftRequestedBy: null, liftRequestedAt: null, liftApprovedBy: null, liftDetail: null };
   const line = { request, action: { id: 'freeze', title: 'Freeze stable' }, text: t`Freeze stable (requested by ${user('ops')})` };
 
   it('asks for an update with Post update and Snooze, and escalates in red', () => {
@@ -154,7 +154,7 @@ describe('the other views', () => {
 
   it('lists actions with Approve, Lift and Run, and playbooks with Attach for those not attached', () => {
     const freeze = loadActionCatalog().actions.find((a) => a.id === 'rollback-to-lkg')!;
-    const actions = render({ kind: 'actions', catalog: [freeze], awaiting: [line], inForce: [{ ...line, lift: 'Lift the freeze', liftFailed: true }] });
+    const actions = render({ kind: 'actions', catalog: [freeze], awaiting: [line], inForce: [{ ...line, lift: 'Lift the freeze', liftFailed: true, control: 'lift' }] });
     expect(buttons(actions).map((b) => `${b.name}:${b.label}`)).toEqual(['approve:Approve', 'lift:Lift the freeze', 'action:Run']);
     expect(actions).toContain('(§6.1) · destructive');
     expect(actions).toContain('the last lift failed');

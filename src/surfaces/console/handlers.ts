@@ -105,6 +105,8 @@ export function consoleHandlers(app: IncidentApp, frame: Frame, opts: { drill: b
             return app.confirmAction({ ...q, requestId: arg('requestId'), result: a.outcome === 'failed' ? 'failed' : 'done' });
           case 'lift':
             return app.liftAction({ ...q, requestId: arg('requestId') });
+          case 'approve-lift':
+            return app.approveLift({ ...q, requestId: arg('requestId') });
           case 'retry':
             return app.retrySetup({ ...q, incidentId: arg('incidentId') });
         }

@@ -2,7 +2,7 @@
 // each role (with Take role where nobody does), what is in force, and when the next update is due.
 import type { HeaderView } from '../../../core/views/incident.js';
 import { utc } from '../../../core/views/text.js';
-import { actButton, buttonRow, formButton } from './controls.js';
+import { actButton, buttonRow, formButton, liftButton } from './controls.js';
 import { html, type Html } from './html.js';
 import { mention, rich, type Names } from './rich.js';
 
@@ -22,7 +22,7 @@ export function headerHtml(v: HeaderView, names: Names): Html {
     </li>`,
   );
   const inForce = v.inForce.map(
-    (f) => html`<li class="in-force">🔒 In force: ${rich(f.text, names)} ${actButton(f.lift, 'lift', { requestId: f.requestId, incidentId: v.incidentId }, 'danger')}</li>`,
+    (f) => html`<li class="in-force">🔒 In force: ${rich(f.text, names)} ${liftButton(f.control, f.lift, { requestId: f.requestId, incidentId: v.incidentId })}</li>`,
   );
   return html`<section class="card header sev-border-${v.severity.toLowerCase()}" data-incident="${v.incidentId}">
     <h2>${v.drill ? html`<span class="drill">DRILL</span> ` : ''}${severityBadge(v.severity)} #${v.number} ${v.title} <span class="status status-${v.status.split(' ')[0]}">${v.status}</span></h2>

@@ -3,7 +3,7 @@
 import type { ChatView } from '../../../app/chat-port.js';
 import type { UpdateView } from '../../../core/views/cadence.js';
 import { utc } from '../../../core/views/text.js';
-import { actButton, buttonRow, formButton } from './controls.js';
+import { actButton, buttonRow, formButton, liftButton } from './controls.js';
 import { checklistHtml } from './checklist.js';
 import { headerHtml, severityBadge } from './header.js';
 import { html, type Html } from './html.js';
@@ -89,7 +89,7 @@ function playbooksHtml(v: View<'playbooks'>): Html {
 function actionsHtml(v: View<'actions'>, names: Names): Html {
   const awaiting = v.awaiting.map((l) => html`<li>Awaiting approval: ${rich(l.text, names)} ${actButton('Approve', 'approve', { requestId: l.request.id }, 'primary')}</li>`);
   const inForce = v.inForce.map(
-    (l) => html`<li>In force: ${rich(l.text, names)}${l.liftFailed ? html` <span class="warn">(the last lift failed)</span>` : ''} ${actButton(l.lift, 'lift', { requestId: l.request.id }, 'danger')}</li>`,
+    (l) => html`<li>In force: ${rich(l.text, names)}${l.liftFailed ? html` <span class="warn">(the last lift failed)</span>` : ''} ${liftButton(l.control, l.lift, { requestId: l.request.id })}</li>`,
   );
   const catalog = v.catalog.map((a) => html`<li><strong>${a.title}</strong> <span class="muted">(§${a.refs.join(', §')})${a.destructive ? ' · destructive' : ''}</span> ${formButton('Run', 'action', { actionId: a.id })}</li>`);
   return card(
