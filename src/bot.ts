@@ -3,6 +3,7 @@
 import pLimit from 'p-limit';
 import type { Config } from './config.js';
 import type { Clock } from './core/ports.js';
+import { processClock } from './clock.js';
 import { CadenceService } from './core/cadence/service.js';
 import { ActionService } from './core/actions/service.js';
 import { ChecklistService } from './core/checklists/service.js';
@@ -25,6 +26,12 @@ import { teamsListeners } from './surfaces/teams/listeners/index.js';
 import { PrismaTeamsStore } from './db/teams-store.js';
 import { createWebhookExecutor } from './executors/webhook.js';
 import { createApp } from './app/app.js';
+import type { Workspace } from './core/incidents/model.js';
+import { declareDrill } from './drill/script.js';
+import { GENERAL_ROOM } from './surfaces/console/console-chat.js';
+import { consoleFrame } from './surfaces/console/frame.js';
+import { consoleHandlers } from './surfaces/console/handlers.js';
+import { CONSOLE_WORKSPACE, consoleUrl, createConsoleSurface } from './surfaces/console/surface.js';
 import { selectExecutors } from './executors/select.js';
 
 const BACKGROUND_CONCURRENCY = 4;
@@ -49,7 +56,7 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   const key = timelineKey(config, { create: true });
   const database = await openDatabase({ ...config, poolSize: config.databasePoolSize }, log);
   const repo = new PrismaIncidentRepository(database.db, key);
-  const core = { repo, clock: opts.clock ?? { now: () => new Date() }, ...content };
+  const core = { repo, clock: opts.clock ?? processClock(config.clockSpeed), ...content };
   const sealed = await repo.sealUnkeyedChains(core.clock.now());
   if (sealed > 0) log.info({ sealed }, 'timeline chains begun before keys sealed with the timeline key');
   const incidents = new IncidentService(core);
@@ -63,8 +70,14 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   // The scheduler runs the app's jobs and the app kicks the scheduler: bound late.
   let scheduler: Scheduler | undefined;
   const kick = () => scheduler?.tick() ?? Promise.resolve(0);
-  // The surface's WebClient carries the Slack chat port; its listeners then call the app built around it.
-  const slack = createSlackSurface(config.slack, log);
+  // Each configured surface brings its chat port; the app is built around them, then the surfaces'
+  // listeners call it. The Slack port is the surface's WebClient; the console's is its database rooms.
+  const slack = config.slack ? createSlackSurface(config.slack, log) : null;
+  let consoleWs: Promise<Workspace> | undefined;
+  const consoleWorkspace = () => (consoleWs ??= incidents.workspace('console', CONSOLE_WORKSPACE));
+  const consoleSurface = config.console
+    ? createConsoleSurface(config.console, { db: database.db, log, workspace: consoleWorkspace, drill: config.drill ?? false, speed: config.clockSpeed ?? 1 })
+    : null;
   // Teams: each tenant its own workspace, its chat port over conversation references in PostgreSQL.
   const teams = config.teams
     ? createTeamsSurface(config.teams, { store: new PrismaTeamsStore(database.db), log, workspace: (tenantId) => incidents.workspace('teams', tenantId) })
@@ -77,28 +90,37 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
     lifecycle,
     postmortems,
     actions,
-    chats: { slack: slackChat(slack.app.client), ...(teams ? { teams: teams.chat } : {}) },
+    chats: { ...(slack ? { slack: slackChat(slack.app.client) } : {}), ...(teams ? { teams: teams.chat } : {}), ...(consoleSurface ? { console: consoleSurface.chat } : {}) },
     executorFor,
     kick,
     background,
     log,
     privateRooms: config.incidentChannelPrivate,
-    escalationRoom: config.escalationChannel ? { slack: config.escalationChannel } : {},
+    // The console has no commanders' channel: its escalations go to "general", where everyone starts.
+    escalationRoom: { ...(config.escalationChannel ? { slack: config.escalationChannel } : {}), ...(consoleSurface ? { console: GENERAL_ROOM.id } : {}) },
   });
-  slack.listen({ app, log });
-  const routes: Route[] = slack.handle ? [{ path: '/slack/events', handle: slack.handle }] : [];
+  slack?.listen({ app, log });
+  const routes: Route[] = slack?.handle ? [{ path: '/slack/events', handle: slack.handle }] : [];
   if (teams && config.teams) {
     teams.listen(teamsListeners({ app, chat: teams.chat, render: teams.render, botId: `28:${config.teams.appId}`, log }));
     routes.push(...teams.routes);
   }
+  if (consoleSurface) routes.push(...consoleSurface.routes(consoleHandlers(app, consoleFrame(consoleSurface.chat, log), { drill: config.drill ?? false })));
   const ready = async () => (await database.db.$queryRaw<{ ok: number }[]>`SELECT 1 AS ok`).length === 1;
   const http = createHttpServer({ ready, routes, log });
-  const port = await listen(http.server, config.port);
-  await slack.start();
+  // The console alone listens on its own host (loopback unless a token guards it); with a chat
+  // platform the server takes every interface and the console's guard keeps to loopback.
+  const port = await listen(http.server, config.port, consoleSurface && !slack ? config.console!.host : undefined);
+  await slack?.start();
+  await consoleSurface?.start();
   scheduler = new Scheduler({ repo, cadence, poster: app.jobs, onDead: app.jobs.dead, clock: core.clock, log });
   if (opts.autoTick ?? true) scheduler.start(config.schedulerTickSeconds);
   countJobsWith(() => countJobs(database.db, core.clock.now()));
-  log.info({ port, mode: slack.handle ? 'http' : 'socket', teams: Boolean(teams), embedded: !config.databaseUrl }, 'incident bot ready');
+  log.info({ port, mode: slack ? (slack.handle ? 'http' : 'socket') : 'console', teams: Boolean(teams), embedded: !config.databaseUrl, drill: config.drill ?? false }, 'incident bot ready');
+  if (consoleSurface) {
+    log.info(`console ready at ${consoleUrl(config.console!.host, port)}`);
+    if (config.drill) await declareDrill(app, await consoleWorkspace(), GENERAL_ROOM.id);
+  }
 
   return {
     port,
@@ -111,7 +133,8 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
       // Let set-up work already accepted finish (for a while) before the database goes away.
       const deadline = Date.now() + 15_000;
       while (background.activeCount + background.pendingCount > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      await slack.stop();
+      consoleSurface?.stop();
+      await slack?.stop();
       countJobsWith(undefined);
       await database.close();
     },

@@ -86,6 +86,10 @@ const envSchema = z.object({
   ACTION_WEBHOOK_ACTIONS: optionalText,
   SCHEDULER_TICK_SECONDS: blankIsUnset(z.coerce.number({ message: 'expected whole seconds, 1 to 59' }).int().min(1).max(59).default(10)),
   TIMELINE_KEY: optionalText.pipe(z.string().min(32, { message: 'expected at least 32 characters (for example: openssl rand -hex 32)' }).optional()),
+  CONSOLE: blankIsUnset(flag.optional()),
+  CONSOLE_HOST: optionalText,
+  CONSOLE_TOKEN: optionalText.pipe(z.string().min(16, { message: 'expected at least 16 characters' }).optional()),
+  CLOCK_SPEED: blankIsUnset(z.coerce.number({ message: 'expected how many times faster than real time, 1 to 3600' }).min(1).max(3600).optional()),
   ...teamsEnv,
 });
 
@@ -115,10 +119,19 @@ export type TeamsConfig = {
   files?: { publicUrl: string; secret: string };
 };
 
+/** The local web console: where it listens, and the token every request carries off loopback. */
+export type ConsoleConfig = { host: string; token?: string };
+
 export type Config = {
-  slack: SlackConfig;
+  /** Unset: no Slack surface. */
+  slack?: SlackConfig;
   /** Set when MICROSOFT_APP_ID is: Teams on POST /api/messages, beside Slack. */
   teams?: TeamsConfig;
+  console?: ConsoleConfig;
+  /** A drill (`npm run drill`): console only, its own data folder, incidents marked as drills. */
+  drill?: boolean;
+  /** How many times faster than real time the bot's clock runs; unset is real time. */
+  clockSpeed?: number;
   databaseUrl?: string;
   /** Connections to DATABASE_URL; the embedded database always uses one. */
   databasePoolSize: number;
@@ -205,33 +218,60 @@ function teamsConfig(e: Env, missing: string[]): TeamsConfig | undefined {
   };
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const e = parseEnv(env);
-  const missing: string[] = [];
-  const teams = teamsConfig(e, missing);
-  if (e.ACTION_WEBHOOK_URL && !e.ACTION_WEBHOOK_SECRET) missing.push('ACTION_WEBHOOK_SECRET (signs every webhook body; required with ACTION_WEBHOOK_URL)');
-  if (e.DATABASE_URL && !e.TIMELINE_KEY) missing.push(TIMELINE_KEY_NEEDED);
+/** Slack is configured once any of its credentials is set; then it needs a token and a way in. */
+function slackConfig(e: Env, missing: string[]): SlackConfig | undefined {
+  if (!e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) return undefined;
   if (!e.SLACK_BOT_TOKEN) missing.push('SLACK_BOT_TOKEN (the bot token, xoxb-...)');
   if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
     missing.push('SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode, xapp-...)');
   }
-  if (missing.length > 0 || !e.SLACK_BOT_TOKEN) {
+  if (!e.SLACK_BOT_TOKEN) return undefined;
+  return { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL };
+}
+
+/**
+ * The console runs when no chat platform is configured, or when CONSOLE=true asks for it. Its person
+ * switcher trusts whoever reaches it, so off loopback every request must carry CONSOLE_TOKEN.
+ */
+function consoleConfig(e: Env, chatConfigured: boolean, drill: boolean, missing: string[]): ConsoleConfig | undefined {
+  const on = drill || (e.CONSOLE ?? !chatConfigured);
+  if (!on) return undefined;
+  const host = e.CONSOLE_HOST ?? '127.0.0.1';
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host) && !e.CONSOLE_TOKEN) {
+    missing.push(`CONSOLE_TOKEN (required with CONSOLE_HOST=${host}: anyone who reaches the console can act as anyone)`);
+  }
+  return { host, ...(e.CONSOLE_TOKEN ? { token: e.CONSOLE_TOKEN } : {}) };
+}
+
+/** `drill`: `npm run drill`, the console alone on its own embedded data folder, its clock sped up. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { drill?: boolean } = {}): Config {
+  const e = parseEnv(env);
+  const drill = opts.drill ?? false;
+  const missing: string[] = [];
+  if (e.ACTION_WEBHOOK_URL && !e.ACTION_WEBHOOK_SECRET) missing.push('ACTION_WEBHOOK_SECRET (signs every webhook body; required with ACTION_WEBHOOK_URL)');
+  if (e.DATABASE_URL && !e.TIMELINE_KEY && !drill) missing.push(TIMELINE_KEY_NEEDED);
+  // A drill never talks to a real chat: its reminders and escalations are practice.
+  const slack = drill ? undefined : slackConfig(e, missing);
+  const teams = drill ? undefined : teamsConfig(e, missing);
+  const consoleCfg = consoleConfig(e, slack !== undefined || teams !== undefined, drill, missing);
+  if (!slack && !teams && !consoleCfg) missing.push('a chat platform (SLACK_BOT_TOKEN or MICROSOFT_APP_ID and their settings), or CONSOLE=true for the local console');
+  if (missing.length > 0) {
     throw new ConfigError(
       `Configuration is incomplete. Set:\n${missing.map((m) => `  ${m}`).join('\n')}\n` +
-        'Create the app from manifests/slack/manifest.yaml; see README.md and .env.example.',
+        'Create the Slack app from manifests/slack/manifest.yaml, or leave every chat setting out to try the local console; see README.md and .env.example.',
     );
   }
+  const dataDir = path.resolve(e.DATA_DIR ?? '.data');
   return {
     ...(teams ? { teams } : {}),
-    slack: {
-      botToken: e.SLACK_BOT_TOKEN,
-      signingSecret: e.SLACK_SIGNING_SECRET,
-      appToken: e.SLACK_APP_TOKEN,
-      apiUrl: e.SLACK_API_URL,
-    },
-    databaseUrl: e.DATABASE_URL,
+    ...(slack ? { slack } : {}),
+    ...(consoleCfg ? { console: consoleCfg } : {}),
+    drill,
+    clockSpeed: e.CLOCK_SPEED ?? (drill ? 60 : 1),
+    // A drill keeps its own embedded database, so practice never mixes with real incidents.
+    databaseUrl: drill ? undefined : e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
-    dataDir: path.resolve(e.DATA_DIR ?? '.data'),
+    dataDir: drill ? `${dataDir}-drill` : dataDir,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     incidentChannelPrivate: e.INCIDENT_CHANNEL_PRIVATE,

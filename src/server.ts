@@ -7,7 +7,8 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from './log.js';
 import { METRICS_CONTENT_TYPE, metricsText } from './metrics.js';
 
-export type Route = { path: string; handle: (req: IncomingMessage, res: ServerResponse) => void };
+/** `prefix`: the route also takes every path under `path` (which then ends with a slash). */
+export type Route = { path: string; prefix?: boolean; handle: (req: IncomingMessage, res: ServerResponse) => void };
 
 export interface HttpServer {
   server: http.Server;
@@ -65,7 +66,7 @@ export function createHttpServer(deps: { ready: () => Promise<boolean>; routes: 
       );
       return;
     }
-    const route = deps.routes.find((r) => r.path === path);
+    const route = deps.routes.find((r) => r.path === path || (r.prefix && path?.startsWith(r.path)));
     if (route) return route.handle(req, res);
     reply(res, 404, { ok: false, error: 'not_found' });
   });

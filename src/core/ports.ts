@@ -8,6 +8,8 @@ export type ChangeOutcome<T> = { state: IncidentState; result: T; changed: boole
 
 export interface Clock {
   now(): Date;
+  /** Clock seconds per real second (a drill runs faster); unset is real time. Timers scale by it. */
+  readonly speed?: number;
 }
 
 export type NewEvent = { type: string; actor: string | null; data: Record<string, unknown> };

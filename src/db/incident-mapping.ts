@@ -32,6 +32,7 @@ export function toIncident(r: IncidentRow): Incident {
     orgoCaseUrl: r.orgoCaseUrl,
     resolvedAt: r.resolvedAt,
     seq: r.timelineSeq,
+    ...(r.drill ? { drill: true } : {}),
   };
 }
 

@@ -54,7 +54,7 @@ function toState(row: Prisma.IncidentGetPayload<{ include: typeof STATE_INCLUDE 
   };
 }
 
-const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
+export const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
 
 /** A raw statement refused by a unique index (Prisma reports raw failures with the database's code). */
 const isRawUniqueViolation = (e: unknown) =>
@@ -107,9 +107,9 @@ export class PrismaIncidentRepository implements IncidentRepository {
         RETURNING next_incident_number - 1 AS number
       ), i AS (
         INSERT INTO incidents (id, workspace_id, number, title, severity, areas, tenants, channels, environments,
-          integrity_uncertain, origin_room_id, declare_key, declared_by, declared_at, timeline_seq, timeline_head, updated_at)
+          integrity_uncertain, drill, origin_room_id, declare_key, declared_by, declared_at, timeline_seq, timeline_head, updated_at)
         SELECT ${id}::uuid, ${ws.id}::uuid, n.number, ${draft.title}, ${draft.severity}::"Severity", ${draft.areas}::"AffectedArea"[],
-          ${draft.tenants}::text[], ${draft.channels}::text[], ${draft.environments}::text[], ${draft.integrityUncertain},
+          ${draft.tenants}::text[], ${draft.channels}::text[], ${draft.environments}::text[], ${draft.integrityUncertain}, ${draft.drill ?? false},
           ${draft.originRoomId}, ${draft.declareKey}, ${draft.declaredBy}, ${draft.declaredAt}, ${chained.head.seq}, ${chained.head.hash}, now()
         FROM n
         ON CONFLICT (workspace_id, declare_key) DO NOTHING

@@ -119,6 +119,7 @@ export class MemoryIncidentRepository implements IncidentRepository {
         channels: [...draft.channels],
         environments: [...draft.environments],
         integrityUncertain: draft.integrityUncertain,
+        ...(draft.drill ? { drill: true } : {}),
         roomId: null,
         roomName: null,
         originRoomId: draft.originRoomId,

@@ -18,11 +18,39 @@ function configError(env: NodeJS.ProcessEnv): ConfigError {
 }
 
 describe('loadConfig', () => {
-  it('refuses an empty environment, naming the bot token and both ways to connect', () => {
-    const e = configError({});
-    expect(e.message).toContain('SLACK_BOT_TOKEN');
-    expect(e.message).toContain('SLACK_SIGNING_SECRET');
-    expect(e.message).toContain('SLACK_APP_TOKEN');
+  it('starts the local console on loopback when no chat platform is configured', () => {
+    const c = loadConfig({});
+    expect(c.slack).toBeUndefined();
+    expect(c.console).toEqual({ host: '127.0.0.1' });
+    expect(c.clockSpeed).toBe(1);
+    expect(c.drill).toBe(false);
+  });
+
+  it('keeps the console off once Slack is configured, unless CONSOLE=true', () => {
+    expect(loadConfig(HTTP).console).toBeUndefined();
+    expect(loadConfig({ ...HTTP, CONSOLE: 'true' }).console).toEqual({ host: '127.0.0.1' });
+  });
+
+  it('refuses CONSOLE=false with no chat platform, since nothing would run', () => {
+    expect(configError({ CONSOLE: 'false' }).message).toContain('CONSOLE=true');
+  });
+
+  it('refuses the console on another interface without CONSOLE_TOKEN, and accepts it with one', () => {
+    const e = configError({ CONSOLE_HOST: '0.0.0.0' });
+    expect(e.message).toContain('CONSOLE_TOKEN');
+    expect(loadConfig({ CONSOLE_HOST: '0.0.0.0', CONSOLE_TOKEN: 'a-long-enough-token' }).console).toEqual({ host: '0.0.0.0', token: 'a-long-enough-token' });
+    expect(configError({ CONSOLE_HOST: '0.0.0.0', CONSOLE_TOKEN: 'short' }).message).toContain('CONSOLE_TOKEN: expected at least 16 characters');
+  });
+
+  it('runs a drill on the console alone, on its own embedded data folder, sixty times faster by default', () => {
+    const c = loadConfig({ ...HTTP, DATABASE_URL: 'postgresql://bot@127.0.0.1:5432/incidents' }, { drill: true });
+    expect(c.slack).toBeUndefined();
+    expect(c.console).toEqual({ host: '127.0.0.1' });
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.dataDir).toBe(path.resolve('.data-drill'));
+    expect(c.clockSpeed).toBe(60);
+    expect(loadConfig({ CLOCK_SPEED: '120' }, { drill: true }).clockSpeed).toBe(120);
+    expect(configError({ CLOCK_SPEED: '0' }).message).toContain('CLOCK_SPEED');
   });
 
   it('refuses a bot token alone, asking only for the signing secret or the app token', () => {
@@ -39,9 +67,9 @@ describe('loadConfig', () => {
   });
 
   it('treats blank values as unset', () => {
-    const e = configError({ SLACK_BOT_TOKEN: '  ', SLACK_SIGNING_SECRET: '' });
-    expect(e.message).toContain('SLACK_BOT_TOKEN');
-    expect(e.message).toContain('SLACK_SIGNING_SECRET');
+    const c = loadConfig({ SLACK_BOT_TOKEN: '  ', SLACK_SIGNING_SECRET: '', CONSOLE: '' });
+    expect(c.slack).toBeUndefined();
+    expect(c.console).toEqual({ host: '127.0.0.1' });
   });
 
   it.each<[string, NodeJS.ProcessEnv]>([
@@ -82,8 +110,8 @@ describe('loadConfig', () => {
 
   it('accepts the app token alone with a bot token (Socket Mode)', () => {
     const c = loadConfig(SOCKET);
-    expect(c.slack.appToken).toBe(SOCKET.SLACK_APP_TOKEN);
-    expect(c.slack.signingSecret).toBeUndefined();
+    expect(c.slack?.appToken).toBe(SOCKET.SLACK_APP_TOKEN);
+    expect(c.slack?.signingSecret).toBeUndefined();
   });
 
   it('reads every variable it documents', () => {
@@ -111,6 +139,8 @@ describe('loadConfig', () => {
       escalationChannel: 'CCOMMANDERS',
       schedulerTickSeconds: 15,
       timelineKey: KEY,
+      drill: false,
+      clockSpeed: 1,
     });
   });
 
@@ -207,7 +237,7 @@ describe('Microsoft Teams', () => {
   it('stays off without an app id, and runs beside Slack with one', () => {
     expect(loadConfig(HTTP).teams).toBeUndefined();
     const c = loadConfig({ ...HTTP, ...APP });
-    expect(c.slack.botToken).toBe(HTTP.SLACK_BOT_TOKEN);
+    expect(c.slack?.botToken).toBe(HTTP.SLACK_BOT_TOKEN);
     expect(c.teams).toEqual({ appId: APP.MICROSOFT_APP_ID, appType: 'MultiTenant', appPassword: 'client-secret' });
   });
 

@@ -89,7 +89,7 @@ export function lifecycleIntents(ctx: AppContext) {
       const ic = holderOf(s, 'ic');
       const due = pendingJob(s, UPDATE_JOB)?.dueAt;
       const age = minutesOf(now - i.declaredAt.getTime());
-      return t`• #${i.number} ${i.severity} ${i.roomId ? room(i.roomId) : i.title} · ${i.status} · IC ${ic ? user(ic) : em('unfilled')} · ${age} min old · next update ${due ? utc(due) : 'as needed'}`;
+      return t`• #${i.number} ${i.drill ? t`${strong('DRILL')} ` : []}${i.severity} ${i.roomId ? room(i.roomId) : i.title} · ${i.status} · IC ${ic ? user(ic) : em('unfilled')} · ${age} min old · next update ${due ? utc(due) : 'as needed'}`;
     });
     return replyText(t`${strong(`Open incidents (${open.length})`)}\n${join(lines, '\n')}`);
   };

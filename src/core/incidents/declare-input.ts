@@ -17,6 +17,8 @@ export const declareInputSchema = z.object({
   commander: z.string().min(1).optional(),
   /** A §10 quick-reference symptom id: its playbook is attached at once. */
   symptom: z.string().min(1).optional(),
+  /** A drill's incident (npm run drill): practice, marked as such. */
+  drill: z.boolean().default(false),
 });
 export type DeclareInput = z.input<typeof declareInputSchema>;
 export type ValidDeclareInput = z.output<typeof declareInputSchema>;

@@ -50,6 +50,8 @@ export type Incident = {
   resolvedAt: Date | null;
   /** The timeline's last sequence number: what a render is stamped with, so an older one never paints over a newer one. */
   seq: number;
+  /** Declared in a drill: practice, said so wherever the incident is listed or reported. */
+  drill?: boolean;
 };
 
 /** §9.1, the parts people write. */

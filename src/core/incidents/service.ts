@@ -35,15 +35,15 @@ export class IncidentService {
     if (v.symptom !== undefined && !symptom) throw new DomainError(ErrorCode.InvalidInput, 'Pick a symptom from the list (runbook §10).', 'symptom');
     const now = this.deps.clock.now();
     const commander = v.commander ?? actor;
-    const { commander: _c, symptom: _s, ...fields } = v;
+    const { commander: _c, symptom: _s, drill, ...fields } = v;
     // §5 triage always; the playbook of the symptom the declarer recognised, when there is one.
     const checklists = [this.deps.runbook.triage.id, ...(symptom ? [symptom.playbook] : [])];
-    return this.deps.repo.create(ws, { ...fields, declareKey, declaredBy: actor, declaredAt: now, originRoomId }, {
+    return this.deps.repo.create(ws, { ...fields, ...(drill ? { drill } : {}), declareKey, declaredBy: actor, declaredAt: now, originRoomId }, {
       grants: [{ role: 'ic', userId: commander, by: actor }],
       attach: checklists.map((checklistId) => ({ checklistId, by: actor })),
       schedule: firstJobs(this.deps.cadence, v.severity, now),
       events: [
-        { type: 'incident.declared', actor, data: { ...fields, ...(symptom ? { symptom: symptom.symptom } : {}) } },
+        { type: 'incident.declared', actor, data: { ...fields, ...(symptom ? { symptom: symptom.symptom } : {}), ...(drill ? { drill } : {}) } },
         { type: 'role.assigned', actor, data: { role: 'ic', userId: commander, previous: null } },
         ...checklists.map((checklistId) => ({ type: 'checklist.attached', actor, data: { checklistId } })),
       ],

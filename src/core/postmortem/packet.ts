@@ -104,6 +104,7 @@ export function renderPacket(s: IncidentState, timeline: TimelineEvent[], model:
   return [
     `# Postmortem: incident #${i.number}, ${i.title}`,
     '',
+    ...(i.drill ? ['> **DRILL**: a practice incident, declared by a drill; nothing here happened for real.', ''] : []),
     `- Severity: ${i.severity}; status: ${i.status}`,
     `- Declared: ${utc(i.declaredAt)} by ${who(i.declaredBy)}`,
     `- Resolved: ${i.resolvedAt ? `${utc(i.resolvedAt)} (after ${Math.round((i.resolvedAt.getTime() - i.declaredAt.getTime()) / 60_000)} min)` : 'not yet'}`,

@@ -29,6 +29,8 @@ export type HeaderView = {
   nextUpdateDueAt: Date | null;
   /** Freezes, pauses and holds in force, each with the title of the action that lifts it. */
   inForce: { requestId: string; text: Rich; lift: string; control: LiftControl }[];
+  /** A drill's incident: practice. */
+  drill?: boolean;
 };
 
 /** Required roles, filled or not, then any other role someone holds. */
@@ -63,6 +65,7 @@ export function headerView(model: IncidentModel, state: IncidentState, inForce: 
     lastUpdateAt: i.lastUpdateAt,
     nextUpdateDueAt: pendingJob(state, UPDATE_JOB)?.dueAt ?? null,
     inForce,
+    ...(i.drill ? { drill: true } : {}),
   };
 }
 
