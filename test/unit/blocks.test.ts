@@ -5,7 +5,6 @@ import { loadContent } from '../../src/core/runbook/content.js';
 import type { Area, IncidentState, Role } from '../../src/core/incidents/model.js';
 import { AREAS, ROLES } from '../../src/core/incidents/model.js';
 import { IncidentService } from '../../src/core/incidents/service.js';
-import { loadIncidentModel } from '../../src/core/runbook/loader.js';
 import { declareFormView, headerView, type HeaderView } from '../../src/core/views/incident.js';
 import { declareModal } from '../../src/surfaces/slack/blocks/declare-modal.js';
 import { headerBlocks, TAKE_ROLE_ACTION } from '../../src/surfaces/slack/blocks/header.js';
@@ -13,7 +12,9 @@ import { TestClock } from '../fakes/clock.js';
 import { MemoryIncidentRepository } from '../fakes/memory-repository.js';
 import { LIMITS, limitProblems, messageBlocksSchema, modalViewSchema } from './block-kit-limits.js';
 
-const model = loadIncidentModel();
+const content = loadContent();
+const model = content.model;
+const NOW = new Date('2026-03-02T10:00:00.000Z');
 const ROOM = 'C_INC';
 
 /** Words up to exactly `n` characters, so clipping shows where a limit is not respected. */
@@ -49,6 +50,8 @@ const baseView = (over: Partial<HeaderView> = {}): HeaderView => ({
   severity: 'SEV1',
   severityDefinition: model.severities.SEV1,
   status: 'investigating',
+  statusLabel: 'investigating',
+  statusNote: 'Investigating: triage or containment is under way.',
   areas: ['Distribution / activation'],
   tenants: ['acme'],
   channels: ['stable'],
@@ -60,9 +63,16 @@ const baseView = (over: Partial<HeaderView> = {}): HeaderView => ({
   ],
   declaredBy: 'U_IC',
   declaredAt: new Date('2026-03-02T09:00:00.000Z'),
+  asOf: new Date('2026-03-02T09:07:00.000Z'),
+  elapsed: { ms: 7 * 60_000, label: '7 min', running: true },
+  checklists: [{ id: 'triage', kind: 'triage', ref: '5', title: 'Triage', settled: 2, total: 13, label: '2/13' }],
+  playbooks: [],
+  orgoCaseUrl: null,
   lastUpdateAt: null,
   nextUpdateDueAt: new Date('2026-03-02T09:15:00.000Z'),
+  updateOverdue: false,
   inForce: [],
+  offers: { postUpdate: true, takeRole: true, lift: true },
   ...over,
 });
 
@@ -153,7 +163,7 @@ describe('headerBlocks (the pinned incident header)', () => {
   it.each(['none', 'some', 'all'] as const)(
     'stays within Slack\'s limits for the largest incident the core accepts, with %s of the roles filled',
     async (filled) => {
-      const blocks = headerBlocks(headerView(model, await largestIncident(filled)));
+      const blocks = headerBlocks(headerView(content, await largestIncident(filled), { now: NOW }));
       expect(limitProblems(messageBlocksSchema, blocks)).toEqual([]);
     },
   );
@@ -181,7 +191,7 @@ describe('headerBlocks (the pinned incident header)', () => {
 
   it('shows each required role with its holder, or unfilled with a "Take role" button for that role and incident', async () => {
     const s = await largestIncident('some');
-    const v = headerView(model, s);
+    const v = headerView(content, s, { now: NOW });
     const blocks = asBlocks(headerBlocks(v));
     const roleBlocks = blocks.filter((b) => b.block_id?.startsWith('role:'));
     expect(roleBlocks.map((b) => b.block_id)).toEqual(ROLES.map((r) => `role:${r}`));

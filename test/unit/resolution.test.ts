@@ -33,6 +33,9 @@ const CASE = 'https://orgo.example/cases/9';
 const RECOVERY = content.runbook.recovery.sections.flatMap((s) => s.items);
 const RECOVERY_IDS = RECOVERY.map((i) => i.id);
 const textOf = (id: string) => RECOVERY.find((i) => i.id === id)!.text;
+/** The §8 step that recording the Orgo Case settles. */
+const CASE_STEP = RECOVERY.find((i) => i.settledBy === 'orgo-case')!.id;
+const BY_HAND = RECOVERY_IDS.filter((id) => id !== CASE_STEP);
 
 let repo: MemoryIncidentRepository;
 let clock: TestClock;
@@ -91,7 +94,7 @@ async function settle(d: Declared, ids: string[], verb: 'done' | 'skip' | 'na' =
 async function ready(severity: Severity = 'SEV2'): Promise<Declared> {
   const d = await declare(severity);
   await attachRecovery(d);
-  const [skipped, na, ...done] = RECOVERY_IDS;
+  const [skipped, na, ...done] = BY_HAND;
   await settle(d, done, 'done');
   await settle(d, [skipped!], 'skip');
   await settle(d, [na!], 'na');
@@ -119,7 +122,7 @@ describe('the §8 resolve gate', () => {
   it('lists only the steps still open when recovery is partly settled; skipped and n/a count as settled', async () => {
     const d = await declare();
     await attachRecovery(d);
-    const [a, b, c, ...rest] = RECOVERY_IDS;
+    const [a, b, c, ...rest] = BY_HAND;
     await settle(d, [a!], 'done');
     await settle(d, [b!], 'skip');
     await settle(d, [c!], 'na');
@@ -143,13 +146,13 @@ describe('the §8 resolve gate', () => {
     expect(listed(e)).toEqual([textOf(undone)]);
   });
 
-  it('refuses with every step settled until the governed Orgo Case link is recorded', async () => {
+  it('refuses with every other step settled until the governed Orgo Case link is recorded, which settles its step', async () => {
     const d = await declare();
     await attachRecovery(d);
-    await settle(d, RECOVERY_IDS);
+    await settle(d, BY_HAND);
     const e = await rejection(() => lifecycle.resolve(ws, d.roomId, IC));
     expect(e.code).toBe(ErrorCode.NotAllowed);
-    expect(listed(e)).toEqual([]);
+    expect(listed(e)).toEqual([textOf(CASE_STEP)]);
     expect(e.message).toContain('No governed Orgo Case is recorded: `/incident case <link>`.');
     expect((await current(d)).incident.status).toBe('declared');
 
@@ -239,15 +242,42 @@ describe('the §8 resolve gate', () => {
 });
 
 describe('the governed Orgo Case link', () => {
-  it('accepts a link, also as Slack writes it (<url|label>), records it once', async () => {
+  it('accepts a link, also as Slack writes it (<url|label>), and settles its §8 step by the same person in the same event', async () => {
     const d = await declare();
+    await incidents.assignRole(ws, d.id, IC, 'orgo', OPS);
+    const at = clock.advance(3 * MINUTE);
     const { result, changed } = await lifecycle.recordCase(ws, d.roomId, OPS, `<${CASE}|case 9>`);
-    expect(result).toBe(CASE);
+    expect(result).toEqual({ url: CASE, settled: RECOVERY.find((i) => i.id === CASE_STEP) });
     expect(changed).toBe(true);
-    expect((await current(d)).incident.orgoCaseUrl).toBe(CASE);
+    const stored = await current(d);
+    expect(stored.incident.orgoCaseUrl).toBe(CASE);
+    expect(stored.items[CASE_STEP]).toEqual({ status: 'done', by: OPS, at });
     const again = await lifecycle.recordCase(ws, d.roomId, OPS, CASE);
     expect(again.changed).toBe(false);
-    expect((await events(d, 'orgo_case.recorded')).map((e) => [e.actor, e.data])).toEqual([[OPS, { url: CASE }]]);
+    expect((await events(d, 'orgo_case.recorded')).map((e) => [e.actor, e.data])).toEqual([[OPS, { url: CASE, checklistId: 'recovery', itemId: CASE_STEP }]]);
+    expect(await events(d, 'checklist.item.done')).toEqual([]);
+  });
+
+  it('is refused, saying how to get the right, to someone who may not tick the case step; nothing is recorded', async () => {
+    const d = await declare();
+    const before = await snapshot(d);
+    const e = await rejection(() => lifecycle.recordCase(ws, d.roomId, BOB, CASE));
+    expect(e.code).toBe(ErrorCode.NotAllowed);
+    expect(e.message).toContain('Only the Orgo Lead (unfilled) or the Incident Commander');
+    expect(e.message).toContain('"Take role" on the header');
+    expect(await snapshot(d)).toEqual(before);
+  });
+
+  it('ticking the case step asks for the link while none is recorded; with one recorded, a tick is accepted', async () => {
+    const d = await ready();
+    await checklists.act(ws, { incidentId: d.id, roomId: d.roomId }, IC, 'undo', CASE_STEP);
+    await checklists.act(ws, { incidentId: d.id, roomId: d.roomId }, IC, 'done', CASE_STEP);
+    const fresh = await declare();
+    await attachRecovery(fresh);
+    const e = await rejection(() => checklists.act(ws, { incidentId: fresh.id, roomId: fresh.roomId }, IC, 'done', CASE_STEP));
+    expect(e.code).toBe(ErrorCode.InvalidInput);
+    expect(e.message).toContain('ticked by recording the governed Orgo Case');
+    expect((await current(fresh)).items[CASE_STEP]).toBeUndefined();
   });
 
   it('refuses something that is not a link and records nothing', async () => {
@@ -323,7 +353,12 @@ describe('reopen', () => {
       ['superseded', reopenedAt],
       ['superseded', reopenedAt],
     ]);
-    expect((await events(d, 'incident.reopened')).map((e) => [e.actor, e.data])).toEqual([[IC, { reason: 'errors are back on stable' }]]);
+    expect((await events(d, 'incident.reopened')).map((e) => [e.actor, e.data])).toEqual([[IC, { reason: 'errors are back on stable', reopenedSteps: RECOVERY_IDS }]]);
+    // Every §8 step is open again, each undo recorded with why.
+    expect(RECOVERY_IDS.filter((id) => state.items[id])).toEqual([]);
+    expect((await events(d, 'checklist.item.undone')).map((e) => [e.actor, (e.data as { itemId: string }).itemId, (e.data as { reason: string }).reason])).toEqual(
+      RECOVERY_IDS.map((id) => [IC, id, 'incident reopened: errors are back on stable']),
+    );
   });
 
   it('counts the reminder from the last update when there was one', async () => {
@@ -391,10 +426,14 @@ describe('reopen', () => {
     expect(await snapshot(d)).toEqual(before);
   });
 
-  it('a reopened incident is gated again and resolves a second time', async () => {
+  it('a reopened incident needs its §8 steps again, and then resolves a second time', async () => {
     const d = await ready();
     await lifecycle.resolve(ws, d.roomId, IC);
     await lifecycle.reopen(ws, d.roomId, IC, null);
+    const refused = await rejection(() => lifecycle.resolve(ws, d.roomId, IC));
+    expect(listed(refused)).toEqual(RECOVERY.map((i) => i.text));
+    expect(refused.message).not.toContain('Orgo Case is recorded');
+    await settle(d, RECOVERY_IDS);
     const again = clock.advance(HOUR);
     const { state } = await lifecycle.resolve(ws, d.roomId, IC);
     expect(state.incident.resolvedAt).toEqual(again);

@@ -50,7 +50,7 @@ function fromChecklistFile(kind: 'triage' | 'recovery', file: string, c: Checkli
   const itemPaths = new Map<string, string>();
   c.sections.forEach((s, si) => s.items.forEach((item, ii) => itemPaths.set(item.id, `sections.${si}.items.${ii}.id`)));
   const sections: ChecklistSection[] = c.sections.map((s) => ({ ...s, items: s.items.map((i) => ({ ...i })) }));
-  return { file, checklist: { kind, id: c.id, ref: c.ref, title: c.title, sections }, itemPaths };
+  return { file, checklist: { kind, id: c.id, ref: c.ref, title: c.title, ...(c.unownedSteps ? { unownedSteps: c.unownedSteps } : {}), sections }, itemPaths };
 }
 
 function fromPlaybookFile(file: string, p: PlaybookFile): Source & { checklist: Playbook } {

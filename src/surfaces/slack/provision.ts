@@ -3,14 +3,13 @@
 // A step that still fails after the WebClient's own retries is recorded and the declarer is told
 // what failed and how to finish it by hand.
 import { holderOf, type IncidentState, type Workspace } from '../../core/incidents/model.js';
-import { headerView } from '../../core/views/incident.js';
 import type { Logger } from '../../log.js';
 import { announcement } from './blocks/messages.js';
 import { plain, md } from './blocks/text.js';
 import { incidentChannelName } from './channel-name.js';
 import type { SlackDeps, WebClient } from './context.js';
 import { postChecklist, promptEscalations } from './checklist-messages.js';
-import { renderHeader } from './room.js';
+import { headerViewOf, renderHeader } from './room.js';
 import { describe, slackErrorCode } from './slack-error.js';
 
 export const RETRY_PROVISION_ACTION = 'retry_provision';
@@ -75,7 +74,7 @@ export async function provisionRoom(client: WebClient, deps: SlackDeps, ws: Work
     if (checklist) await postChecklist(client, deps, ws, state, checklist, log);
   }
 
-  const text = announcement(headerView(deps.incidents.model, state), roomId);
+  const text = announcement(headerViewOf(deps, state), roomId);
   const origin = state.incident.originRoomId;
   try {
     await client.chat.postMessage({ channel: origin && origin !== roomId ? origin : declaredBy, text });

@@ -9,13 +9,18 @@ import type { SlackDeps, WebClient } from './context.js';
 import { inOrder } from './in-order.js';
 import { describe } from './slack-error.js';
 
-export function renderHeader(deps: SlackDeps, state: IncidentState) {
+/** The header's view model as of the bot's clock now. */
+export function headerViewOf(deps: SlackDeps, state: IncidentState) {
   const inForce = deps.actions.inForce(state).map(({ request, action }) => ({
     requestId: request.id,
     text: describeRequest(request, action),
     lift: action.liftable?.title ?? 'Lift',
   }));
-  const view = headerView(deps.incidents.model, state, inForce);
+  return headerView({ model: deps.incidents.model, runbook: deps.checklists.runbook }, state, { now: deps.lifecycle.now(), inForce });
+}
+
+export function renderHeader(deps: SlackDeps, state: IncidentState) {
+  const view = headerViewOf(deps, state);
   return { text: headerText(view), blocks: headerBlocks(view) };
 }
 

@@ -12,7 +12,7 @@ import { checklist } from './checklist.js';
 import { playbook } from './playbook.js';
 import { status } from './status.js';
 import { update } from './update.js';
-import { caseLink, list, mitigate, reopen, resolve } from './lifecycle.js';
+import { caseLink, close, list, mitigate, reopen, resolve } from './lifecycle.js';
 import { external, followup, postmortem } from './postmortem.js';
 import type { Subcommand } from './types.js';
 
@@ -27,6 +27,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   mitigate,
   resolve,
   reopen,
+  close,
   case: caseLink,
   list,
   postmortem,
