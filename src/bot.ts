@@ -20,6 +20,7 @@ import { createWebhookExecutor } from './executors/webhook.js';
 import { runAction, runLift, type ExecutorFor } from './surfaces/slack/action-runner.js';
 import { provisionRoom } from './surfaces/slack/provision.js';
 import { slackReminderPoster } from './surfaces/slack/reminders.js';
+import { SlackPeople } from './surfaces/slack/people.js';
 
 const BACKGROUND_CONCURRENCY = 4;
 
@@ -55,7 +56,7 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   // The scheduler needs the Slack client and the surface needs to kick the scheduler: bound late.
   let scheduler: Scheduler | undefined;
   const kick = () => scheduler?.tick() ?? Promise.resolve(0);
-  const slackDeps = { incidents, checklists, cadence, lifecycle, postmortems, actions, kick, log, privateChannels: config.incidentChannelPrivate, background };
+  const slackDeps = { incidents, checklists, cadence, lifecycle, postmortems, actions, people: new SlackPeople(), kick, log, privateChannels: config.incidentChannelPrivate, background };
   const slack = createSlackSurface(config.slack, slackDeps);
   const routes: Route[] = slack.handle ? [{ path: '/slack/events', handle: slack.handle }] : [];
   const ready = async () => (await database.db.$queryRaw<{ ok: number }[]>`SELECT 1 AS ok`).length === 1;

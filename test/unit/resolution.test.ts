@@ -389,7 +389,7 @@ describe('reopen', () => {
     expect(state.incident.resolvedAt).toBeNull();
     const stored = await current(d);
     expect(stored.incident.resolvedAt).toBeNull();
-    expect(renderPacket(stored, await events(d), content.model, clock.now())).toContain('- Resolved: not yet\n');
+    expect(renderPacket(stored, await events(d), content, clock.now())).toContain('- Resolved: not yet\n');
   });
 
   // KNOWN BUG (src/core/incidents/lifecycle.ts `reopen`): updatesMissed survives resolve and reopen, so

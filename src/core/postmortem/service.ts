@@ -5,10 +5,13 @@ import { FOLLOWUP_JOB } from '../cadence/rules.js';
 import type { LifecycleService } from '../incidents/lifecycle.js';
 import { DomainError, ErrorCode } from '../errors.js';
 import type { IncidentState, PostmortemFields, Workspace } from '../incidents/model.js';
-import type { Clock, IncidentRepository } from '../ports.js';
+import type { Clock, IncidentRepository, PeopleDirectory } from '../ports.js';
 import type { Runbook } from '../runbook/checklists.js';
 import type { IncidentModel } from '../runbook/schema.js';
-import { packetComplete, renderPacket } from './packet.js';
+import { packetComplete, peopleIn, renderPacket } from './packet.js';
+
+/** Where no directory is at hand (the command line): people appear by id. */
+export const ID_ONLY: PeopleDirectory = { displayNames: async () => new Map() };
 
 export type Deps = { repo: IncidentRepository; clock: Clock; runbook: Runbook; model: IncidentModel; lifecycle: LifecycleService };
 
@@ -72,9 +75,11 @@ export class PostmortemService {
     });
   }
 
-  async packet(ws: Workspace, s: IncidentState) {
+  /** The packet as Markdown, with people named by the surface's directory. */
+  async packet(ws: Workspace, s: IncidentState, people: PeopleDirectory = ID_ONLY) {
     const timeline = await this.deps.repo.timeline(ws, s.incident.id);
-    return { markdown: renderPacket(s, timeline, this.deps.model, this.deps.clock.now()), complete: packetComplete(s) };
+    const names = await people.displayNames(ws, peopleIn(s, timeline));
+    return { markdown: renderPacket(s, timeline, this.deps, this.deps.clock.now(), names), complete: packetComplete(s) };
   }
 
   /** §7.2: only with scope confirmed, a mitigation path, and customer impact and next steps written. */

@@ -9,6 +9,7 @@ import type { IncidentService } from '../../core/incidents/service.js';
 import type { PostmortemService } from '../../core/postmortem/service.js';
 import type { Workspace } from '../../core/incidents/model.js';
 import type { Logger } from '../../log.js';
+import type { SlackPeople } from './people.js';
 
 export type SlackDeps = {
   incidents: IncidentService;
@@ -17,6 +18,8 @@ export type SlackDeps = {
   lifecycle: LifecycleService;
   postmortems: PostmortemService;
   actions: ActionService;
+  /** Display names for the postmortem packet, cached per workspace. */
+  people: SlackPeople;
   /** Runs due jobs now (an approved action should not wait for the next tick). */
   kick: () => Promise<unknown>;
   log: Logger;

@@ -1,6 +1,6 @@
 // `/incident postmortem [edit]`, `/incident followup add | list | done <n>`, `/incident external`.
 import { DomainError, ErrorCode } from '../../../../core/errors.js';
-import { packetGaps } from '../../../../core/postmortem/packet.js';
+import { packetComplete, packetGaps } from '../../../../core/postmortem/packet.js';
 import { externalModal, followupModal, postmortemModal } from '../../blocks/postmortem.js';
 import { escape } from '../../blocks/text.js';
 import { slackWorkspace } from '../../context.js';
@@ -13,12 +13,13 @@ export const postmortem: Subcommand = async ({ deps, client, input, log }) => {
   if (input.args[0]?.toLowerCase() === 'edit') {
     return { after: async () => void (await client.views.open({ trigger_id: input.triggerId, view: postmortemModal(input.channelId, here.postmortem) })) };
   }
-  const { markdown, complete } = await deps.postmortems.packet(ws, here);
   const gaps = packetGaps(here);
   const filename = `incident-${here.incident.number}-postmortem.md`;
   return {
-    reply: complete ? 'Uploading the postmortem packet (complete).' : `Uploading the postmortem packet. Still to write: ${[...gaps.sections, ...(here.followups.length ? [] : ['corrective actions'])].join(', ')}.`,
+    reply: packetComplete(here) ? 'Uploading the postmortem packet (complete).' : `Uploading the postmortem packet. Still to write: ${[...gaps.sections, ...(here.followups.length ? [] : ['corrective actions'])].join(', ')}.`,
+    // Names are looked up after the ack: users.info must not eat into Slack's 3 seconds.
     after: async () => {
+      const { markdown, complete } = await deps.postmortems.packet(ws, here, deps.people.via(client, log));
       await client.filesUploadV2({ channel_id: input.channelId, content: markdown, filename, title: `Postmortem packet: incident #${here.incident.number}` });
       log.info({ incident: here.incident.id, complete }, 'postmortem packet uploaded');
     },
