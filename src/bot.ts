@@ -40,7 +40,7 @@ function actionExecutors(config: Config): ExecutorFor {
 export type BotOptions = { clock?: Clock; autoTick?: boolean };
 
 export async function startBot(config: Config, log: Logger, opts: BotOptions = {}): Promise<RunningBot> {
-  const content = loadContent();
+  const content = loadContent(config.runbookDir);
   const database = await openDatabase({ ...config, poolSize: config.databasePoolSize }, log);
   const repo = new PrismaIncidentRepository(database.db);
   const core = { repo, clock: opts.clock ?? { now: () => new Date() }, ...content };

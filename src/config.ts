@@ -41,6 +41,7 @@ const envSchema = z.object({
   ACTION_WEBHOOK_URL: optionalText.pipe(z.url({ message: 'expected the http(s) URL that receives containment actions' }).optional()),
   ACTION_WEBHOOK_SECRET: optionalText.pipe(z.string().min(16, { message: 'expected at least 16 characters' }).optional()),
   ACTION_WEBHOOK_ACTIONS: optionalText,
+  RUNBOOK_DIR: optionalText,
   SCHEDULER_TICK_SECONDS: blankIsUnset(z.coerce.number({ message: 'expected whole seconds, 1 to 59' }).int().min(1).max(59).default(10)),
 });
 
@@ -68,6 +69,8 @@ export type Config = {
   schedulerTickSeconds: number;
   /** Containment actions sent to a webhook; every other action is confirmed by hand. */
   actionWebhook?: { url: string; secret: string; actions: 'all' | string[] };
+  /** The team's runbook content folder (the layout of src/runbook/); unset: the shipped content. */
+  runbookDir?: string;
 };
 
 export class ConfigError extends Error {
@@ -87,6 +90,12 @@ function parseEnv(env: NodeJS.ProcessEnv) {
 export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): { databaseUrl?: string; dataDir: string } {
   const e = parseEnv(env);
   return { databaseUrl: e.DATABASE_URL, dataDir: path.resolve(e.DATA_DIR ?? '.data') };
+}
+
+/** RUNBOOK_DIR alone, for tools that read the runbook content but need no Slack or database. */
+export function loadRunbookDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dir = parseEnv(env).RUNBOOK_DIR;
+  return dir === undefined ? undefined : path.resolve(dir);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -118,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     incidentChannelPrivate: e.INCIDENT_CHANNEL_PRIVATE,
     escalationChannel: e.INCIDENT_ESCALATION_CHANNEL,
     schedulerTickSeconds: e.SCHEDULER_TICK_SECONDS,
+    ...(e.RUNBOOK_DIR ? { runbookDir: path.resolve(e.RUNBOOK_DIR) } : {}),
     ...(e.ACTION_WEBHOOK_URL && e.ACTION_WEBHOOK_SECRET
       ? {
           actionWebhook: {

@@ -1,7 +1,7 @@
 // `npm run postmortem -- <workspace-id> <incident-number> [file]`: writes the §9.1 packet as Markdown
 // (to the file, or to incident-<n>-postmortem.md in the current folder).
 import { writeFileSync } from 'node:fs';
-import { loadDatabaseConfig } from '../config.js';
+import { loadDatabaseConfig, loadRunbookDir } from '../config.js';
 import { LifecycleService } from '../core/incidents/lifecycle.js';
 import { PostmortemService } from '../core/postmortem/service.js';
 import { loadContent } from '../core/runbook/content.js';
@@ -24,7 +24,7 @@ async function write([workspace, number, file]: string[]): Promise<number> {
       process.stderr.write(`No incident ${number} in workspace ${workspace}.\n`);
       return 2;
     }
-    const core = { repo, clock: { now: () => new Date() }, ...loadContent() };
+    const core = { repo, clock: { now: () => new Date() }, ...loadContent(loadRunbookDir()) };
     const postmortems = new PostmortemService({ ...core, lifecycle: new LifecycleService(core) });
     const { markdown, complete } = await postmortems.packet(found.ws, state);
     const out = file ?? `incident-${number}-postmortem.md`;

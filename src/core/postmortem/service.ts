@@ -82,21 +82,23 @@ export class PostmortemService {
     return { markdown: renderPacket(s, timeline, this.deps, this.deps.clock.now(), names), complete: packetComplete(s) };
   }
 
+  /**
+   * Before the external-update form opens: refuses, with the same reasons the submission would give,
+   * while §7.2's conditions on the incident (scope confirmed, a mitigation path) do not hold.
+   */
+  async assertMayDraftExternal(ws: Workspace, roomId: string) {
+    const s = await this.inRoom(ws, roomId);
+    const missing = await this.externalBlockers(ws, s);
+    if (missing.length > 0) throw externalRefusal(missing);
+  }
+
   /** §7.2: only with scope confirmed, a mitigation path, and customer impact and next steps written. */
   async draftExternal(ws: Workspace, roomId: string, actor: string, input: { customerImpact: string; nextSteps: string }) {
-    const found = await this.deps.lifecycle.inRoom(ws, roomId, () => ({ events: [], result: null }));
-    const s = found.state;
-    const timeline = await this.deps.repo.timeline(ws, s.incident.id);
-    const missing: string[] = [];
-    const scope = this.deps.runbook.triage.sections.find((sec) => sec.id === 'identify-scope')?.items ?? [];
-    if (scope.some((i) => s.items[i.id]?.status !== 'done')) missing.push('the scope is not confirmed (every §5.2 identify-scope step done)');
-    const lastUpdate = timeline.filter((e) => e.type === 'update.posted').at(-1)?.data as { mitigation?: string } | undefined;
-    if (s.incident.status !== 'mitigated' && (!lastUpdate || lastUpdate.mitigation === 'none')) {
-      missing.push('no mitigation path exists yet (post an update with a mitigation, or mark the incident mitigated)');
-    }
+    const s = await this.inRoom(ws, roomId);
+    const missing = await this.externalBlockers(ws, s);
     if (!input.customerImpact.trim()) missing.push('the customer impact is not written');
     if (!input.nextSteps.trim()) missing.push('the next steps are not written');
-    if (missing.length > 0) throw new DomainError(ErrorCode.NotAllowed, `No external update yet (runbook §7.2): ${missing.join('; ')}.`);
+    if (missing.length > 0) throw externalRefusal(missing);
     const warnings =
       !s.postmortem?.rootCauseVerified && ROOT_CAUSE_WORDS.test(`${input.customerImpact} ${input.nextSteps}`)
         ? ['The root cause is not verified: avoid root-cause wording ("caused by", "because", "root cause") until it is (runbook §7.2).']
@@ -108,4 +110,23 @@ export class PostmortemService {
     }));
     return { draft, warnings };
   }
+
+  private async inRoom(ws: Workspace, roomId: string): Promise<IncidentState> {
+    return (await this.deps.lifecycle.inRoom(ws, roomId, () => ({ events: [], result: null }))).state;
+  }
+
+  /** The §7.2 conditions on the incident itself that do not hold yet. */
+  private async externalBlockers(ws: Workspace, s: IncidentState): Promise<string[]> {
+    const timeline = await this.deps.repo.timeline(ws, s.incident.id);
+    const missing: string[] = [];
+    const scope = this.deps.runbook.triage.sections.find((sec) => sec.id === 'identify-scope')?.items ?? [];
+    if (scope.some((i) => s.items[i.id]?.status !== 'done')) missing.push('the scope is not confirmed (every §5.2 identify-scope step done)');
+    const lastUpdate = timeline.filter((e) => e.type === 'update.posted').at(-1)?.data as { mitigation?: string } | undefined;
+    if (s.incident.status !== 'mitigated' && (!lastUpdate || lastUpdate.mitigation === 'none')) {
+      missing.push('no mitigation path exists yet (post an update with a mitigation, or mark the incident mitigated)');
+    }
+    return missing;
+  }
 }
+
+const externalRefusal = (missing: string[]) => new DomainError(ErrorCode.NotAllowed, `No external update yet (runbook §7.2): ${missing.join('; ')}.`);

@@ -48,7 +48,7 @@ const itemSchema = z
     text,
     owner: z.string().optional(),
     action: kebab.optional(),
-    settledBy: z.enum(SETTLED_BY, { error: `must be one of ${SETTLED_BY.join(', ')}` }).optional(),
+    settledBy: z.string().optional(),
   })
   .strict()
   .superRefine((item, ctx) => {
@@ -57,6 +57,13 @@ const itemSchema = z
         code: 'custom',
         path: ['owner'],
         message: `item "${item.id}": owner "${item.owner}" is not a role; an owner must be one of ${ROLES.join(', ')}`,
+      });
+    }
+    if (item.settledBy !== undefined && !(SETTLED_BY as readonly string[]).includes(item.settledBy)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['settledBy'],
+        message: `item "${item.id}": settledBy "${item.settledBy}" is not a fact the bot records; it must be one of ${SETTLED_BY.join(', ')}`,
       });
     }
   })
@@ -112,7 +119,7 @@ export const checklistFileSchema = z
     id: kebab,
     ref,
     title: text,
-    unownedSteps: z.enum(ROLES, { error: `must be a role: one of ${ROLES.join(', ')}` }).optional(),
+    unownedSteps: z.enum(ROLES, { error: `checklist unownedSteps: must be a role, one of ${ROLES.join(', ')}` }).optional(),
     sections: z.array(sectionSchema).min(1),
   })
   .strict()

@@ -117,7 +117,7 @@ export function escalationPrompt(
   if (needed) {
     blocks.push({
       type: 'actions',
-      block_id: 'escalate:raise',
+      block_id: RAISE_BLOCK_ID,
       elements: targets.map((s, i) => ({
         type: 'button',
         action_id: raiseSeverityActionId(s),
@@ -128,4 +128,18 @@ export function escalationPrompt(
     });
   }
   return { text: escape(summary), blocks };
+}
+
+/** The block holding the "Raise to SEVn" buttons. */
+export const RAISE_BLOCK_ID = 'escalate:raise';
+
+/**
+ * The escalation prompt once it has done its job (the raise happened, or the incident already is at
+ * that severity): the same words without its buttons, and a line saying what became of it.
+ */
+export function settledEscalationPrompt(blocks: readonly KnownBlock[], outcome: string): KnownBlock[] {
+  return [
+    ...blocks.filter((b) => b.block_id !== RAISE_BLOCK_ID && b.block_id !== 'escalate:done'),
+    { type: 'context', block_id: 'escalate:done', elements: [md(outcome)] },
+  ];
 }

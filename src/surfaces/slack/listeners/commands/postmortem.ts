@@ -51,6 +51,7 @@ export const followup: Subcommand = async ({ deps, client, input, log }) => {
 };
 
 export const external: Subcommand = async ({ deps, client, input }) => {
-  await deps.incidents.inRoom(await slackWorkspace(deps, input.teamId), input.channelId);
+  // Refused before the form opens, so nobody writes the text only to be refused on submit.
+  await deps.postmortems.assertMayDraftExternal(await slackWorkspace(deps, input.teamId), input.channelId);
   return { after: async () => void (await client.views.open({ trigger_id: input.triggerId, view: externalModal(input.channelId) })) };
 };
