@@ -5,6 +5,7 @@ import { readSkipForm, readSkipMetadata } from '../../blocks/skip-modal.js';
 import { refreshChecklist } from '../../checklist-messages.js';
 import { slackWorkspace, type SlackDeps } from '../../context.js';
 import { errorText } from '../../reply.js';
+import { refreshHeader } from '../../room.js';
 
 export function skipStep(deps: SlackDeps) {
   return async ({ ack, body, view, client }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
@@ -25,5 +26,6 @@ export function skipStep(deps: SlackDeps) {
     }
     await ack();
     await refreshChecklist(client, deps, outcome.ws, outcome.state, outcome.result.checklist, log);
+    await refreshHeader(client, deps, outcome.ws, outcome.state, log);
   };
 }
