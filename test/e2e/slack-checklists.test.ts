@@ -280,7 +280,8 @@ describe('the triage checklist', () => {
     expect(told.body.text).toContain('Only the Operations Lead (unfilled) or the Incident Commander (<@UIC>) may tick, skip or undo this step.');
     expect(await written()).toEqual(before);
     expect(await item(inc.id, 'triage.freeze-automation')).toBeNull();
-    expect(t.slack.called('chat.update')).toHaveLength(0);
+    // (The header may still be catching up with the race above; the checklist is not touched.)
+    expect(t.slack.called('chat.update').filter((c) => c.body.ts !== inc.header)).toHaveLength(0);
   });
 
   it('lets the IC tick an owned step, and the role holder undo it; others are still refused', async () => {
