@@ -15,7 +15,7 @@ import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
 import type { Call } from '../fakes/slack-api.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
 import { declareAndWait } from '../support/declared.js';
-import { buttonClick, commandBody, postSigned, viewSubmission, type Actor, type ModalValues } from '../support/slack-requests.js';
+import { actionRequestSubmission, buttonClick, commandBody, postSigned, type Actor } from '../support/slack-requests.js';
 
 const MINUTE = 60_000;
 const HOOK_SECRET = 'hook-secret-0123456789abcdef';
@@ -150,19 +150,7 @@ const click = (who: Actor, actionId: string, value: string) => postSigned(t.even
  */
 function submitRequest(who: Actor, roomId: string, actionId: string, params: Record<string, string>, override?: string) {
   const action = CATALOG.actions.find((a) => a.id === actionId)!;
-  const values: ModalValues = {};
-  for (const p of action.parameters) {
-    const v = params[p.name] ?? null;
-    values[`param:${p.name}`] =
-      p.type === 'enum'
-        ? { value: { type: 'static_select', selected_option: v === null ? null : { value: v, text: { type: 'plain_text', text: v } } } }
-        : { value: { type: 'plain_text_input', value: v } };
-  }
-  if (action.destructive) values.override = { value: { type: 'plain_text_input', value: override ?? null } };
-  return postSigned(
-    t.eventsUrl,
-    viewSubmission(who, { id: `VREQ${++views}`, callbackId: 'action_request', privateMetadata: JSON.stringify({ roomId, actionId }), values }),
-  );
+  return postSigned(t.eventsUrl, actionRequestSubmission(who, `VREQ${++views}`, roomId, action, params, override));
 }
 
 /** A submission the gates refuse: the form stays open with one error, returned. */

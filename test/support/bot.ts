@@ -29,7 +29,7 @@ export class ShiftableClock {
 }
 
 export async function startTestBot(
-  opts: { privateChannels?: boolean; escalationChannel?: string; actionWebhook?: Config['actionWebhook'] } = {},
+  opts: { privateChannels?: boolean; escalationChannel?: string; actionWebhook?: Config['actionWebhook']; runbookDir?: string } = {},
 ): Promise<TestBot> {
   const clock = new ShiftableClock();
   const database: TestDatabase = await freshDatabase();
@@ -46,6 +46,7 @@ export async function startTestBot(
       escalationChannel: opts.escalationChannel,
       actionWebhook: opts.actionWebhook,
       schedulerTickSeconds: 10,
+      ...(opts.runbookDir ? { runbookDir: opts.runbookDir } : {}),
     },
     createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     // Tests tick the scheduler themselves, at the times they choose.

@@ -100,8 +100,8 @@ export function declareSubmission(who: Actor, viewId: string, form: {
   return viewSubmission(who, { id: viewId, callbackId: 'declare_incident', privateMetadata: JSON.stringify({ origin: who.channel }), values });
 }
 
-/** A click on a button in a channel message. */
-export function buttonClick(who: Actor, actionId: string, value: string, responseUrl: string) {
+/** A click on a button in a channel message; `message` is the clicked message as Slack sends it back. */
+export function buttonClick(who: Actor, actionId: string, value: string, responseUrl: string, message: { ts: string; text?: string; blocks?: unknown[] } = { ts: '1700000000.000001', text: 'header' }) {
   return interactionBody({
     type: 'block_actions',
     team: { id: who.team, domain: 'acme' },
@@ -109,9 +109,30 @@ export function buttonClick(who: Actor, actionId: string, value: string, respons
     api_app_id: 'A1',
     trigger_id: 'trigger-click',
     channel: { id: who.channel, name: 'inc' },
-    container: { type: 'message', message_ts: '1700000000.000001', channel_id: who.channel },
-    message: { ts: '1700000000.000001', text: 'header' },
+    container: { type: 'message', message_ts: message.ts, channel_id: who.channel },
+    message,
     response_url: responseUrl,
     actions: [{ type: 'button', action_id: actionId, block_id: 'b1', value, action_ts: '1700000001.000001', text: { type: 'plain_text', text: 'Take role' } }],
   });
+}
+
+/** A view_submission of a containment action's request form, with its parameters filled in. */
+export function actionRequestSubmission(
+  who: Actor,
+  viewId: string,
+  roomId: string,
+  action: { id: string; destructive: boolean; parameters: readonly { name: string; type: string }[] },
+  params: Record<string, string>,
+  override?: string,
+) {
+  const values: ModalValues = {};
+  for (const p of action.parameters) {
+    const v = params[p.name] ?? null;
+    values[`param:${p.name}`] =
+      p.type === 'enum'
+        ? { value: { type: 'static_select', selected_option: v === null ? null : { value: v, text: { type: 'plain_text', text: v } } } }
+        : { value: { type: 'plain_text_input', value: v } };
+  }
+  if (action.destructive) values.override = { value: { type: 'plain_text_input', value: override ?? null } };
+  return viewSubmission(who, { id: viewId, callbackId: 'action_request', privateMetadata: JSON.stringify({ roomId, actionId: action.id }), values });
 }

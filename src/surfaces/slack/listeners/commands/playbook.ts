@@ -6,6 +6,7 @@ import type { Logger } from '../../../../log.js';
 import { playbookList } from '../../blocks/playbooks.js';
 import { postChecklist, promptEscalations } from '../../checklist-messages.js';
 import { slackWorkspace, type SlackDeps, type WebClient } from '../../context.js';
+import { refreshHeader } from '../../room.js';
 import type { Subcommand } from './types.js';
 
 /** Accepts a playbook id (`bad-release`) or its runbook reference (`6.1`). */
@@ -25,6 +26,8 @@ export async function attachPlaybooks(deps: SlackDeps, ws: Workspace, incidentId
   const post = async (client: WebClient, log: Logger) => {
     for (const c of result.attached) await postChecklist(client, deps, ws, state, c, log);
     await promptEscalations(client, state, result.prompts, log);
+    // The header lists the attached playbooks and their progress.
+    if (result.attached.length > 0) await refreshHeader(client, deps, ws, state, log);
   };
   return { state, attached: result.attached, post };
 }
