@@ -13,6 +13,7 @@ import { LifecycleService } from '../../src/core/incidents/lifecycle.js';
 import type { IncidentState, Severity, Workspace } from '../../src/core/incidents/model.js';
 import { IncidentService } from '../../src/core/incidents/service.js';
 import { renderPacket } from '../../src/core/postmortem/packet.js';
+import type { PostmortemService } from '../../src/core/postmortem/service.js';
 import { loadContent } from '../../src/core/runbook/content.js';
 import type { ReminderView } from '../../src/core/views/cadence.js';
 import { createLogger } from '../../src/log.js';
@@ -43,10 +44,11 @@ let incidents: IncidentService;
 let checklists: ChecklistService;
 let cadence: CadenceService;
 let lifecycle: LifecycleService;
+let postmortems: PostmortemService;
 let ws: Workspace;
 
 beforeEach(async () => {
-  ({ repo, clock, incidents, checklists, cadence, lifecycle, ws } = await coreFixture(START));
+  ({ repo, clock, incidents, checklists, cadence, lifecycle, postmortems, ws } = await coreFixture(START));
 });
 
 let rooms = 0;
@@ -439,6 +441,72 @@ describe('reopen', () => {
     expect(state.incident.resolvedAt).toEqual(again);
     expect(pending(d, UPDATE_JOB)).toEqual([]);
     expect(pending(d, POSTMORTEM_REMINDER_JOB).map((j) => j.dueAt)).toEqual([new Date(again.getTime() + 24 * HOUR), new Date(again.getTime() + 48 * HOUR)]);
+  });
+});
+
+describe('investigating', () => {
+  const triageStep = content.runbook.triage.sections[1]!.items[0]!.id;
+  const playbookStep = content.runbook.playbooks[0]!.sections[0]!.items[0]!.id;
+
+  it('starts at the first triage step, recorded once with the step; an undo or a second step does not record it again', async () => {
+    const d = await declare();
+    const at = clock.advance(2 * MINUTE);
+    await checklists.act(ws, { incidentId: d.id, roomId: d.roomId }, IC, 'done', triageStep);
+    expect((await current(d)).incident.status).toBe('investigating');
+    await checklists.act(ws, { incidentId: d.id, roomId: d.roomId }, IC, 'undo', triageStep);
+    await checklists.act(ws, { incidentId: d.id, roomId: d.roomId }, IC, 'skip', triageStep, 'known');
+    expect((await events(d, 'incident.investigating')).map((e) => [e.actor, e.data, e.occurredAt])).toEqual([[IC, { by: 'triage-step', itemId: triageStep }, at]]);
+  });
+
+  it('is not started by a playbook step, and never replaces mitigated', async () => {
+    const d = await declare();
+    await checklists.attach(ws, d.id, IC, [content.runbook.playbooks[0]!.id]);
+    await checklists.act(ws, { incidentId: d.id, roomId: d.roomId }, IC, 'done', playbookStep);
+    expect((await current(d)).incident.status).toBe('declared');
+    await lifecycle.mitigate(ws, d.roomId, IC);
+    await checklists.act(ws, { incidentId: d.id, roomId: d.roomId }, IC, 'done', triageStep);
+    expect((await current(d)).incident.status).toBe('mitigated');
+    expect(await events(d, 'incident.investigating')).toEqual([]);
+  });
+});
+
+describe('close', () => {
+  const SECTIONS = { rootCauseTechnical: 'Staging key.', rootCauseProcess: 'No key check.', whatWorked: 'Rollback.', whatDidNot: 'Paging.', rootCauseVerified: true };
+
+  it('is refused before resolution, to anyone but the IC, and while the packet is incomplete (each part named); nothing changes', async () => {
+    const d = await ready();
+    expect((await rejection(() => lifecycle.close(ws, d.roomId, IC))).message).toContain('Only a resolved incident can be closed');
+    await lifecycle.resolve(ws, d.roomId, IC);
+    const notIc = await rejection(() => lifecycle.close(ws, d.roomId, BOB));
+    expect(notIc.code).toBe(ErrorCode.NotAllowed);
+    expect(notIc.message).toContain(`Only the Incident Commander (<@${IC}>) can close the incident`);
+    const before = await snapshot(d);
+    const e = await rejection(() => lifecycle.close(ws, d.roomId, IC));
+    expect(e.message.split('\n').filter((l) => l.startsWith('• '))).toEqual([
+      '• the section "Root cause: technical" is not written',
+      '• the section "Root cause: process" is not written',
+      '• the section "What worked" is not written',
+      '• the section "What didn\'t" is not written',
+      '• no corrective action is recorded',
+    ]);
+    expect(await snapshot(d)).toEqual(before);
+  });
+
+  it('closes a resolved incident with a complete packet: closed, recorded, postmortem reminders superseded; a reopen still works', async () => {
+    const d = await ready();
+    await lifecycle.resolve(ws, d.roomId, IC);
+    await postmortems.saveSections(ws, d.roomId, IC, SECTIONS);
+    await postmortems.addFollowup(ws, d.roomId, IC, { title: 'Compare key ids', owner: OPS, dueOn: '2026-03-20' });
+    const closedAt = clock.advance(HOUR);
+    const { state, changed } = await lifecycle.close(ws, d.roomId, IC);
+    expect(changed).toBe(true);
+    expect(state.incident.status).toBe('closed');
+    expect((await events(d, 'incident.closed')).map((e) => [e.actor, e.occurredAt])).toEqual([[IC, closedAt]]);
+    expect([...pending(d, POSTMORTEM_REMINDER_JOB), ...pending(d, POSTMORTEM_OVERDUE_JOB)]).toEqual([]);
+    expect((await lifecycle.close(ws, d.roomId, IC)).changed).toBe(false);
+    expect((await lifecycle.list(ws)).map((s) => s.incident.id)).not.toContain(d.id);
+    const { state: reopened } = await lifecycle.reopen(ws, d.roomId, IC, 'it is back');
+    expect(reopened.incident.status).toBe('investigating');
   });
 });
 
