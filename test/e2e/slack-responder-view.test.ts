@@ -97,6 +97,11 @@ async function tick(inc: DeclaredIncident, user: string, itemId: string) {
   await t.slack.until(async () => expect((await stepOf(inc.id, itemId))?.status).toBe('done'));
 }
 
+async function attachRecovery(inc: DeclaredIncident) {
+  await command(at(inc.room, IC), 'checklist recovery');
+  await t.slack.until(async () => expect(await t.db.incidentChecklist.count({ where: { incidentId: inc.id, checklistId: 'recovery' } })).toBe(1));
+}
+
 async function takeRole(inc: DeclaredIncident, user: string, role: string) {
   await click(at(inc.room, user), `take_role:${role}`, inc.id);
   await t.slack.until(async () => expect(await t.db.roleAssignment.count({ where: { incidentId: inc.id, userId: user, role: role as never, endedAt: null } })).toBe(1));
@@ -174,8 +179,7 @@ describe('the §8 steps that gate resolve', () => {
   let c: DeclaredIncident;
   beforeAll(async () => {
     c = await declare('Recovery checks on stable');
-    await command(at(c.room, IC), 'checklist recovery');
-    await t.slack.until(async () => expect(await t.db.incidentChecklist.count({ where: { incidentId: c.id, checklistId: 'recovery' } })).toBe(1));
+    await attachRecovery(c);
   });
 
   it('are refused to a lead of another role, saying how to get the right; taking the Operations Lead role on the header gives it', async () => {
@@ -209,8 +213,7 @@ describe('resolve, then close', () => {
   let d: DeclaredIncident;
   beforeAll(async () => {
     d = await declare('Closing drill');
-    await command(at(d.room, IC), 'checklist recovery');
-    await t.slack.until(async () => expect(await t.db.incidentChecklist.count({ where: { incidentId: d.id, checklistId: 'recovery' } })).toBe(1));
+    await attachRecovery(d);
     for (const item of BY_HAND) await tick(d, IC, item.id);
     await command(at(d.room, IC), `case ${CASE}`);
     expect((await command(at(d.room, IC), 'resolve')).text).toContain('Done: resolved');
