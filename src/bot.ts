@@ -16,11 +16,12 @@ import type { Logger } from './log.js';
 import { createHttpServer, listen, type Route } from './server.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { createSlackSurface } from './surfaces/slack/app.js';
-import { createWebhookExecutor } from './executors/webhook.js';
-import { runAction, runLift, type ExecutorFor } from './surfaces/slack/action-runner.js';
-import { provisionRoom } from './surfaces/slack/provision.js';
-import { slackReminderPoster } from './surfaces/slack/reminders.js';
+import { slackChat } from './surfaces/slack/slack-chat.js';
 import { SlackPeople } from './surfaces/slack/people.js';
+import { createWebhookExecutor } from './executors/webhook.js';
+import { createApp } from './app/app.js';
+import type { ExecutorFor } from './app/deps.js';
+import { peopleDirectory } from './app/chats.js';
 
 const BACKGROUND_CONCURRENCY = 4;
 
@@ -53,23 +54,35 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   const executorFor = actionExecutors(config);
 
   const background = pLimit(BACKGROUND_CONCURRENCY);
-  // The scheduler needs the Slack client and the surface needs to kick the scheduler: bound late.
+  // The scheduler runs the app's jobs and the app kicks the scheduler: bound late.
   let scheduler: Scheduler | undefined;
   const kick = () => scheduler?.tick() ?? Promise.resolve(0);
-  const slackDeps = { incidents, checklists, cadence, lifecycle, postmortems, actions, people: new SlackPeople(), kick, log, privateChannels: config.incidentChannelPrivate, background };
-  const slack = createSlackSurface(config.slack, slackDeps);
+  // The surface's WebClient carries the Slack chat port; its listeners then call the app built around it.
+  const slack = createSlackSurface(config.slack, log);
+  const app = createApp({
+    repo,
+    incidents,
+    checklists,
+    cadence,
+    lifecycle,
+    postmortems,
+    actions,
+    chats: { slack: slackChat(slack.app.client) },
+    people: peopleDirectory({ slack: new SlackPeople().via(slack.app.client, log) }),
+    executorFor,
+    kick,
+    background,
+    log,
+    privateRooms: config.incidentChannelPrivate,
+    escalationRoom: config.escalationChannel ? { slack: config.escalationChannel } : {},
+  });
+  slack.listen({ app, log });
   const routes: Route[] = slack.handle ? [{ path: '/slack/events', handle: slack.handle }] : [];
   const ready = async () => (await database.db.$queryRaw<{ ok: number }[]>`SELECT 1 AS ok`).length === 1;
   const server = createHttpServer(ready, routes);
   const port = await listen(server, config.port);
   await slack.start();
-  const client = slack.app.client;
-  const poster = slackReminderPoster(client, config.escalationChannel, {
-    setup: (ws, state) => provisionRoom(client, slackDeps, ws, state, log.child({ incident: state.incident.id })),
-    action: (ws, state, requestId) => runAction(client, slackDeps, executorFor, ws, state, requestId, log.child({ incident: state.incident.id })),
-    lift: (ws, state, requestId) => runLift(client, slackDeps, executorFor, ws, state, requestId, log.child({ incident: state.incident.id })),
-  });
-  scheduler = new Scheduler({ repo, cadence, poster, clock: core.clock, log });
+  scheduler = new Scheduler({ repo, cadence, poster: app.jobs, clock: core.clock, log });
   if (opts.autoTick ?? true) scheduler.start(config.schedulerTickSeconds);
   log.info({ port, mode: slack.handle ? 'http' : 'socket', embedded: !config.databaseUrl }, 'incident bot ready');
 

@@ -3,10 +3,10 @@
 // surface's renderer decides how a view becomes messages (Block Kit, Adaptive Cards, HTML).
 import type { ActionEntry } from '../core/actions/catalog.js';
 import type { ActionRequest, Platform, Severity, Workspace } from '../core/incidents/model.js';
-import type { Playbook } from '../core/runbook/checklists.js';
 import type { ReminderView, UpdateView } from '../core/views/cadence.js';
 import type { ChecklistView } from '../core/views/checklist.js';
 import type { HeaderView } from '../core/views/incident.js';
+import type { PlaybookLine } from '../core/views/playbooks.js';
 import type { Rich } from '../core/views/rich-text.js';
 
 /** A §6 action as a view shows it: what it is, and the words that describe one request of it. */
@@ -24,11 +24,11 @@ export type ChatView =
   /** The commanders' room hears of a reminder missed too often; `roomId` is the incident's room. */
   | { kind: 'escalation'; view: Extract<ReminderView, { kind: 'escalation' }>; roomId: string }
   /** A playbook asks for a higher severity (§6.2, §6.7); `done` once raised or moot (no buttons). */
-  | { kind: 'raise'; incidentId: string; number: number; playbook: string; severity: Severity; when: string; current: Severity; done: boolean }
+  | { kind: 'raise'; incidentId: string; number: number; playbook: string; severity: 'SEV0' | 'SEV1'; when: string; current: Severity; done: boolean }
   /** The §6 playbooks with their §10 symptoms, attached ones marked. */
-  | { kind: 'playbooks'; incidentId: string; playbooks: { playbook: Playbook; symptoms: string[]; attached: boolean }[] }
+  | { kind: 'playbooks'; incidentId: string; playbooks: PlaybookLine[] }
   /** `/incident actions`: the catalog, requests awaiting approval, actions in force. */
-  | { kind: 'actions'; catalog: Pick<ActionEntry, 'id' | 'title' | 'section'>[]; awaiting: ActionLine[]; inForce: (ActionLine & { lift: string; liftFailed: boolean })[] }
+  | { kind: 'actions'; catalog: ActionEntry[]; awaiting: ActionLine[]; inForce: (ActionLine & { lift: string; liftFailed: boolean })[] }
   | { kind: 'action-requested'; line: ActionLine; approvers: string[] | null }
   /** A manual action: the requester does it by hand and confirms Done or Failed. */
   | { kind: 'action-confirm'; line: ActionLine; instructions: Rich }

@@ -1,7 +1,10 @@
 // What the core needs from the outside world. Adapters in db/, surfaces/ and tests implement these.
-import type { ActionRequest, Followup, Incident, IncidentState, Platform, PostmortemFields, Role, Workspace } from './incidents/model.js';
+import type { ActionRequest, Followup, Incident, IncidentState, Platform, PostedView, PostmortemFields, Role, Workspace } from './incidents/model.js';
 import type { ItemState } from './checklists/state.js';
 import type { ChainedEvent } from './timeline/chain.js';
+
+/** A change's outcome; `replayed` when its delivery was handled before and nothing was decided again. */
+export type ChangeOutcome<T> = { state: IncidentState; result: T; changed: boolean; replayed?: boolean };
 
 export interface Clock {
   now(): Date;
@@ -19,7 +22,7 @@ export type NewEvent = { type: string; actor: string | null; data: Record<string
 export type TimelineEvent = ChainedEvent & { id: string };
 
 export type IncidentPatch = Partial<
-  Pick<Incident, 'severity' | 'status' | 'roomId' | 'roomName' | 'headerMessageId' | 'lastUpdateAt' | 'updatesMissed' | 'orgoCaseUrl' | 'resolvedAt'>
+  Pick<Incident, 'severity' | 'status' | 'roomId' | 'roomName' | 'lastUpdateAt' | 'updatesMissed' | 'orgoCaseUrl' | 'resolvedAt'>
 >;
 export type NewJob = { kind: string; dueAt: Date; data?: Record<string, unknown> };
 /** Finishes a claimed job; only the process holding its lease may. */
@@ -53,12 +56,10 @@ export type FirstChange = Pick<Change<unknown>, 'grants' | 'attach' | 'schedule'
 /** A due job, claimed with a lease by one scheduler process. */
 export type ClaimedJob = { id: string; ws: Workspace; incidentId: string; kind: string; dueAt: Date; data: Record<string, unknown> };
 
-/** Surface facts recorded without a decision or a timeline event. */
-export type Annotation = { headerMessageId?: string; checklistMessages?: { checklistId: string; messageIds: string[] } };
 
 export type NewIncident = Omit<
   Incident,
-  'id' | 'workspaceId' | 'number' | 'status' | 'roomId' | 'roomName' | 'headerMessageId' | 'lastUpdateAt' | 'updatesMissed' | 'orgoCaseUrl' | 'resolvedAt'
+  'id' | 'workspaceId' | 'number' | 'status' | 'roomId' | 'roomName' | 'lastUpdateAt' | 'updatesMissed' | 'orgoCaseUrl' | 'resolvedAt' | 'seq'
 > & { declareKey: string };
 
 export interface IncidentRepository {
@@ -78,9 +79,22 @@ export interface IncidentRepository {
     incidentId: string,
     at: Date,
     decide: (state: IncidentState) => Change<T>,
-  ): Promise<{ state: IncidentState; result: T; changed: boolean }>;
-  /** Records surface facts (such as the header message id) that need no decision and no event. */
-  annotate(ws: Workspace, incidentId: string, note: Annotation): Promise<void>;
+  ): Promise<ChangeOutcome<T>>;
+  /**
+   * Runs `work` as one delivery of a user intent: each change it makes is keyed by `key` (and its
+   * order within the work). A change whose key was already handled is not decided again: it answers
+   * with the first result, `replayed: true`, and writes nothing.
+   */
+  once<T>(key: string, work: () => Promise<T>): Promise<T>;
+  /** Records where a view was posted (replacing its refs), stamped with the seq it was rendered from. */
+  recordPosted(ws: Workspace, incidentId: string, shows: string, posted: PostedView): Promise<void>;
+  /**
+   * Claims the right to repaint a posted view with a render of `stamp`: false when a render of that
+   * stamp or a newer one was already claimed (by any process), so an older render never paints last.
+   */
+  claimRepaint(ws: Workspace, incidentId: string, shows: string, stamp: number): Promise<boolean>;
+  /** The digests of a view's parts after a repaint; returns the newest stamp claimed for the view by then. */
+  recordDigests(ws: Workspace, incidentId: string, shows: string, refs: PostedView['refs']): Promise<number>;
   findById(ws: Workspace, incidentId: string): Promise<IncidentState | null>;
   findByRoom(ws: Workspace, roomId: string): Promise<IncidentState | null>;
   timeline(ws: Workspace, incidentId: string): Promise<TimelineEvent[]>;

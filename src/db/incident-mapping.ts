@@ -24,7 +24,6 @@ export function toIncident(r: IncidentRow): Incident {
     integrityUncertain: r.integrityUncertain,
     roomId: r.roomId,
     roomName: r.roomName,
-    headerMessageId: r.headerMessageId,
     originRoomId: r.originRoomId,
     declaredBy: r.declaredBy,
     declaredAt: r.declaredAt,
@@ -32,6 +31,7 @@ export function toIncident(r: IncidentRow): Incident {
     updatesMissed: r.updatesMissed,
     orgoCaseUrl: r.orgoCaseUrl,
     resolvedAt: r.resolvedAt,
+    seq: r.timelineSeq,
   };
 }
 
@@ -54,6 +54,17 @@ export const toEvent = (r: EventRow): TimelineEvent => ({
   hash: r.hash,
 });
 
+/** Posted views by what they show, from their rows (parts in order). */
+export function toPosted(rows: Prisma.RoomMessageGetPayload<object>[]): IncidentState['posted'] {
+  const posted: IncidentState['posted'] = {};
+  for (const r of [...rows].sort((a, b) => a.part - b.part)) {
+    const view = (posted[r.shows] ??= { roomId: r.roomId, refs: [], stamp: r.stamp });
+    view.refs.push({ ref: r.ref, digest: r.digest });
+    view.stamp = Math.max(view.stamp, r.stamp);
+  }
+  return posted;
+}
+
 /** The state after a change, computed rather than read back: the change was written under the lock. */
 export function applyChange(
   before: IncidentState,
@@ -65,7 +76,7 @@ export function applyChange(
     holders = [...holders.filter((h) => h.role !== g.role), { role: g.role, userId: g.userId, assignedBy: g.by, assignedAt: at }];
   }
   const known = new Set(before.checklists.map((a) => a.checklistId));
-  const attached = (c.attach ?? []).filter((a) => !known.has(a.checklistId)).map((a) => ({ checklistId: a.checklistId, messageIds: [] }));
+  const attached = (c.attach ?? []).filter((a) => !known.has(a.checklistId)).map((a) => ({ checklistId: a.checklistId }));
   const items = { ...before.items };
   for (const i of c.items ?? []) {
     if (i.state.status === 'open') delete items[i.itemId];
@@ -90,6 +101,7 @@ export function applyChange(
     postmortem: c.postmortem ? (postmortem as PostmortemFields) : before.postmortem,
     followups,
     actions: applyAction(before.actions, c.action),
+    posted: before.posted,
   };
 }
 

@@ -2,12 +2,13 @@
 // incident row first, so decisions, role grants and the hash chain never race.
 import { randomUUID } from 'node:crypto';
 import { incidentNotFound } from '../core/errors.js';
-import type { IncidentState, Platform, Workspace } from '../core/incidents/model.js';
-import type { Annotation, Change, ClaimedJob, FirstChange, IncidentRepository, JobCompletion, NewIncident } from '../core/ports.js';
+import type { IncidentState, Platform, PostedView, Workspace } from '../core/incidents/model.js';
+import type { Change, ChangeOutcome, ClaimedJob, FirstChange, IncidentRepository, JobCompletion, NewIncident } from '../core/ports.js';
 import { GENESIS_HASH } from '../core/timeline/chain.js';
 import { Prisma } from '../../prisma/generated/client.js';
 import type { Db } from './client.js';
-import { applyChange, toActionRequest, toEvent, toFollowup, toHolder, toIncident, toItemState, toPostmortem } from './incident-mapping.js';
+import { inDelivery, nextChangeKey, revive } from './delivery.js';
+import { applyChange, toPosted, toActionRequest, toEvent, toFollowup, toHolder, toIncident, toItemState, toPostmortem } from './incident-mapping.js';
 import { chainEvents, type Head } from './timeline-rows.js';
 import {
   cancelJobs,
@@ -28,12 +29,13 @@ type Tx = Prisma.TransactionClient;
 /** The relations an IncidentState is made of: current holders, checklists, steps, pending jobs, §9 data, actions. */
 const STATE_INCLUDE = {
   roles: { where: { endedAt: null }, orderBy: { assignedAt: 'asc' } },
-  checklists: { orderBy: { attachedAt: 'asc' }, select: { checklistId: true, messageIds: true } },
+  checklists: { orderBy: { attachedAt: 'asc' }, select: { checklistId: true } },
   items: { where: { status: { not: 'open' } } },
   jobs: { where: { doneAt: null }, orderBy: { dueAt: 'asc' }, select: { id: true, kind: true, dueAt: true, data: true, leaseOwner: true } },
   postmortem: true,
   followups: { orderBy: { seq: 'asc' } },
   actions: { orderBy: { seq: 'asc' } },
+  messages: true,
 } satisfies Prisma.IncidentInclude;
 
 function toState(row: Prisma.IncidentGetPayload<{ include: typeof STATE_INCLUDE }>): IncidentState {
@@ -46,10 +48,15 @@ function toState(row: Prisma.IncidentGetPayload<{ include: typeof STATE_INCLUDE 
     postmortem: row.postmortem ? toPostmortem(row.postmortem) : null,
     followups: row.followups.map(toFollowup),
     actions: row.actions.map(toActionRequest),
+    posted: toPosted(row.messages),
   };
 }
 
 const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
+
+/** A raw statement refused by a unique index (Prisma reports raw failures with the database's code). */
+const isRawUniqueViolation = (e: unknown) =>
+  isUniqueViolation(e) || (e instanceof Prisma.PrismaClientKnownRequestError && /23505|unique constraint/i.test(`${JSON.stringify(e.meta ?? {})} ${e.message}`));
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -110,8 +117,8 @@ export class PrismaIncidentRepository implements IncidentRepository {
     const row = rows[0];
     if (row) {
       const { declareKey: _k, ...fields } = draft;
-      const incident = { ...fields, id, workspaceId: ws.id, number: row.number, status: 'declared' as const, roomId: null, roomName: null, headerMessageId: null, lastUpdateAt: null, updatesMissed: 0, orgoCaseUrl: null, resolvedAt: null };
-      const empty = { incident, holders: [], checklists: [], items: {}, jobs: [], postmortem: null, followups: [], actions: [] };
+      const incident = { ...fields, id, workspaceId: ws.id, number: row.number, status: 'declared' as const, roomId: null, roomName: null, lastUpdateAt: null, updatesMissed: 0, orgoCaseUrl: null, resolvedAt: null, seq: chained.head.seq };
+      const empty = { incident, holders: [], checklists: [], items: {}, jobs: [], postmortem: null, followups: [], actions: [], posted: {} };
       return { state: applyChange(empty, { grants, attach, schedule }, draft.declaredAt), created: true };
     }
     // The key was declared before (a resubmission, a retry or a concurrent twin): answer with that incident.
@@ -120,24 +127,54 @@ export class PrismaIncidentRepository implements IncidentRepository {
     return { state, created: false };
   }
 
-  async change<T>(ws: Workspace, incidentId: string, at: Date, decide: (s: IncidentState) => Change<T>) {
+  once<T>(key: string, work: () => Promise<T>): Promise<T> {
+    return inDelivery(key, work);
+  }
+
+  async change<T>(ws: Workspace, incidentId: string, at: Date, decide: (s: IncidentState) => Change<T>): Promise<ChangeOutcome<T>> {
     if (!UUID.test(incidentId)) throw incidentNotFound();
-    return this.db.$transaction(async (tx) => {
-      // The row lock serialises every change to one incident: decisions see the latest state and the
-      // hash chain has a single writer.
-      const locked = await tx.$queryRaw<Head[]>`
-        SELECT timeline_seq AS seq, timeline_head AS hash FROM incidents
-        WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid FOR UPDATE`;
-      if (locked.length === 0) throw incidentNotFound();
-      const before = (await this.load(tx, ws, incidentId))!;
-      const c = decide(before);
-      const grants = c.grants ?? [];
-      const changed =
-        [c.patch, c.complete, c.postmortem, c.followup, c.action].some((x) => x !== undefined) || [grants, c.attach ?? [], c.items ?? [], c.cancel ?? [], c.schedule ?? [], c.events].some((l) => l.length > 0);
-      if (!changed) return { state: before, result: c.result, changed };
-      await this.write(tx, ws, incidentId, at, locked[0]!, c);
-      return { state: applyChange(before, c, at), result: c.result, changed };
-    });
+    const key = nextChangeKey();
+    try {
+      return await this.db.$transaction(async (tx) => {
+        // The row lock serialises every change to one incident: decisions see the latest state and the
+        // hash chain has a single writer. A keyed change first claims its delivery: a second delivery
+        // of the same key waits for the first to commit, then fails on the unique key and replays.
+        const claim = key
+          ? Prisma.sql`WITH d AS (INSERT INTO deliveries (workspace_id, key, incident_id, at)
+              SELECT ${ws.id}::uuid, ${key}, id, ${at} FROM incidents WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid)`
+          : Prisma.empty;
+        const locked = await tx.$queryRaw<Head[]>`${claim}
+          SELECT timeline_seq AS seq, timeline_head AS hash FROM incidents
+          WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid FOR UPDATE`;
+        if (locked.length === 0) throw incidentNotFound();
+        const before = (await this.load(tx, ws, incidentId))!;
+        const c = decide(before);
+        const grants = c.grants ?? [];
+        const changed =
+          [c.patch, c.complete, c.postmortem, c.followup, c.action].some((x) => x !== undefined) || [grants, c.attach ?? [], c.items ?? [], c.cancel ?? [], c.schedule ?? [], c.events].some((l) => l.length > 0);
+        const delivered = key ? { key, result: c.result ?? null } : undefined;
+        if (!changed) {
+          if (delivered) await tx.$executeRaw`UPDATE deliveries SET result = ${JSON.stringify(delivered.result)}::jsonb WHERE workspace_id = ${ws.id}::uuid AND key = ${key}`;
+          return { state: before, result: c.result, changed };
+        }
+        const head = await this.write(tx, ws, incidentId, at, locked[0]!, c, delivered);
+        const after = applyChange(before, c, at);
+        return { state: { ...after, incident: { ...after.incident, seq: head.seq } }, result: c.result, changed };
+      });
+    } catch (e) {
+      if (!key || !isRawUniqueViolation(e)) throw e;
+      return this.replay<T>(ws, incidentId, key);
+    }
+  }
+
+  /** A delivery handled before: its first result, on the state as it is now. */
+  private async replay<T>(ws: Workspace, incidentId: string, key: string): Promise<ChangeOutcome<T>> {
+    const [first, state] = await Promise.all([
+      this.db.delivery.findUnique({ where: { workspaceId_key: { workspaceId: ws.id, key } }, select: { incidentId: true, result: true } }),
+      this.load(this.db, ws, incidentId),
+    ]);
+    if (!first || !state || first.incidentId !== incidentId) throw incidentNotFound();
+    return { state, result: revive(first.result) as T, changed: false, replayed: true };
   }
 
   async completeJob(ws: Workspace, incidentId: string, at: Date, c: Omit<Change<unknown>, 'result'> & { complete: JobCompletion }) {
@@ -170,7 +207,7 @@ export class PrismaIncidentRepository implements IncidentRepository {
 
   /** One statement writes a change: grants, attachments, steps, jobs, postmortem, follow-ups, actions,
    * events and the incident (its patch and chain head). */
-  private async write(tx: Tx, ws: Workspace, incidentId: string, at: Date, head: Head, c: Omit<Change<unknown>, 'result'>) {
+  private async write(tx: Tx, ws: Workspace, incidentId: string, at: Date, head: Head, c: Omit<Change<unknown>, 'result'>, delivered?: { key: string; result: unknown }) {
     const grants = c.grants ?? [];
     const chained = chainEvents(incidentId, head, at, c.events);
     const p = c.patch ?? {};
@@ -187,29 +224,50 @@ export class PrismaIncidentRepository implements IncidentRepository {
       ), fu AS (${writeFollowup(ws.id, incidentId, at, c.followup)}
       ), ac AS (${writeAction(ws.id, incidentId, c.action)}
       ), events AS (${insertEvents(ws.id, incidentId, at, chained.rows)}
+      ), delivered AS (${
+        delivered
+          ? Prisma.sql`UPDATE deliveries SET result = ${JSON.stringify(delivered.result)}::jsonb WHERE workspace_id = ${ws.id}::uuid AND key = ${delivered.key} RETURNING 1`
+          : Prisma.sql`SELECT 1`
+      }
       )
       UPDATE incidents SET
         severity = COALESCE(${p.severity ?? null}::"Severity", severity),
         status = COALESCE(${p.status ?? null}::"IncidentStatus", status),
         room_id = COALESCE(${p.roomId ?? null}, room_id),
         room_name = COALESCE(${p.roomName ?? null}, room_name),
-        header_message_id = COALESCE(${p.headerMessageId ?? null}, header_message_id),
         last_update_at = COALESCE(${p.lastUpdateAt ?? null}::timestamptz, last_update_at),
         updates_missed = COALESCE(${p.updatesMissed ?? null}::int, updates_missed),
         orgo_case_url = COALESCE(${p.orgoCaseUrl ?? null}, orgo_case_url),
         resolved_at = CASE WHEN ${p.resolvedAt === null} THEN NULL ELSE COALESCE(${p.resolvedAt ?? null}::timestamptz, resolved_at) END,
         timeline_seq = ${chained.head.seq}, timeline_head = ${chained.head.hash}, updated_at = now()
       WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid`;
+    return chained.head;
   }
 
-  async annotate(ws: Workspace, incidentId: string, note: Annotation) {
-    if (note.headerMessageId !== undefined) {
-      await this.db.incident.updateMany({ where: { workspaceId: ws.id, id: incidentId }, data: { headerMessageId: note.headerMessageId } });
-    }
-    if (note.checklistMessages) {
-      const { checklistId, messageIds } = note.checklistMessages;
-      await this.db.incidentChecklist.updateMany({ where: { workspaceId: ws.id, incidentId, checklistId }, data: { messageIds } });
-    }
+  async recordPosted(ws: Workspace, incidentId: string, shows: string, posted: PostedView) {
+    const parts = posted.refs.map((r, part) => ({ workspaceId: ws.id, incidentId, shows, part, surface: ws.platform, roomId: posted.roomId, ref: r.ref, digest: r.digest, stamp: posted.stamp }));
+    await this.db.$transaction([
+      this.db.roomMessage.deleteMany({ where: { workspaceId: ws.id, incidentId, shows } }),
+      this.db.roomMessage.createMany({ data: parts }),
+    ]);
+  }
+
+  async claimRepaint(ws: Workspace, incidentId: string, shows: string, stamp: number) {
+    const { count } = await this.db.roomMessage.updateMany({ where: { workspaceId: ws.id, incidentId, shows, stamp: { lt: stamp } }, data: { stamp } });
+    return count > 0;
+  }
+
+  async recordDigests(ws: Workspace, incidentId: string, shows: string, refs: PostedView['refs']) {
+    const parts = refs.map((r, part) => ({ part, ref: r.ref, digest: r.digest }));
+    const rows = await this.db.$queryRaw<{ stamp: number }[]>`
+      WITH given AS (SELECT * FROM jsonb_to_recordset(${JSON.stringify(parts)}::jsonb) AS g(part int, ref text, digest text)),
+      set AS (
+        UPDATE room_messages m SET digest = given.digest FROM given
+        WHERE m.workspace_id = ${ws.id}::uuid AND m.incident_id = ${incidentId}::uuid AND m.shows = ${shows} AND m.part = given.part AND m.ref = given.ref
+      )
+      SELECT COALESCE(MAX(stamp), 0)::int AS stamp FROM room_messages
+      WHERE workspace_id = ${ws.id}::uuid AND incident_id = ${incidentId}::uuid AND shows = ${shows}`;
+    return rows[0]?.stamp ?? 0;
   }
 
   findById(ws: Workspace, incidentId: string) {

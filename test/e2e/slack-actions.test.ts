@@ -13,9 +13,10 @@ import { loadActionCatalog } from '../../src/core/actions/catalog.js';
 import { findChainBreak } from '../../src/core/timeline/chain.js';
 import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
 import type { Call } from '../fakes/slack-api.js';
+import { requestSubmission } from '../support/slack-forms.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
 import { declareAndWait } from '../support/declared.js';
-import { actionRequestSubmission, buttonClick, commandBody, postSigned, type Actor } from '../support/slack-requests.js';
+import { buttonClick, commandBody, postSigned, type Actor } from '../support/slack-requests.js';
 
 const MINUTE = 60_000;
 const HOOK_SECRET = 'hook-secret-0123456789abcdef';
@@ -144,13 +145,8 @@ async function command(who: Actor, text: string) {
 
 const click = (who: Actor, actionId: string, value: string) => postSigned(t.eventsUrl, buttonClick(who, actionId, value, t.responseUrl));
 
-/**
- * The Run form submitted as Slack sends it: every input block of the action's form, the given values
- * filled in (the others empty), and the override box of a destructive action.
- */
 function submitRequest(who: Actor, roomId: string, actionId: string, params: Record<string, string>, override?: string) {
-  const action = CATALOG.actions.find((a) => a.id === actionId)!;
-  return postSigned(t.eventsUrl, actionRequestSubmission(who, `VREQ${++views}`, roomId, action, params, override));
+  return postSigned(t.eventsUrl, requestSubmission(who, roomId, CATALOG.actions.find((a) => a.id === actionId)!, params, override));
 }
 
 /** A submission the gates refuse: the form stays open with one error, returned. */

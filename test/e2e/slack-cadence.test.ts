@@ -4,10 +4,11 @@
 // at once. The bot's clock is shifted and its scheduler ticked by the test; nothing ticks on its own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { utc } from '../../src/core/views/text.js';
+import { updateSubmission, type UpdateForm } from '../support/slack-forms.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
 import { declareAndWait } from '../support/declared.js';
 import type { Call } from '../fakes/slack-api.js';
-import { buttonClick, commandBody, postSigned, type Actor, viewSubmission } from '../support/slack-requests.js';
+import { buttonClick, commandBody, postSigned, type Actor } from '../support/slack-requests.js';
 
 const MINUTE = 60_000;
 const ESCALATION_CHANNEL = 'CCOMMANDERS';
@@ -53,23 +54,6 @@ async function command(who: Actor, text: string) {
   const res = await postSigned(t.eventsUrl, commandBody(who, text, t.responseUrl));
   expect(res.status).toBe(200);
   return res.body ? (res.json() as { response_type?: string; text: string }) : { text: '' };
-}
-
-type UpdateForm = { changed?: string; impact?: string; mitigation?: string; mitigationDetail?: string; nextActions?: string; owner?: string };
-
-/** A view_submission of the update modal, with the form's values as Slack sends them. */
-function updateSubmission(who: Actor, roomId: string, form: UpdateForm, viewId = `VUPD${++views}`) {
-  const text = (value: string | undefined) => ({ value: { type: 'plain_text_input', value: value ?? null } });
-  const values = {
-    changed: text(form.changed),
-    impact: text(form.impact),
-    mitigation: { value: { type: 'static_select', selected_option: form.mitigation ? { value: form.mitigation, text: { type: 'plain_text', text: form.mitigation } } : null } },
-    mitigationDetail: text(form.mitigationDetail),
-    nextActions: text(form.nextActions),
-    owner: { value: { type: 'users_select', selected_user: form.owner ?? null } },
-  };
-  return viewSubmission(who, { id: viewId, callbackId: 'post_update', privateMetadata: JSON.stringify({ roomId }), values });
-
 }
 
 const FORM: Required<UpdateForm> = {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findChainBreak } from '../../src/core/timeline/chain.js';
 import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
+import { messageRefs } from '../support/declared.js';
 import { buttonClick, commandBody, declareSubmission, interactionBody, postSigned, type Actor, viewSubmission } from '../support/slack-requests.js';
 
 type Block = {
@@ -51,13 +52,13 @@ async function declare(who: Actor, form: Parameters<typeof declareSubmission>[2]
   expect(res.status).toBe(200);
   expect(res.body).toBe('');
   return t.slack.until(async () => {
-    const row = await t.db.incident.findFirst({ where: { declareKey: viewId, workspace: { externalId: who.team }, headerMessageId: { not: null } } });
+    const row = await t.db.incident.findFirst({ where: { declareKey: viewId, workspace: { externalId: who.team }, messages: { some: { shows: 'header' } } } });
     expect(row).not.toBeNull();
     const lists = await t.db.incidentChecklist.findMany({ where: { incidentId: row!.id } });
     expect(lists.length).toBeGreaterThan(0);
-    for (const l of lists) expect(l.messageIds.length).toBeGreaterThan(0);
+    for (const l of lists) expect((await messageIds(row!.id, l.checklistId)).length).toBeGreaterThan(0);
     expect(t.slack.called('chat.postMessage').some((c) => c.body.channel === who.channel && String(c.body.text).includes(`<#${row!.roomId}>`))).toBe(true);
-    return { id: row!.id, room: row!.roomId!, header: row!.headerMessageId!, number: row!.number };
+    return { id: row!.id, room: row!.roomId!, header: (await messageRefs(t, row!.id, 'header'))[0]!, number: row!.number };
   }, 10_000);
 }
 
@@ -86,8 +87,7 @@ function skipSubmission(who: Actor, privateMetadata: string, form: { reason: str
 
 const item = (incidentId: string, itemId: string) => t.db.checklistItem.findUnique({ where: { incidentId_itemId: { incidentId, itemId } } });
 const events = (incidentId: string, type: string) => t.db.timelineEvent.findMany({ where: { incidentId, type }, orderBy: { seq: 'asc' } });
-const messageIds = async (incidentId: string, checklistId: string) =>
-  (await t.db.incidentChecklist.findUnique({ where: { incidentId_checklistId: { incidentId, checklistId } } }))?.messageIds ?? [];
+const messageIds = (incidentId: string, checklistId: string) => messageRefs(t, incidentId, `checklist:${checklistId}`);
 /** Rows a refused click must not add to. */
 const written = async () => ({ events: await t.db.timelineEvent.count(), items: await t.db.checklistItem.count(), lists: await t.db.incidentChecklist.count() });
 

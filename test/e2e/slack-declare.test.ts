@@ -5,6 +5,7 @@ import { findChainBreak } from '../../src/core/timeline/chain.js';
 import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
 import { commandBody, declareSubmission, postSigned, type Actor } from '../support/slack-requests.js';
+import { messageRefs } from '../support/declared.js';
 
 const alice: Actor = { team: 'T1', user: 'UALICE', channel: 'CGENERAL' };
 let t: TestBot;
@@ -88,9 +89,9 @@ describe('/incident declare', () => {
       tenants: ['acme', 'globex'],
       environments: ['prod-eu'],
       roomId: channelId,
-      headerMessageId: pinned.body.timestamp,
       declaredBy: 'UALICE',
     });
+    expect(await messageRefs(t, incident!.id, 'header')).toEqual([pinned.body.timestamp]);
     const roles = await t.db.roleAssignment.findMany({ where: { incidentId: incident!.id } });
     expect(roles.map((r) => [r.role, r.userId])).toEqual([['ic', 'UALICE']]);
 

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/core/runbook/content.js';
 import type { Call } from '../fakes/slack-api.js';
+import { followupSubmission } from '../support/slack-forms.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
 import { declareAndWait } from '../support/declared.js';
 import { buttonClick, commandBody, postSigned, type Actor, viewSubmission } from '../support/slack-requests.js';
@@ -53,18 +54,6 @@ async function command(who: Actor, text: string): Promise<Reply> {
 const click = (who: Actor, actionId: string, value: string) => postSigned(t.eventsUrl, buttonClick(who, actionId, value, t.responseUrl));
 
 /** A view_submission of the corrective-action modal, as Slack sends it. */
-function followupSubmission(who: Actor, privateMetadata: string, form: { title: string | null; owner: string | null; dueOn: string | null }) {
-  return viewSubmission(who, {
-    id: `VFU${++views}`,
-    callbackId: 'followup_add',
-    privateMetadata,
-    values: {
-      title: { value: { type: 'plain_text_input', value: form.title } },
-      owner: { value: { type: 'users_select', selected_user: form.owner } },
-      dueOn: { value: { type: 'datepicker', selected_date: form.dueOn } },
-    },
-  });
-}
 
 /**
  * What was POSTed to an upload URL. The fake parses every body as a form, so the raw bytes are put

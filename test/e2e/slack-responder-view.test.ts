@@ -16,7 +16,8 @@ import { RUNBOOK_DIR, RunbookError } from '../../src/core/runbook/loader.js';
 import type { Call } from '../fakes/slack-api.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
 import { declareAndWait, type DeclaredIncident } from '../support/declared.js';
-import { actionRequestSubmission, buttonClick, commandBody, postSigned, viewSubmission, type Actor } from '../support/slack-requests.js';
+import { followupSubmission, requestSubmission } from '../support/slack-forms.js';
+import { buttonClick, commandBody, postSigned, viewSubmission, type Actor } from '../support/slack-requests.js';
 import { limitProblems, messageBlocksSchema } from '../unit/block-kit-limits.js';
 
 const IC = 'UIC';
@@ -62,7 +63,7 @@ async function command(who: Actor, text: string): Promise<Reply> {
 }
 
 const click = (who: Actor, actionId: string, value: string, message?: { ts: string; text?: string; blocks?: unknown[] }) =>
-  postSigned(t.eventsUrl, buttonClick(who, actionId, value, t.responseUrl, message));
+  postSigned(t.eventsUrl, buttonClick(who, actionId, value, t.responseUrl, undefined, message));
 
 const blocksOf = (c: Call) => (c.body.blocks ?? []) as Block[];
 const textOf = (blocks: Block[]) => JSON.stringify(blocks);
@@ -154,7 +155,7 @@ describe('the status follows the work, and the header says where the incident st
     const b = await declare('Activation loops on beta');
     expect((await command(at(b.room, IC), `assign ops <@${OPS}>`)).text).toContain('is now Operations Lead');
     const pause = CONTENT.actions.actions.find((x) => x.id === 'pause-auto-activation')!;
-    const res = await postSigned(t.eventsUrl, actionRequestSubmission(at(b.room, OPS), `VRV${++views}`, b.room, pause, { tenant: 'acme', channel: 'stable' }));
+    const res = await postSigned(t.eventsUrl, requestSubmission(at(b.room, OPS), b.room, pause, { tenant: 'acme', channel: 'stable' }));
     expect(res.body).toBe('');
     await t.slack.until(async () => expect((await incidentRow(b.id)).status).toBe('investigating'));
     expect((await events(b.id, 'incident.investigating')).map((e) => [e.actor, e.data])).toEqual([[OPS, { by: 'action-request', actionId: 'pause-auto-activation' }]]);
@@ -252,15 +253,7 @@ describe('resolve, then close', () => {
         },
       }),
     );
-    await postSigned(
-      t.eventsUrl,
-      viewSubmission(at('', IC), {
-        id: `VRV${++views}`,
-        callbackId: 'followup_add',
-        privateMetadata: JSON.stringify({ roomId: d.room }),
-        values: { title: text('Canary every promotion'), owner: { value: { type: 'users_select', selected_user: OPS } }, dueOn: { value: { type: 'datepicker', selected_date: '2030-01-31' } } },
-      }),
-    );
+    await postSigned(t.eventsUrl, followupSubmission(at('', IC), JSON.stringify({ roomId: d.room }), { title: 'Canary every promotion', owner: OPS, dueOn: '2030-01-31' }));
     const reply = await command(at(d.room, IC), 'close');
     expect(reply.text).toBe('Done: closed.');
     expect((await incidentRow(d.id)).status).toBe('closed');

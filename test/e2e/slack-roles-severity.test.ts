@@ -19,7 +19,7 @@ async function command(who: Actor, text: string) {
 async function declare(who: Actor, viewId: string, form: Parameters<typeof declareSubmission>[2]) {
   await postSigned(t.eventsUrl, declareSubmission(who, viewId, form));
   return t.slack.until(async () => {
-    const row = await t.db.incident.findFirst({ where: { declareKey: viewId, headerMessageId: { not: null } } });
+    const row = await t.db.incident.findFirst({ where: { declareKey: viewId, messages: { some: { shows: 'header' } } } });
     expect(row).not.toBeNull();
     return row!;
   });

@@ -3,6 +3,7 @@
 // incident, all-or-nothing writes and the same hash chain. Unit tests of the core run against it.
 import { randomUUID } from 'node:crypto';
 import { incidentNotFound } from '../../src/core/errors.js';
+import { inDelivery, nextChangeKey } from '../../src/db/delivery.js';
 import type { ItemState } from '../../src/core/checklists/state.js';
 import type {
   ActionRequest,
@@ -12,15 +13,16 @@ import type {
   IncidentState,
   PendingJob,
   Platform,
+  PostedView,
   PostmortemFields,
   Role,
   RoleHolder,
   Workspace,
 } from '../../src/core/incidents/model.js';
 import type {
-  Annotation,
   Attachment,
   Change,
+  ChangeOutcome,
   ClaimedJob,
   FirstChange,
   JobCompletion,
@@ -107,7 +109,6 @@ export class MemoryIncidentRepository implements IncidentRepository {
         integrityUncertain: draft.integrityUncertain,
         roomId: null,
         roomName: null,
-        headerMessageId: null,
         originRoomId: draft.originRoomId,
         declaredBy: draft.declaredBy,
         declaredAt: new Date(draft.declaredAt),
@@ -115,6 +116,7 @@ export class MemoryIncidentRepository implements IncidentRepository {
         updatesMissed: 0,
         orgoCaseUrl: null,
         resolvedAt: null,
+        seq: 0,
       };
       // Everything below is computed before anything is stored, so a failure writes nothing.
       const rows = this.chain(ws, incident.id, draft.declaredAt, events);
@@ -133,16 +135,23 @@ export class MemoryIncidentRepository implements IncidentRepository {
     incidentId: string,
     at: Date,
     decide: (state: IncidentState) => Change<T>,
-  ): Promise<{ state: IncidentState; result: T; changed: boolean }> {
+  ): Promise<ChangeOutcome<T>> {
     if (!UUID.test(incidentId)) throw incidentNotFound();
+    const key = nextChangeKey();
     return this.locked(`incident:${incidentId}`, async () => {
       await roundTrip();
       const before = this.load(ws, incidentId);
       if (!before) throw incidentNotFound();
+      const first = key === null ? undefined : this.deliveries.get(`${ws.id}:${key}`);
+      if (first) {
+        if (first.incidentId !== incidentId) throw incidentNotFound();
+        return { state: before, result: structuredClone(first.result) as T, changed: false, replayed: true };
+      }
       await roundTrip();
       const c = decide(before);
       const changed =
         [c.patch, c.complete, c.postmortem, c.followup, c.action].some((x) => x !== undefined) || [c.grants ?? [], c.attach ?? [], c.items ?? [], c.cancel ?? [], c.schedule ?? [], c.events].some((l) => l.length > 0);
+      if (key !== null) this.deliveries.set(`${ws.id}:${key}`, { incidentId, result: structuredClone(c.result) });
       if (!changed) return { state: this.load(ws, incidentId)!, result: c.result, changed };
       const row = this.incidents.get(incidentId)!;
       const patch = Object.fromEntries(Object.entries(c.patch ?? {}).filter(([, v]) => v !== undefined));
@@ -184,14 +193,34 @@ export class MemoryIncidentRepository implements IncidentRepository {
     });
   }
 
-  async annotate(ws: Workspace, incidentId: string, note: Annotation): Promise<void> {
+  private readonly deliveries = new Map<string, { incidentId: string; result: unknown }>();
+  private readonly postedViews = new Map<string, Record<string, PostedView>>();
+
+  once<T>(key: string, work: () => Promise<T>): Promise<T> {
+    return inDelivery(key, work);
+  }
+
+  async recordPosted(ws: Workspace, incidentId: string, shows: string, posted: PostedView): Promise<void> {
     await roundTrip();
-    const row = this.incidents.get(incidentId);
-    if (!row || row.incident.workspaceId !== ws.id) return;
-    if (note.headerMessageId !== undefined) row.incident.headerMessageId = note.headerMessageId;
-    const m = note.checklistMessages;
-    const a = m && this.attached.get(incidentId)?.find((x) => x.checklistId === m.checklistId);
-    if (a) a.messageIds = [...m!.messageIds];
+    if (this.incidents.get(incidentId)?.incident.workspaceId !== ws.id) return;
+    const views = this.postedViews.get(incidentId) ?? {};
+    views[shows] = structuredClone(posted);
+    this.postedViews.set(incidentId, views);
+  }
+
+  async claimRepaint(ws: Workspace, incidentId: string, shows: string, stamp: number): Promise<boolean> {
+    await roundTrip();
+    const view = this.incidents.get(incidentId)?.incident.workspaceId === ws.id ? this.postedViews.get(incidentId)?.[shows] : undefined;
+    if (!view || view.stamp >= stamp) return false;
+    view.stamp = stamp;
+    return true;
+  }
+
+  async recordDigests(ws: Workspace, incidentId: string, shows: string, refs: PostedView['refs']): Promise<number> {
+    await roundTrip();
+    const view = this.incidents.get(incidentId)?.incident.workspaceId === ws.id ? this.postedViews.get(incidentId)?.[shows] : undefined;
+    if (view) view.refs = view.refs.map((r, i) => (refs[i]?.ref === r.ref ? { ...r, digest: refs[i]!.digest } : r));
+    return view?.stamp ?? 0;
   }
 
   async findById(ws: Workspace, incidentId: string): Promise<IncidentState | null> {
@@ -271,7 +300,7 @@ export class MemoryIncidentRepository implements IncidentRepository {
       .sort((x, y) => x.a.assignedAt.getTime() - y.a.assignedAt.getTime() || x.i - y.i)
       .map(({ a }) => ({ role: a.role, userId: a.userId, assignedBy: a.assignedBy, assignedAt: new Date(a.assignedAt) }));
     return {
-      incident: structuredClone(row.incident),
+      incident: { ...structuredClone(row.incident), seq: this.events.get(incidentId)?.at(-1)?.seq ?? 0 },
       holders,
       checklists: structuredClone(this.attached.get(incidentId) ?? []),
       items: structuredClone(this.items.get(incidentId) ?? {}),
@@ -282,6 +311,7 @@ export class MemoryIncidentRepository implements IncidentRepository {
       postmortem: structuredClone(this.postmortems.get(incidentId) ?? null),
       followups: structuredClone(this.followupRows.get(incidentId) ?? []),
       actions: structuredClone(this.actionRows.get(incidentId) ?? []),
+      posted: structuredClone(this.postedViews.get(incidentId) ?? {}),
     };
   }
 
@@ -338,7 +368,7 @@ export class MemoryIncidentRepository implements IncidentRepository {
 
   private attach(incidentId: string, attach: Attachment[]): void {
     const list = this.attached.get(incidentId) ?? [];
-    for (const a of attach) if (!list.some((x) => x.checklistId === a.checklistId)) list.push({ checklistId: a.checklistId, messageIds: [] });
+    for (const a of attach) if (!list.some((x) => x.checklistId === a.checklistId)) list.push({ checklistId: a.checklistId });
     this.attached.set(incidentId, list);
   }
 

@@ -20,7 +20,7 @@ import { createDb, type Db } from '../../src/db/client.js';
 import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
 import { createLogger } from '../../src/log.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
-import { slackReminderPoster } from '../../src/surfaces/slack/reminders.js';
+import { slackJobs } from '../support/slack-jobs.js';
 import { TestClock } from '../fakes/clock.js';
 import { FakeSlackApi, type Call } from '../fakes/slack-api.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
@@ -68,7 +68,7 @@ beforeAll(async () => {
     const repo = new PrismaIncidentRepository(db);
     const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, logLevel: webApi.LogLevel.ERROR });
     // Small claim rounds and several posts at once, so the replicas' claims interleave.
-    return new Scheduler({ repo, cadence: new CadenceService({ repo, clock, ...content }), poster: slackReminderPoster(client, ESCALATION_CHANNEL), clock, log, batch: 7, concurrency: 4 });
+    return new Scheduler({ repo, cadence: new CadenceService({ repo, clock, ...content }), poster: slackJobs(repo, clock, client, ESCALATION_CHANNEL), clock, log, batch: 7, concurrency: 4 });
   });
 }, 180_000);
 

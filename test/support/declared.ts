@@ -10,10 +10,16 @@ export async function declareAndWait(t: TestBot, who: Actor, viewId: string, for
   const res = await postSigned(t.eventsUrl, declareSubmission(who, viewId, form));
   expect(res.status).toBe(200);
   const row = await t.slack.until(async () => {
-    const r = await t.db.incident.findFirst({ where: { declareKey: viewId, headerMessageId: { not: null } } });
+    const r = await t.db.incident.findFirst({ where: { declareKey: viewId, messages: { some: { shows: 'header' } } } });
     expect(r).not.toBeNull();
     expect(t.slack.called('pins.add').filter((c) => c.body.channel === r!.roomId).length).toBeGreaterThanOrEqual(2);
     return r!;
   }, 10_000);
-  return { id: row.id, room: row.roomId!, header: row.headerMessageId!, number: row.number, declaredAt: row.declaredAt };
+  return { id: row.id, room: row.roomId!, header: (await messageRefs(t, row.id, 'header'))[0]!, number: row.number, declaredAt: row.declaredAt };
+}
+
+/** The refs of the messages that show `shows` (`header`, `checklist:<id>`), in order. */
+export async function messageRefs(t: TestBot, incidentId: string, shows: string): Promise<string[]> {
+  const rows = await t.db.roomMessage.findMany({ where: { incidentId, shows }, orderBy: { part: 'asc' } });
+  return rows.map((r) => r.ref);
 }

@@ -18,7 +18,7 @@ import { createDb } from '../../src/db/client.js';
 import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
 import { createLogger } from '../../src/log.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
-import { slackReminderPoster } from '../../src/surfaces/slack/reminders.js';
+import { slackJobs } from './slack-jobs.js';
 
 export type ChildMessage =
   | { type: 'ready'; owner: string; pid: number }
@@ -49,7 +49,7 @@ const content = loadContent();
 const cadence = new ReportingCadence({ repo, clock, ...content });
 // No retries: a post the parent holds must stay one request, and this process is killed anyway.
 const client = new webApi.WebClient('xoxb-test', { slackApiUrl: env('SLACK_API_URL'), retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR });
-const slack = slackReminderPoster(client, 'CCOMMANDERS');
+const slack = slackJobs(repo, clock, client, 'CCOMMANDERS');
 const poster = {
   post(ws: Workspace, state: IncidentState, view: ReminderView) {
     send({ type: 'posting', incidentId: state.incident.id, kind: view.kind, at: Date.now() });

@@ -100,8 +100,22 @@ export function declareSubmission(who: Actor, viewId: string, form: {
   return viewSubmission(who, { id: viewId, callbackId: 'declare_incident', privateMetadata: JSON.stringify({ origin: who.channel }), values });
 }
 
-/** A click on a button in a channel message; `message` is the clicked message as Slack sends it back. */
-export function buttonClick(who: Actor, actionId: string, value: string, responseUrl: string, message: { ts: string; text?: string; blocks?: unknown[] } = { ts: '1700000000.000001', text: 'header' }) {
+let clicks = 0;
+/** Slack stamps every click with its own action_ts; a retry of one delivery repeats it. */
+const nextActionTs = () => `${Math.floor(Date.now() / 1000)}.${String(++clicks).padStart(6, '0')}`;
+
+/**
+ * A click on a button in a channel message; `actionTs` names the click (a redelivery passes the same),
+ * and `message` is the clicked message as Slack sends it back.
+ */
+export function buttonClick(
+  who: Actor,
+  actionId: string,
+  value: string,
+  responseUrl: string,
+  actionTs = nextActionTs(),
+  message: { ts: string; text?: string; blocks?: unknown[] } = { ts: '1700000000.000001', text: 'header' },
+) {
   return interactionBody({
     type: 'block_actions',
     team: { id: who.team, domain: 'acme' },
@@ -112,27 +126,6 @@ export function buttonClick(who: Actor, actionId: string, value: string, respons
     container: { type: 'message', message_ts: message.ts, channel_id: who.channel },
     message,
     response_url: responseUrl,
-    actions: [{ type: 'button', action_id: actionId, block_id: 'b1', value, action_ts: '1700000001.000001', text: { type: 'plain_text', text: 'Take role' } }],
+    actions: [{ type: 'button', action_id: actionId, block_id: 'b1', value, action_ts: actionTs, text: { type: 'plain_text', text: 'Take role' } }],
   });
-}
-
-/** A view_submission of a containment action's request form, with its parameters filled in. */
-export function actionRequestSubmission(
-  who: Actor,
-  viewId: string,
-  roomId: string,
-  action: { id: string; destructive: boolean; parameters: readonly { name: string; type: string }[] },
-  params: Record<string, string>,
-  override?: string,
-) {
-  const values: ModalValues = {};
-  for (const p of action.parameters) {
-    const v = params[p.name] ?? null;
-    values[`param:${p.name}`] =
-      p.type === 'enum'
-        ? { value: { type: 'static_select', selected_option: v === null ? null : { value: v, text: { type: 'plain_text', text: v } } } }
-        : { value: { type: 'plain_text_input', value: v } };
-  }
-  if (action.destructive) values.override = { value: { type: 'plain_text_input', value: override ?? null } };
-  return viewSubmission(who, { id: viewId, callbackId: 'action_request', privateMetadata: JSON.stringify({ roomId, actionId: action.id }), values });
 }

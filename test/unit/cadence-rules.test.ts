@@ -32,12 +32,12 @@ function state(over: { severity?: Severity; status?: Status; declaredAt?: Date; 
       integrityUncertain: false,
       roomId: 'C_INC1',
       roomName: 'inc-1',
-      headerMessageId: null,
       originRoomId: null,
       declaredBy: 'U_IC',
       declaredAt: over.declaredAt ?? T0,
       lastUpdateAt: over.lastUpdateAt ?? null,
       updatesMissed: 0,
+      seq: 0,
       orgoCaseUrl: null,
       resolvedAt: null,
     },
@@ -48,6 +48,7 @@ function state(over: { severity?: Severity; status?: Status; declaredAt?: Date; 
     postmortem: null,
     followups: [],
   actions: [],
+  posted: {},
   };
 }
 

@@ -15,7 +15,7 @@ import type { ReminderView, UpdateFields } from '../../src/core/views/cadence.js
 import { createLogger } from '../../src/log.js';
 import { Scheduler, type ReminderPoster } from '../../src/scheduler/scheduler.js';
 import type { WebClient } from '../../src/surfaces/slack/context.js';
-import { slackReminderPoster } from '../../src/surfaces/slack/reminders.js';
+import { slackJobs } from '../support/slack-jobs.js';
 import { TestClock } from '../fakes/clock.js';
 import { MemoryIncidentRepository } from '../fakes/memory-repository.js';
 
@@ -638,7 +638,7 @@ describe('a failed escalation post never repeats the reminder in the incident ch
         },
       },
     } as unknown as WebClient;
-    scheduler = newScheduler(slackReminderPoster(client, 'C_COMMANDERS'));
+    scheduler = newScheduler(slackJobs(repo, clock, client, 'C_COMMANDERS'));
     const s = await declare('SEV1');
     await runUntil(at(45, 1));
     // Whatever failed is retried once its lease has expired; a few rounds, still before the +60 reminder.

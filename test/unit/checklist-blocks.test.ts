@@ -24,6 +24,7 @@ import {
   playbookList,
   RAISE_SEVERITY_ACTION,
 } from '../../src/surfaces/slack/blocks/playbooks.js';
+import { playbookLines } from '../../src/core/views/playbooks.js';
 import { readSkipForm, readSkipMetadata, SKIP_CALLBACK, skipModal } from '../../src/surfaces/slack/blocks/skip-modal.js';
 import { LIMITS, limitProblems, messageBlocksSchema, modalViewSchema } from './block-kit-limits.js';
 
@@ -369,7 +370,7 @@ describe('the playbook list', () => {
     ['some attached', ['verification-failure', 'security-compromise']],
     ['all attached', runbook.playbooks.map((p) => p.id)],
   ])('stays within limits with %s, and offers Attach only for those not attached', (_what, attached) => {
-    const { text, blocks } = playbookList(runbook, attached, INCIDENT);
+    const { text, blocks } = playbookList(playbookLines(runbook, attached), INCIDENT);
     expect(limitProblems(messageBlocksSchema, blocks)).toEqual([]);
     expect(text.length).toBeGreaterThan(0);
     const bs = asBlocks(blocks);
@@ -388,7 +389,7 @@ describe('the playbook list', () => {
   });
 
   it('shows each playbook with its goal and the §10 symptoms that point at it', () => {
-    const bs = asBlocks(playbookList(runbook, [], INCIDENT).blocks);
+    const bs = asBlocks(playbookList(playbookLines(runbook, []), INCIDENT).blocks);
     for (const p of runbook.playbooks) {
       const text = bs.find((b) => b.block_id === `pb:${p.id}`)!.text!.text;
       expect(text).toContain(p.goal);

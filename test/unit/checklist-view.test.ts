@@ -49,7 +49,7 @@ describe('checklistView', () => {
       by: 'UIC',
       at: T0,
       reason: null,
-      detail: 'Done by <@UIC> at 2026-01-01 12:03 UTC',
+      detail: ['Done by ', { user: 'UIC' }, ' at 2026-01-01 12:03 UTC'],
     });
   });
 
@@ -62,7 +62,7 @@ describe('checklistView', () => {
       'nothing automated is running',
       'Operations Lead',
     ]);
-    expect(item.detail).toBe('Skipped by <@UOPS> at 2026-01-01 12:07 UTC: nothing automated is running');
+    expect(item.detail).toEqual(['Skipped by ', { user: 'UOPS' }, ' at 2026-01-01 12:07 UTC: nothing automated is running']);
   });
 
   it('a not-applicable item, and an undone one shown open again', () => {
@@ -72,7 +72,7 @@ describe('checklistView', () => {
       'na',
       'not applicable',
       null,
-      'Not applicable by <@UIC> at 2026-01-01 12:07 UTC',
+      ['Not applicable by ', { user: 'UIC' }, ' at 2026-01-01 12:07 UTC'],
     ]);
     const roots = evidence.find((i) => i.id === 'triage.snapshot-trust-roots')!;
     expect([roots.state, roots.by, roots.at, roots.detail]).toEqual(['open', null, null, null]);

@@ -3,7 +3,7 @@
 // jobs: the scheduler claims one, the surface posts it, and `complete` records it exactly once.
 import { z } from 'zod';
 import { DomainError, ErrorCode, incidentNotFound } from '../errors.js';
-import { holderOf, pendingJob, type IncidentState, type Workspace } from '../incidents/model.js';
+import { checklistShows, HEADER, holderOf, pendingJob, type IncidentState, type Workspace } from '../incidents/model.js';
 import type { Change, ClaimedJob, Clock, IncidentRepository, NewJob } from '../ports.js';
 import type { Runbook } from '../runbook/checklists.js';
 import type { UpdateFields, ReminderView } from '../views/cadence.js';
@@ -122,7 +122,7 @@ export class CadenceService {
       return req?.status === 'approved' ? once({ kind: 'action', incidentId: i.id, requestId: req.id }) : quiet('done-already');
     }
     if (job.kind === SETUP_JOB) {
-      const done = i.roomId && i.headerMessageId && s.checklists.every((c) => c.messageIds.length > 0);
+      const done = i.roomId && s.posted[HEADER] && s.checklists.every((c) => s.posted[checklistShows(c.checklistId)]);
       return done ? quiet('done-already') : once({ kind: 'setup', incidentId: i.id });
     }
     if (job.kind === ESCALATION_JOB) {

@@ -20,9 +20,10 @@ export type Area = (typeof AREAS)[number];
 export const ROLES = ['ic', 'ops', 'sec', 'orgo', 'konnaxion', 'architect', 'swarmcraft'] as const;
 export type Role = (typeof ROLES)[number];
 
-export type Platform = 'slack' | 'teams';
+export const PLATFORMS = ['slack', 'teams', 'console'] as const;
+export type Platform = (typeof PLATFORMS)[number];
 
-/** A workspace as resolved from a verified request: a Slack team or a Teams tenant. */
+/** A workspace as resolved from a verified request: a Slack team, a Teams tenant, the console. */
 export type Workspace = { id: string; platform: Platform; externalId: string };
 
 export type Incident = {
@@ -39,7 +40,6 @@ export type Incident = {
   integrityUncertain: boolean;
   roomId: string | null;
   roomName: string | null;
-  headerMessageId: string | null;
   originRoomId: string | null;
   declaredBy: string;
   declaredAt: Date;
@@ -48,6 +48,8 @@ export type Incident = {
   updatesMissed: number;
   orgoCaseUrl: string | null;
   resolvedAt: Date | null;
+  /** The timeline's last sequence number: what a render is stamped with, so an older one never paints over a newer one. */
+  seq: number;
 };
 
 /** §9.1, the parts people write. */
@@ -85,8 +87,15 @@ export type Followup = { seq: number; title: string; owner: string | null; dueOn
 /** Timed work waiting for the scheduler (an update reminder, the triage reminder). */
 export type PendingJob = { id: string; kind: string; dueAt: Date; data: Record<string, unknown>; leaseOwner: string | null };
 
-/** A runbook checklist attached to the incident, and the chat messages that show it. */
-export type AttachedChecklist = { checklistId: string; messageIds: string[] };
+/** A runbook checklist attached to the incident. */
+export type AttachedChecklist = { checklistId: string };
+
+/** Where a view (the header, a checklist) was posted: one ref per message part, and its render stamp. */
+export type PostedView = { roomId: string; refs: { ref: string; digest: string }[]; stamp: number };
+
+/** What a posted view shows: `header`, or `checklist:<id>`. */
+export const HEADER = 'header';
+export const checklistShows = (checklistId: string) => `checklist:${checklistId}`;
 
 export type RoleHolder = { role: Role; userId: string; assignedBy: string; assignedAt: Date };
 
@@ -103,6 +112,8 @@ export type IncidentState = {
   postmortem: PostmortemFields | null;
   followups: Followup[];
   actions: ActionRequest[];
+  /** Posted views by what they show. */
+  posted: Record<string, PostedView>;
 };
 
 export const pendingJob = (s: IncidentState, kind: string): PendingJob | undefined => s.jobs.find((j) => j.kind === kind);

@@ -128,14 +128,6 @@ export class IncidentService {
     );
   }
 
-  recordHeader(ws: Workspace, incidentId: string, messageId: string) {
-    return this.deps.repo.annotate(ws, incidentId, { headerMessageId: messageId });
-  }
-
-  recordChecklistMessages(ws: Workspace, incidentId: string, checklistId: string, messageIds: string[]) {
-    return this.deps.repo.annotate(ws, incidentId, { checklistMessages: { checklistId, messageIds } });
-  }
-
   /** The channel set-up finished: its safety-net job is no longer needed. */
   setupDone(ws: Workspace, incidentId: string) {
     return this.change(ws, incidentId, () => ({ cancel: [SETUP_JOB], events: [], result: null }));

@@ -11,7 +11,8 @@ import {
 import { ROLES, type Role } from '../incidents/model.js';
 import type { Checklist, ChecklistKind, Escalation } from '../runbook/checklist-schema.js';
 import type { IncidentModel } from '../runbook/schema.js';
-import { mention, utc } from './text.js';
+import { t, user, type Rich } from './rich-text.js';
+import { utc } from './text.js';
 
 export const STATE_LABELS: Record<ItemStatus, string> = {
   open: 'open',
@@ -34,8 +35,8 @@ export type ChecklistItemView = {
   by: string | null;
   at: Date | null;
   reason: string | null;
-  /** One line in neutral markup, e.g. "Done by <@U1> at 2026-01-01 12:03 UTC"; null while open. */
-  detail: string | null;
+  /** One line, e.g. "Done by (user U1) at 2026-01-01 12:03 UTC"; null while open. */
+  detail: Rich | null;
 };
 
 export type ChecklistSectionView = {
@@ -68,11 +69,11 @@ export function roleNamesOf(model: IncidentModel): Record<Role, string> {
   return Object.fromEntries(ROLES.map((r) => [r, model.roles[r].name])) as Record<Role, string>;
 }
 
-function detailOf(state: ItemState): string | null {
+function detailOf(state: ItemState): Rich | null {
   if (state.status === 'open') return null;
   const verb = { done: 'Done', skipped: 'Skipped', na: 'Not applicable' }[state.status];
-  const line = `${verb} by ${mention(state.by)} at ${utc(state.at)}`;
-  return state.status !== 'done' && state.reason ? `${line}: ${state.reason}` : line;
+  const line = t`${verb} by ${user(state.by)} at ${utc(state.at)}`;
+  return state.status !== 'done' && state.reason ? t`${line}: ${state.reason}` : line;
 }
 
 function itemView(

@@ -9,6 +9,10 @@ export const COMMANDS = [
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
+/** Status marks; each surface draws its own (Slack emoji codes, Unicode elsewhere). */
+export const ICONS = ['succeeded', 'failed', 'timed_out', 'refused', 'warning', 'alarm', 'lock'] as const;
+export type IconName = (typeof ICONS)[number];
+
 export type Part =
   | string
   | { user: string }
@@ -18,7 +22,8 @@ export type Part =
   | { em: string }
   | { code: string }
   /** "the command that does X": `{ command: 'case', args: '<link>' }` is `/incident case <link>` in Slack. */
-  | { command: CommandName; args?: string };
+  | { command: CommandName; args?: string }
+  | { icon: IconName };
 
 export type Rich = readonly Part[];
 
@@ -29,6 +34,11 @@ export const strong = (text: string): Part => ({ strong: text });
 export const em = (text: string): Part => ({ em: text });
 export const code = (text: string): Part => ({ code: text });
 export const command = (name: CommandName, args?: string): Part => (args ? { command: name, args } : { command: name });
+export const icon = (name: IconName): Part => ({ icon: name });
+
+const ICON_TEXT: Record<IconName, string> = { succeeded: '✅', failed: '❌', timed_out: '⌛', refused: '⛔', warning: '⚠️', alarm: '🚨', lock: '🔒' };
+/** The Unicode mark of an icon, for surfaces that have no emoji codes of their own. */
+export const iconText = (name: IconName): string => ICON_TEXT[name];
 
 type Value = Part | Rich | number;
 
@@ -75,6 +85,7 @@ export function plain(text: Rich | string): string {
       if ('strong' in p) return p.strong;
       if ('em' in p) return p.em;
       if ('code' in p) return p.code;
+      if ('icon' in p) return ICON_TEXT[p.icon];
       return p.args ? `${p.command} ${p.args}` : p.command;
     })
     .join('');

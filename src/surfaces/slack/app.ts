@@ -7,9 +7,12 @@ import { boltLogger } from './bolt-logger.js';
 import type { SlackDeps } from './context.js';
 import { registerListeners } from './listeners/index.js';
 import { slackErrorCode } from './slack-error.js';
+import type { Logger } from '../../log.js';
 
 export type SlackSurface = {
   app: App;
+  /** Wires the listeners to the application layer (built after the surface, around its chat port). */
+  listen(deps: SlackDeps): void;
   /** HTTP mode: hand /slack/events requests to this. Absent in Socket Mode. */
   handle?: (req: IncomingMessage, res: ServerResponse) => void;
   start(): Promise<void>;
@@ -26,28 +29,29 @@ const REJECTED_TOKEN = new Set(['invalid_auth', 'not_authed', 'account_inactive'
  * Checks the bot token once at start. A token Slack rejects stops start-up; an unreachable Slack
  * does not, because the bot must come up (and keep its timeline) during a Slack outage too.
  */
-async function checkToken(app: App, deps: SlackDeps) {
+async function checkToken(app: App, log: Logger) {
   try {
     const me = await app.client.auth.test();
-    deps.log.info({ team: me.team_id, botUser: me.user_id }, 'Slack token accepted');
+    log.info({ team: me.team_id, botUser: me.user_id }, 'Slack token accepted');
   } catch (e) {
     const code = slackErrorCode(e);
     if (code && REJECTED_TOKEN.has(code)) throw new Error(`Slack rejected SLACK_BOT_TOKEN (${code}): set a valid bot token.`);
-    deps.log.warn({ err: e }, 'Slack is unreachable at start; continuing, calls will be retried');
+    log.warn({ err: e }, 'Slack is unreachable at start; continuing, calls will be retried');
   }
 }
 
-export function createSlackSurface(cfg: SlackConfig, deps: SlackDeps): SlackSurface {
-  const logger = boltLogger(deps.log);
+export function createSlackSurface(cfg: SlackConfig, log: Logger): SlackSurface {
+  const logger = boltLogger(log);
   const clientOptions = { slackApiUrl: cfg.apiUrl, retryConfig: RETRY, timeout: 10_000 };
+  const listen = (app: App) => (deps: SlackDeps) => registerListeners(app, deps);
   if (cfg.appToken) {
     const receiver = new SocketModeReceiver({ appToken: cfg.appToken, logger, installerOptions: { clientOptions } });
     const app = new App({ token: cfg.botToken, receiver, logger, clientOptions, tokenVerificationEnabled: false });
-    registerListeners(app, deps);
     return {
       app,
+      listen: listen(app),
       start: async () => {
-        await checkToken(app, deps);
+        await checkToken(app, log);
         await app.start();
       },
       stop: () => app.stop() as Promise<void>,
@@ -55,6 +59,5 @@ export function createSlackSurface(cfg: SlackConfig, deps: SlackDeps): SlackSurf
   }
   const receiver = new HTTPReceiver({ signingSecret: cfg.signingSecret ?? '', logger, endpoints: ['/slack/events'] });
   const app = new App({ token: cfg.botToken, receiver, logger, clientOptions, tokenVerificationEnabled: false });
-  registerListeners(app, deps);
-  return { app, handle: receiver.requestListener, start: () => checkToken(app, deps), stop: async () => {} };
+  return { app, listen: listen(app), handle: receiver.requestListener, start: () => checkToken(app, log), stop: async () => {} };
 }

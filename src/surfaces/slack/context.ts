@@ -1,40 +1,27 @@
-// What every Slack listener receives: the core services and the surface's own settings.
+// What every Slack listener receives: the application layer and the logger.
 import type { webApi } from '@slack/bolt';
-import type { LimitFunction } from 'p-limit';
-import type { ActionService } from '../../core/actions/service.js';
-import type { CadenceService } from '../../core/cadence/service.js';
-import type { ChecklistService } from '../../core/checklists/service.js';
-import type { LifecycleService } from '../../core/incidents/lifecycle.js';
-import type { IncidentService } from '../../core/incidents/service.js';
-import type { PostmortemService } from '../../core/postmortem/service.js';
+import type { IncidentApp } from '../../app/app.js';
+import type { Outcome } from '../../app/intent.js';
 import type { Workspace } from '../../core/incidents/model.js';
 import type { Logger } from '../../log.js';
-import type { SlackPeople } from './people.js';
+import { renderOne } from './render.js';
 
-export type SlackDeps = {
-  incidents: IncidentService;
-  checklists: ChecklistService;
-  cadence: CadenceService;
-  lifecycle: LifecycleService;
-  postmortems: PostmortemService;
-  actions: ActionService;
-  /** Display names for the postmortem packet, cached per workspace. */
-  people: SlackPeople;
-  /** Runs due jobs now (an approved action should not wait for the next tick). */
-  kick: () => Promise<unknown>;
-  log: Logger;
-  privateChannels: boolean;
-  /**
-   * Runs slow chat work (channel set-up) after the ack, a few at a time, so that a burst of
-   * declarations never delays the acks Slack waits 3 seconds for.
-   */
-  background: LimitFunction;
-};
+export type SlackDeps = { app: IncidentApp; log: Logger };
 
 /** The workspace a verified request came from. Bolt has already checked the signature. */
 export function slackWorkspace(deps: SlackDeps, teamId: string | undefined): Promise<Workspace> {
   if (!teamId) throw new Error('Slack request without a team id');
-  return deps.incidents.workspace('slack', teamId);
+  return deps.app.workspace('slack', teamId);
 }
+
+/** An intent's private answer as the ack or ephemeral Slack sends back, if it has one. */
+export function replyOf(outcome: Outcome): { text: string; blocks?: unknown[] } | undefined {
+  return outcome.reply ? renderOne(outcome.reply) : undefined;
+}
+
+/** Delivery keys: Slack re-sends the same payload on a retry, so its ids name the delivery. */
+export const clickKey = (b: { actionTs: string; actionId: string; userId: string }) => `slack:click:${b.actionTs}:${b.actionId}:${b.userId}`;
+export const viewKey = (view: { id: string; hash: string }) => `slack:view:${view.id}:${view.hash}`;
+export const commandKey = (triggerId: string) => `slack:command:${triggerId}`;
 
 export type WebClient = webApi.WebClient;

@@ -3,7 +3,8 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction, types } from '@slack/bolt';
 import type { ActionEntry, Prefill } from '../../../core/actions/catalog.js';
 import type { ActionRequest } from '../../../core/incidents/model.js';
-import { describeRequest } from '../../../core/actions/service.js';
+import type { ActionLine } from '../../../app/chat-port.js';
+import { mrkdwn } from './rich.js';
 import { LIFT_ACTION } from './header.js';
 import { md, plain } from './text.js';
 
@@ -23,28 +24,24 @@ const button = (text: string, action_id: string, value: string, style?: 'primary
   ...(style ? { style } : {}),
 });
 
-export function actionsOverview(
-  catalog: ActionEntry[],
-  pending: { request: ActionRequest; action: ActionEntry }[],
-  inForce: { request: ActionRequest; action: ActionEntry }[],
-): { text: string; blocks: types.KnownBlock[] } {
+export function actionsOverview(catalog: ActionEntry[], pending: ActionLine[], inForce: (ActionLine & { lift: string })[]): { text: string; blocks: types.KnownBlock[] } {
   const rows: types.KnownBlock[] = catalog.slice(0, 40).map((a) => ({
     type: 'section',
     block_id: `run:${a.id}`,
     text: md(`*${a.title}* (§${a.refs.join(', §')})${a.destructive ? ' · destructive' : ''}`),
     accessory: button('Run', `${RUN_ACTION}:${a.id}`, a.id),
   }));
-  const waiting: types.KnownBlock[] = pending.map(({ request, action }) => ({
+  const waiting: types.KnownBlock[] = pending.map(({ request, text }) => ({
     type: 'section',
     block_id: `approve:${request.id}`,
-    text: md(`Awaiting approval: ${describeRequest(request, action)}`),
+    text: md(`Awaiting approval: ${mrkdwn(text)}`),
     accessory: button('Approve', APPROVE_ACTION, request.id, 'primary'),
   }));
-  const held: types.KnownBlock[] = inForce.map(({ request, action }) => ({
+  const held: types.KnownBlock[] = inForce.map(({ request, text, lift }) => ({
     type: 'section',
     block_id: `lift:${request.id}`,
-    text: md(`In force: ${describeRequest(request, action)}`),
-    accessory: button(action.liftable?.title ?? 'Lift', `${LIFT_ACTION}:${request.id}`, request.id, 'danger'),
+    text: md(`In force: ${mrkdwn(text)}`),
+    accessory: button(lift, `${LIFT_ACTION}:${request.id}`, request.id, 'danger'),
   }));
   return {
     text: `${catalog.length} containment actions, ${pending.length} awaiting approval, ${inForce.length} in force`,
@@ -110,14 +107,14 @@ export function readRequestMetadata(raw: string): { roomId: string; actionId: st
   }
 }
 
-export function requestedMessage(request: ActionRequest, action: ActionEntry, approvers: string[] | null) {
+export function requestedMessage({ request, text: what }: ActionLine, approvers: string[] | null) {
   const text = approvers
-    ? `Requested: ${describeRequest(request, action)}. A second person must approve (${approvers.map((u) => `<@${u}>`).join(' or ') || 'the IC or an owning lead'}).`
-    : `Approved and running: ${describeRequest(request, action)}.`;
+    ? `Requested: ${mrkdwn(what)}. A second person must approve (${approvers.map((u) => `<@${u}>`).join(' or ') || 'the IC or an owning lead'}).`
+    : `Approved and running: ${mrkdwn(what)}.`;
   return { text, blocks: [{ type: 'section' as const, text: md(text), ...(approvers ? { accessory: button('Approve', APPROVE_ACTION, request.id, 'primary') } : {}) }] };
 }
 
-export function confirmMessage(request: ActionRequest, prompt: string) {
+export function confirmMessage(request: Pick<ActionRequest, 'id'>, prompt: string) {
   return {
     text: prompt,
     blocks: [

@@ -13,6 +13,7 @@ import { ITEM_ID_MAX } from '../../../core/runbook/checklist-schema.js';
 import type { ChecklistItemView, ChecklistSectionView, ChecklistView } from '../../../core/views/checklist.js';
 import { utc } from '../../../core/views/text.js';
 import { RUN_ACTION } from './actions.js';
+import { mrkdwn } from './rich.js';
 import { clip, escape, md, plain } from './text.js';
 
 export const ITEM_ACTION = 'item';
@@ -62,7 +63,7 @@ function sectionHeading(section: ChecklistSectionView, continued: boolean): Know
 /** "Skipped by <@U1> at 2026-01-01 12:07 UTC: <reason>", the reason escaped (user-written text). */
 function detailLine(item: ChecklistItemView): string | null {
   if (item.state === 'open') return null;
-  if (item.by === null || item.at === null) return item.detail === null ? null : escape(item.detail);
+  if (item.by === null || item.at === null) return item.detail === null ? null : mrkdwn(item.detail);
   const line = `${VERBS[item.state]} by <@${item.by}> at ${utc(item.at)}`;
   return item.reason ? `${line}: ${escape(item.reason)}` : line;
 }

@@ -6,6 +6,7 @@ import type { types } from '@slack/bolt';
 type KnownBlock = types.KnownBlock;
 import { utc } from '../../../core/views/text.js';
 import type { HeaderView } from '../../../core/views/incident.js';
+import { mrkdwn } from './rich.js';
 import { escape, list, md, plain } from './text.js';
 import { updateButtons } from './update.js';
 
@@ -66,7 +67,7 @@ export function headerBlocks(v: HeaderView): KnownBlock[] {
   const forceBlocks: KnownBlock[] = shown.map((f) => ({
     type: 'section',
     block_id: `force:${f.requestId}`,
-    text: md(`:lock: In force: ${f.text}`),
+    text: md(`:lock: In force: ${mrkdwn(f.text)}`),
     ...(v.offers.lift ? { accessory: { type: 'button', action_id: `${LIFT_ACTION}:${f.requestId}`, text: plain(f.lift, 75), value: f.requestId } } : {}),
   }));
   if (hidden > 0) {

@@ -6,7 +6,7 @@ import type { types } from '@slack/bolt';
 type KnownBlock = types.KnownBlock;
 import { SEVERITIES, type Severity } from '../../../core/incidents/model.js';
 import type { Escalation } from '../../../core/runbook/checklist-schema.js';
-import type { Runbook } from '../../../core/runbook/checklists.js';
+import type { PlaybookLine } from '../../../core/views/playbooks.js';
 import { escape, md, plain } from './text.js';
 
 export const ATTACH_PLAYBOOK_ACTION = 'attach_playbook';
@@ -34,22 +34,17 @@ export function parseRaiseSeverity(actionId: string): Severity | null {
 
 const quote = (s: string) => `“${escape(s)}”`;
 
-export function playbookList(
-  runbook: Runbook,
-  attached: readonly string[],
-  incidentId: string,
-): { text: string; blocks: KnownBlock[] } {
-  const symptoms = runbook.quickReference.symptoms;
-  const rows: KnownBlock[] = runbook.playbooks.map((p) => {
-    const isAttached = attached.includes(p.id);
-    const direct = symptoms.filter((s) => s.playbook === p.id).map((s) => quote(s.symptom));
-    const drawnOn = symptoms.filter((s) => s.also?.includes(p.id)).map((s) => quote(s.symptom));
+export function playbookList(playbooks: readonly PlaybookLine[], incidentId: string): { text: string; blocks: KnownBlock[] } {
+  const rows: KnownBlock[] = playbooks.map((p) => {
+    const isAttached = p.attached;
+    const direct = p.symptoms.map(quote);
+    const drawnOn = p.alsoFor.map(quote);
     const lines = [
       `*${escape(`${p.ref} ${p.title}`)}*${isAttached ? ' · ✅ attached' : ''}`,
       `_Goal:_ ${escape(p.goal)}`,
       ...(direct.length ? [`_Symptoms (§10):_ ${direct.join(', ')}`] : []),
       ...(drawnOn.length ? [`_Also drawn on for:_ ${drawnOn.join(', ')}`] : []),
-      ...(p.escalation ? [`⚠️ Calls for ${p.escalation.severity} or higher.`] : []),
+      ...(p.escalatesTo ? [`⚠️ Calls for ${p.escalatesTo} or higher.`] : []),
     ];
     return {
       type: 'section',
@@ -67,9 +62,9 @@ export function playbookList(
           }),
     };
   });
-  const attachedTitles = runbook.playbooks.filter((p) => attached.includes(p.id)).map((p) => `${p.ref} ${p.title}`);
+  const attachedTitles = playbooks.filter((p) => p.attached).map((p) => `${p.ref} ${p.title}`);
   return {
-    text: `Runbook playbooks (§6): ${runbook.playbooks.length}, ${attachedTitles.length} attached${
+    text: `Runbook playbooks (§6): ${playbooks.length}, ${attachedTitles.length} attached${
       attachedTitles.length ? ` (${escape(attachedTitles.join('; '))})` : ''
     }.`,
     blocks: [
@@ -117,7 +112,7 @@ export function escalationPrompt(
   if (needed) {
     blocks.push({
       type: 'actions',
-      block_id: RAISE_BLOCK_ID,
+      block_id: 'escalate:raise',
       elements: targets.map((s, i) => ({
         type: 'button',
         action_id: raiseSeverityActionId(s),
@@ -128,18 +123,4 @@ export function escalationPrompt(
     });
   }
   return { text: escape(summary), blocks };
-}
-
-/** The block holding the "Raise to SEVn" buttons. */
-export const RAISE_BLOCK_ID = 'escalate:raise';
-
-/**
- * The escalation prompt once it has done its job (the raise happened, or the incident already is at
- * that severity): the same words without its buttons, and a line saying what became of it.
- */
-export function settledEscalationPrompt(blocks: readonly KnownBlock[], outcome: string): KnownBlock[] {
-  return [
-    ...blocks.filter((b) => b.block_id !== RAISE_BLOCK_ID && b.block_id !== 'escalate:done'),
-    { type: 'context', block_id: 'escalate:done', elements: [md(outcome)] },
-  ];
 }

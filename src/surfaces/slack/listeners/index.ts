@@ -9,7 +9,7 @@ import { EXTERNAL_CALLBACK, FOLLOWUP_CALLBACK, POSTMORTEM_CALLBACK } from '../bl
 import { SKIP_CALLBACK } from '../blocks/skip-modal.js';
 import { OPEN_UPDATE_ACTION, SNOOZE_ACTION, UPDATE_CALLBACK } from '../blocks/update.js';
 import type { SlackDeps } from '../context.js';
-import { RETRY_PROVISION_ACTION } from '../provision.js';
+import { RETRY_PROVISION_ACTION } from '../render.js';
 import { approveActionButton, confirmActionButton, liftActionButton, runActionButton } from './actions/action-buttons.js';
 import { checklistItem } from './actions/checklist-item.js';
 import { attachPlaybook, raiseSeverity } from './actions/playbook-buttons.js';

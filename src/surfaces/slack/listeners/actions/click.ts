@@ -1,24 +1,31 @@
-// The frame every button listener shares: ack first, resolve the workspace, run the handler, and
-// answer any refusal or failure privately to whoever clicked.
+// The frame every button listener shares: ack first, build the intent's `Asked` from the verified
+// request, run the handler, and answer any refusal or failure privately to whoever clicked.
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import type { Workspace } from '../../../../core/incidents/model.js';
+import type { Asked, Outcome } from '../../../../app/intent.js';
 import type { Logger } from '../../../../log.js';
-import { slackWorkspace, type SlackDeps } from '../../context.js';
+import { clickKey, replyOf, slackWorkspace, type SlackDeps } from '../../context.js';
 import { errorText } from '../../reply.js';
 
 export type ClickArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
-export type Click = { ws: Workspace; actor: string; roomId: string; log: Logger; tell: (text: string) => Promise<unknown>; args: ClickArgs };
+export type Click = { asked: Asked; log: Logger; tell: (text: string) => Promise<unknown>; args: ClickArgs };
 
-export function click(deps: SlackDeps, handle: (c: Click) => Promise<void>) {
+/** Runs a button's intent; its answer goes privately to the clicker, then its room talk runs. */
+export function click(deps: SlackDeps, handle: (c: Click) => Promise<Outcome | void>) {
   return async (args: ClickArgs) => {
     await args.ack();
     const { body, action, client } = args;
     const actor = body.user.id;
     const roomId = body.channel?.id ?? '';
-    const log = deps.log.child({ team: body.team?.id, user: actor, channel: roomId, action: action.action_id });
+    const log = deps.log.child({ workspace: body.team?.id, user: actor, channel: roomId, action: action.action_id });
     const tell = (text: string) => client.chat.postEphemeral({ channel: roomId, user: actor, text }).catch((err) => log.warn({ err }, 'ephemeral failed'));
     try {
-      await handle({ ws: await slackWorkspace(deps, body.team?.id ?? body.user.team_id), actor, roomId, log, tell, args });
+      const ws = await slackWorkspace(deps, body.team?.id);
+      const asked: Asked = { ws, actor, roomId, key: clickKey({ actionTs: action.action_ts, actionId: action.action_id, userId: actor }) };
+      const outcome = await handle({ asked, log, tell, args });
+      if (!outcome) return;
+      const reply = replyOf(outcome);
+      if (reply) await client.chat.postEphemeral({ channel: roomId, user: actor, text: reply.text, ...(reply.blocks ? { blocks: reply.blocks as never } : {}) }).catch((err) => log.warn({ err }, 'ephemeral failed'));
+      await outcome.after?.();
     } catch (e) {
       await tell(errorText(e, log));
     }

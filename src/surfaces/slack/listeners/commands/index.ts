@@ -2,21 +2,20 @@
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { DomainError, ErrorCode } from '../../../../core/errors.js';
 import { HELP } from '../../blocks/messages.js';
-import type { SlackDeps } from '../../context.js';
+import { commandKey, slackWorkspace, type SlackDeps } from '../../context.js';
 import { errorText } from '../../reply.js';
+import { actions } from './actions.js';
 import { assign } from './assign.js';
 import { declare } from './declare.js';
+import { caseLink, close, list, mitigate, reopen, resolve, status } from './status.js';
+import { checklist, playbook } from './playbook.js';
 import { severity } from './severity.js';
-import { actions } from './actions.js';
-import { checklist } from './checklist.js';
-import { playbook } from './playbook.js';
-import { status } from './status.js';
 import { update } from './update.js';
-import { caseLink, close, list, mitigate, reopen, resolve } from './lifecycle.js';
 import { external, followup, postmortem } from './postmortem.js';
 import type { Subcommand } from './types.js';
 
-const SUBCOMMANDS: Record<string, Subcommand> = {
+// A null prototype: a subcommand named like an Object method (`constructor`, `__proto__`) is unknown.
+const SUBCOMMANDS: Record<string, Subcommand> = Object.assign(Object.create(null) as Record<string, Subcommand>, {
   declare,
   assign,
   severity,
@@ -35,12 +34,12 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   external,
   actions,
   help: async () => ({ reply: HELP }),
-};
+});
 
 export function incidentCommand(deps: SlackDeps) {
   return async ({ command, ack, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const [sub = 'help', ...args] = command.text.trim().split(/\s+/).filter(Boolean);
-    const log = deps.log.child({ team: command.team_id, user: command.user_id, channel: command.channel_id, command: sub });
+    const log = deps.log.child({ workspace: command.team_id, user: command.user_id, channel: command.channel_id, command: sub });
     const input = {
       args,
       rest: command.text.trim().slice(sub.length).trim(),
@@ -49,11 +48,12 @@ export function incidentCommand(deps: SlackDeps) {
       teamId: command.team_id,
       triggerId: command.trigger_id,
     };
+    const asked = async () => ({ ws: await slackWorkspace(deps, input.teamId), actor: input.userId, roomId: input.channelId, key: commandKey(input.triggerId) });
     let result;
     try {
       const run = SUBCOMMANDS[sub.toLowerCase()];
       if (!run) throw new DomainError(ErrorCode.UnknownCommand, `\`${sub}\` is not an incident command.\n${HELP}`);
-      result = await run({ deps, client, input, log });
+      result = await run({ deps, client, input, log, asked });
     } catch (e) {
       await ack({ response_type: 'ephemeral', text: errorText(e, log) });
       return;

@@ -1,39 +1,22 @@
 // The containment action form's submission: the gates decide; a refusal is recorded in the timeline
 // and shown beside the form, an accepted request is announced and, when approved, runs at once.
-import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { OVERRIDE_BLOCK, readRequestForm, readRequestMetadata, requestedMessage } from '../../blocks/actions.js';
-import { slackWorkspace, type SlackDeps } from '../../context.js';
-import { errorText } from '../../reply.js';
-import { refreshHeader } from '../../room.js';
+import { OVERRIDE_BLOCK, readRequestForm, readRequestMetadata } from '../../blocks/actions.js';
+import { isDomainError } from '../../../../core/errors.js';
+import type { SlackDeps } from '../../context.js';
+import { submission } from './submission.js';
 
-export function actionRequest(deps: SlackDeps) {
-  return async ({ ack, body, view, client }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
-    const actor = body.user.id;
-    const log = deps.log.child({ team: body.team?.id, user: actor, view: view.id });
-    const meta = readRequestMetadata(view.private_metadata);
-    const firstBlock = Object.keys(view.state.values)[0] ?? OVERRIDE_BLOCK;
-    let outcome;
-    try {
+export const actionRequest = (deps: SlackDeps) =>
+  submission(
+    deps,
+    {
+      fallback: (args) => Object.keys(args.view.state.values)[0] ?? OVERRIDE_BLOCK,
+      // A gate's refusal about evidence shows beside the override reason, when the form has one.
+      fieldOf: (e, args) => (isDomainError(e) && e.field === 'override' && args.view.state.values[OVERRIDE_BLOCK] ? OVERRIDE_BLOCK : undefined),
+    },
+    async ({ asked, args }) => {
+      const meta = readRequestMetadata(args.view.private_metadata);
       if (!meta) throw new Error('action form without its metadata');
-      const ws = await slackWorkspace(deps, body.team?.id ?? body.user.team_id);
-      const action = deps.actions.action(meta.actionId);
-      const form = readRequestForm(action, view.state.values);
-      outcome = { roomId: meta.roomId, ws, ...(await deps.actions.request(ws, meta.roomId, actor, action.id, form.params, form.override)) };
-    } catch (e) {
-      await ack({ response_action: 'errors', errors: { [firstBlock]: errorText(e, log) } });
-      return;
-    }
-    const { result, roomId, state, ws } = outcome;
-    if (!result.ok) {
-      // Recorded as action.refused; the form stays open with the reason beside it.
-      await ack({ response_action: 'errors', errors: { [view.state.values[OVERRIDE_BLOCK] && /evidence/i.test(result.reason) ? OVERRIDE_BLOCK : firstBlock]: `:no_entry: ${result.reason}` } });
-      return;
-    }
-    await ack();
-    const approvers = result.approvers?.candidates ?? null;
-    await client.chat.postMessage({ channel: roomId, ...requestedMessage(result.request, result.action, approvers) }).catch((err) => log.warn({ err }, 'request post failed'));
-    // A first request moves a declared incident to investigating: the header says so.
-    await refreshHeader(client, deps, ws, state, log);
-    if (!approvers) await deps.kick();
-  };
-}
+      const form = readRequestForm(deps.app.catalog.actions.find((a) => a.id === meta.actionId) ?? deps.app.catalog.actions[0]!, args.view.state.values);
+      return deps.app.requestAction({ ...(await asked(meta.roomId)), actionId: meta.actionId, params: form.params, override: form.override });
+    },
+  );

@@ -1,13 +1,11 @@
 // The declare modal's submission: save first (so errors can still show in the modal), ack, then
-// build the channel. The view id is the idempotency key: a resubmission finds the first incident.
-import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+// build the room. The view id is the idempotency key: a resubmission finds the first incident.
+import type { ViewSubmitAction } from '@slack/bolt';
 import { splitList } from '../../../../core/incidents/declare-input.js';
-import { isDomainError } from '../../../../core/errors.js';
 import type { Area, Severity } from '../../../../core/incidents/model.js';
 import { VALUE, type DeclareMetadata } from '../../blocks/declare-modal.js';
-import { slackWorkspace, type SlackDeps } from '../../context.js';
-import { provisionRoom } from '../../provision.js';
-import { errorText } from '../../reply.js';
+import type { SlackDeps } from '../../context.js';
+import { submission } from './submission.js';
 
 type Values = ViewSubmitAction['view']['state']['values'];
 
@@ -36,26 +34,9 @@ function readMetadata(raw: string): DeclareMetadata {
   }
 }
 
-export function declareSubmission(deps: SlackDeps) {
-  return async ({ ack, body, view, client }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
-    const actor = body.user.id;
-    const log = deps.log.child({ team: body.team?.id, user: actor, view: view.id });
-    let declared;
-    try {
-      const ws = await slackWorkspace(deps, body.team?.id ?? body.user.team_id);
-      const { state, created } = await deps.incidents.declare(ws, actor, view.id, readMetadata(view.private_metadata).origin, readDeclareForm(view.state.values));
-      declared = { ws, state, created };
-    } catch (e) {
-      const field = isDomainError(e) && e.field && view.state.values[e.field] ? e.field : 'title';
-      await ack({ response_action: 'errors', errors: { [field]: errorText(e, log) } });
-      return;
-    }
-    await ack();
-    const incidentLog = log.child({ incident: declared.state.incident.id });
-    incidentLog.info({ number: declared.state.incident.number, created: declared.created }, 'incident declared');
-    // A resubmission or a retry delivery found the first incident: its set-up is already under way.
-    if (declared.created) {
-      deps.background(() => provisionRoom(client, deps, declared.ws, declared.state, incidentLog)).catch((err) => incidentLog.error({ err }, 'incident set-up failed'));
-    }
-  };
-}
+export const declareSubmission = (deps: SlackDeps) =>
+  submission(deps, { fallback: 'title' }, async ({ asked, args }) => {
+    const { view } = args;
+    // The view id alone keys a declaration: however the form is resubmitted, one incident.
+    return deps.app.declare({ ...(await asked(readMetadata(view.private_metadata).origin, view.id)), input: readDeclareForm(view.state.values) });
+  });

@@ -1,0 +1,29 @@
+// What the scheduler's due jobs become: reminders posted in the incident's room, escalations in the
+// commanders' room, and work that is not a message (a half-done set-up, an approved action, a lift).
+// A failure throws, so the scheduler keeps the job and retries it.
+import type { IncidentState, Workspace } from '../core/incidents/model.js';
+import type { ReminderView } from '../core/views/cadence.js';
+import type { ReminderPoster } from '../scheduler/scheduler.js';
+import type { ActionRuns } from './action-runs.js';
+import type { AppDeps } from './deps.js';
+import type { RoomSetup } from './room-setup.js';
+import type { RoomTalk } from './room-talk.js';
+
+export function jobDispatcher(deps: AppDeps, talk: RoomTalk, setup: RoomSetup, runs: ActionRuns): ReminderPoster {
+  return {
+    async post(ws: Workspace, state: IncidentState, view: ReminderView) {
+      if (view.kind === 'setup') return void (await setup.run(ws, state));
+      if (view.kind === 'action') return runs.run(ws, state, view.requestId);
+      if (view.kind === 'lift') return runs.lift(ws, state, view.requestId);
+      const roomId = state.incident.roomId;
+      if (!roomId) throw new Error('the incident has no room yet');
+      const chat = talk.chat(ws);
+      if (view.kind !== 'escalation') {
+        await chat.post(ws, roomId, { kind: 'reminder', view }, `${state.incident.id}:${view.kind}:${state.incident.seq}`);
+        return;
+      }
+      const commanders = deps.escalationRoom?.[ws.platform];
+      if (commanders) await chat.post(ws, commanders, { kind: 'escalation', view, roomId });
+    },
+  };
+}
