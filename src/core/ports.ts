@@ -21,9 +21,9 @@ export interface PeopleDirectory {
 export type NewEvent = { type: string; actor: string | null; data: Record<string, unknown> };
 export type TimelineEvent = ChainedEvent & { id: string };
 
-export type IncidentPatch = Partial<
-  Pick<Incident, 'severity' | 'status' | 'roomId' | 'roomName' | 'lastUpdateAt' | 'updatesMissed' | 'orgoCaseUrl' | 'resolvedAt'>
->;
+type Settable = 'severity' | 'status' | 'roomId' | 'roomName' | 'lastUpdateAt' | 'updatesMissed' | 'orgoCaseUrl';
+/** Fields a change sets. Only `resolvedAt` can be cleared (a reopen): the others never take a null. */
+export type IncidentPatch = { [K in Settable]?: NonNullable<Incident[K]> } & { resolvedAt?: Date | null };
 export type NewJob = { kind: string; dueAt: Date; data?: Record<string, unknown> };
 /** Finishes a claimed job; only the process holding its lease may. */
 export type JobCompletion = { jobId: string; owner: string; outcome: string };

@@ -1,5 +1,14 @@
 // SQL pieces of the repository's write statements: a change's role grants, checklist attachments,
 // step states and timeline events are written with arrays (unnest), so one round trip writes them all.
+//
+// The single statement relies on these PostgreSQL rules:
+// - Sibling CTEs of one statement run on one snapshot: none sees the rows another inserts or updates,
+//   so no piece may read what another writes (each takes its inputs from the change itself).
+// - A row updated twice in one statement has no defined winner: a change touches each row once
+//   (one state per step, one grant per role: assertCoherent refuses anything else).
+// - Data-modifying CTEs run whether or not the outer query reads them; their order is unspecified.
+// - The incident row is locked (FOR UPDATE) before the statement, so the chain head it extends is
+//   the latest, and a patch's COALESCE cannot clear a value (a null is refused before writing).
 import { randomUUID } from 'node:crypto';
 import type { Attachment, Change, ItemUpdate, JobCompletion, NewJob, RoleGrant } from '../core/ports.js';
 import { Prisma } from '../../prisma/generated/client.js';
@@ -123,7 +132,12 @@ export function writeAction(wsId: string, incidentId: string, a: Change<unknown>
         outcome_detail = COALESCE(${v.outcomeDetail ?? null}, outcome_detail),
         outcome_at = COALESCE(${v.outcomeAt ?? null}::timestamptz, outcome_at),
         lifted_by = COALESCE(${v.liftedBy ?? null}, lifted_by),
-        lifted_at = COALESCE(${v.liftedAt ?? null}::timestamptz, lifted_at)
+        lifted_at = COALESCE(${v.liftedAt ?? null}::timestamptz, lifted_at),
+        lift_status = COALESCE(${v.liftStatus ?? null}::"LiftStatus", lift_status),
+        lift_requested_by = COALESCE(${v.liftRequestedBy ?? null}, lift_requested_by),
+        lift_requested_at = COALESCE(${v.liftRequestedAt ?? null}::timestamptz, lift_requested_at),
+        lift_approved_by = COALESCE(${v.liftApprovedBy ?? null}, lift_approved_by),
+        lift_detail = COALESCE(${v.liftDetail ?? null}, lift_detail)
       WHERE id = ${a.update.id}::uuid AND workspace_id = ${wsId}::uuid AND incident_id = ${incidentId}::uuid`;
   }
   const r = a?.insert;

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { incidentNotFound } from '../core/errors.js';
 import type { IncidentState, Platform, PostedView, Workspace } from '../core/incidents/model.js';
 import type { Change, ChangeOutcome, ClaimedJob, FirstChange, IncidentRepository, JobCompletion, NewIncident } from '../core/ports.js';
+import { assertCoherent } from '../core/change-rules.js';
 import { GENESIS_HASH } from '../core/timeline/chain.js';
 import { Prisma } from '../../prisma/generated/client.js';
 import type { Db } from './client.js';
@@ -149,6 +150,7 @@ export class PrismaIncidentRepository implements IncidentRepository {
         if (locked.length === 0) throw incidentNotFound();
         const before = (await this.load(tx, ws, incidentId))!;
         const c = decide(before);
+        assertCoherent(before, c);
         const grants = c.grants ?? [];
         const changed =
           [c.patch, c.complete, c.postmortem, c.followup, c.action].some((x) => x !== undefined) || [grants, c.attach ?? [], c.items ?? [], c.cancel ?? [], c.schedule ?? [], c.events].some((l) => l.length > 0);
@@ -185,10 +187,11 @@ export class PrismaIncidentRepository implements IncidentRepository {
       const head = await tx.$queryRaw<Head[]>`
         SELECT timeline_seq AS seq, timeline_head AS hash FROM incidents
         WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid FOR UPDATE`;
-      const mine = await tx.$queryRaw<{ id: string }[]>`
-        SELECT id FROM jobs WHERE id = ${c.complete.jobId}::uuid AND incident_id = ${incidentId}::uuid
+      const mine = await tx.$queryRaw<{ id: string; kind: string }[]>`
+        SELECT id, kind FROM jobs WHERE id = ${c.complete.jobId}::uuid AND incident_id = ${incidentId}::uuid
           AND lease_owner = ${c.complete.owner} AND done_at IS NULL FOR UPDATE`;
       if (head.length === 0 || mine.length === 0) return false;
+      assertCoherent({ jobs: mine.map((j) => ({ ...j, dueAt: at, data: {}, leaseOwner: c.complete.owner })) }, c);
       await this.write(tx, ws, incidentId, at, head[0]!, c);
       return true;
     });

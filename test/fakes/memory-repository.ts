@@ -2,6 +2,7 @@
 // workspace-scoped reads, per-workspace numbering, declareKey idempotency, serialised changes per
 // incident, all-or-nothing writes and the same hash chain. Unit tests of the core run against it.
 import { randomUUID } from 'node:crypto';
+import { assertCoherent } from '../../src/core/change-rules.js';
 import { incidentNotFound } from '../../src/core/errors.js';
 import { inDelivery, nextChangeKey } from '../../src/db/delivery.js';
 import type { ItemState } from '../../src/core/checklists/state.js';
@@ -149,6 +150,7 @@ export class MemoryIncidentRepository implements IncidentRepository {
       }
       await roundTrip();
       const c = decide(before);
+      assertCoherent(before, c);
       const changed =
         [c.patch, c.complete, c.postmortem, c.followup, c.action].some((x) => x !== undefined) || [c.grants ?? [], c.attach ?? [], c.items ?? [], c.cancel ?? [], c.schedule ?? [], c.events].some((l) => l.length > 0);
       if (key !== null) this.deliveries.set(`${ws.id}:${key}`, { incidentId, result: structuredClone(c.result) });

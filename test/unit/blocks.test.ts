@@ -257,7 +257,7 @@ describe('the header follows the status and stays within limits as the incident 
     asBlocks(headerBlocks(v))
       .flatMap((b) => [b.accessory?.action_id, ...((b as { elements?: { action_id?: string }[] }).elements ?? []).map((e) => e.action_id)])
       .filter((id): id is string => typeof id === 'string');
-  const FORCE = Array.from({ length: 25 }, (_, i) => ({ requestId: `req-${i}`, text: [`#${i} ${words(400)}`], lift: words(90) }));
+  const FORCE = Array.from({ length: 25 }, (_, i) => ({ requestId: `req-${i}`, text: [`#${i} ${words(400)}`], lift: words(90), control: 'lift' as const }));
 
   it('with every checklist attached, 25 freezes in force and every role: under 50 blocks, the first freezes shown with Lift and the rest counted', async () => {
     const s = await largestIncident('none');

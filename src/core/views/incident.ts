@@ -7,6 +7,7 @@ import { allChecklists, type Runbook } from '../runbook/checklists.js';
 import type { ChecklistKind } from '../runbook/checklist-schema.js';
 import type { IncidentModel } from '../runbook/schema.js';
 import { durationLabel } from './duration.js';
+import type { LiftControl } from '../actions/service.js';
 import type { Rich } from './rich-text.js';
 import { utc } from './text.js';
 
@@ -53,7 +54,7 @@ export type HeaderView = {
   /** The next update's due time has passed. */
   updateOverdue: boolean;
   /** Freezes, pauses and holds in force, each with the title of the action that lifts it. */
-  inForce: { requestId: string; text: Rich; lift: string }[];
+  inForce: { requestId: string; text: Rich; lift: string; control: LiftControl }[];
   offers: HeaderOffers;
 };
 
