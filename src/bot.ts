@@ -18,6 +18,9 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { createSlackSurface } from './surfaces/slack/app.js';
 import { slackChat } from './surfaces/slack/slack-chat.js';
 import { SlackPeople } from './surfaces/slack/people.js';
+import { createTeamsSurface } from './surfaces/teams/app.js';
+import { teamsListeners } from './surfaces/teams/listeners/index.js';
+import { PrismaTeamsStore } from './db/teams-store.js';
 import { createWebhookExecutor } from './executors/webhook.js';
 import { createApp } from './app/app.js';
 import { peopleDirectory } from './app/chats.js';
@@ -57,6 +60,10 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   const kick = () => scheduler?.tick() ?? Promise.resolve(0);
   // The surface's WebClient carries the Slack chat port; its listeners then call the app built around it.
   const slack = createSlackSurface(config.slack, log);
+  // Teams: each tenant its own workspace, its chat port over conversation references in PostgreSQL.
+  const teams = config.teams
+    ? createTeamsSurface(config.teams, { store: new PrismaTeamsStore(database.db), log, workspace: (tenantId) => incidents.workspace('teams', tenantId) })
+    : undefined;
   const app = createApp({
     repo,
     incidents,
@@ -65,7 +72,7 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
     lifecycle,
     postmortems,
     actions,
-    chats: { slack: slackChat(slack.app.client) },
+    chats: { slack: slackChat(slack.app.client), ...(teams ? { teams: teams.chat } : {}) },
     people: peopleDirectory({ slack: new SlackPeople().via(slack.app.client, log) }),
     executorFor,
     kick,
@@ -76,13 +83,17 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   });
   slack.listen({ app, log });
   const routes: Route[] = slack.handle ? [{ path: '/slack/events', handle: slack.handle }] : [];
+  if (teams && config.teams) {
+    teams.listen(teamsListeners({ app, chat: teams.chat, render: teams.render, botId: `28:${config.teams.appId}`, log }));
+    routes.push(...teams.routes);
+  }
   const ready = async () => (await database.db.$queryRaw<{ ok: number }[]>`SELECT 1 AS ok`).length === 1;
   const server = createHttpServer(ready, routes);
   const port = await listen(server, config.port);
   await slack.start();
   scheduler = new Scheduler({ repo, cadence, poster: app.jobs, clock: core.clock, log });
   if (opts.autoTick ?? true) scheduler.start(config.schedulerTickSeconds);
-  log.info({ port, mode: slack.handle ? 'http' : 'socket', embedded: !config.databaseUrl }, 'incident bot ready');
+  log.info({ port, mode: slack.handle ? 'http' : 'socket', teams: Boolean(teams), embedded: !config.databaseUrl }, 'incident bot ready');
 
   return {
     port,
