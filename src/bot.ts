@@ -21,6 +21,7 @@ import { createHttpServer, listen, type Route } from './server.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { createSlackSurface } from './surfaces/slack/app.js';
 import { slackChat } from './surfaces/slack/slack-chat.js';
+import { SlackPeople } from './surfaces/slack/people.js';
 import { createTeamsSurface } from './surfaces/teams/app.js';
 import { teamsListeners } from './surfaces/teams/listeners/index.js';
 import { PrismaTeamsStore } from './db/teams-store.js';
@@ -32,6 +33,7 @@ import { GENERAL_ROOM } from './surfaces/console/console-chat.js';
 import { consoleFrame } from './surfaces/console/frame.js';
 import { consoleHandlers } from './surfaces/console/handlers.js';
 import { CONSOLE_WORKSPACE, consoleUrl, createConsoleSurface } from './surfaces/console/surface.js';
+import { peopleDirectory } from './app/chats.js';
 import { selectExecutors } from './executors/select.js';
 
 const BACKGROUND_CONCURRENCY = 4;
@@ -49,7 +51,7 @@ function webhookExecutor(hook: NonNullable<Config['actionWebhook']>) {
 export type BotOptions = { clock?: Clock; autoTick?: boolean };
 
 export async function startBot(config: Config, log: Logger, opts: BotOptions = {}): Promise<RunningBot> {
-  const content = loadContent();
+  const content = loadContent(config.runbookDir);
   // Before anything opens: an unknown action id in ACTION_WEBHOOK_ACTIONS stops start-up, naming it.
   const { kindOf, executorFor } = selectExecutors(config.actionWebhook, content.actions, webhookExecutor);
   // Before the database opens: a missing key must not leave the embedded database locked.
@@ -91,6 +93,7 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
     postmortems,
     actions,
     chats: { ...(slack ? { slack: slackChat(slack.app.client) } : {}), ...(teams ? { teams: teams.chat } : {}), ...(consoleSurface ? { console: consoleSurface.chat } : {}) },
+    people: peopleDirectory(slack ? { slack: new SlackPeople().via(slack.app.client, log) } : {}),
     executorFor,
     kick,
     background,

@@ -84,6 +84,7 @@ const envSchema = z.object({
       .optional(),
   ),
   ACTION_WEBHOOK_ACTIONS: optionalText,
+  RUNBOOK_DIR: optionalText,
   SCHEDULER_TICK_SECONDS: blankIsUnset(z.coerce.number({ message: 'expected whole seconds, 1 to 59' }).int().min(1).max(59).default(10)),
   TIMELINE_KEY: optionalText.pipe(z.string().min(32, { message: 'expected at least 32 characters (for example: openssl rand -hex 32)' }).optional()),
   CONSOLE: blankIsUnset(flag.optional()),
@@ -150,6 +151,8 @@ export type Config = {
   timelineKey?: string;
   /** Containment actions sent to a webhook; every other action is confirmed by hand. */
   actionWebhook?: { url: string; secret: string; actions: 'all' | string[] };
+  /** The team's runbook content folder (the layout of src/runbook/); unset: the shipped content. */
+  runbookDir?: string;
 };
 
 export class ConfigError extends Error {
@@ -175,6 +178,12 @@ export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): Databa
   const e = parseEnv(env);
   if (e.DATABASE_URL && !e.TIMELINE_KEY) throw new ConfigError(`Configuration is incomplete. Set:\n  ${TIMELINE_KEY_NEEDED}\nSee .env.example.`);
   return { databaseUrl: e.DATABASE_URL, dataDir: path.resolve(e.DATA_DIR ?? '.data'), ...(e.TIMELINE_KEY ? { timelineKey: e.TIMELINE_KEY } : {}) };
+}
+
+/** RUNBOOK_DIR alone, for tools that read the runbook content but need no Slack or database. */
+export function loadRunbookDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dir = parseEnv(env).RUNBOOK_DIR;
+  return dir === undefined ? undefined : path.resolve(dir);
 }
 
 type Env = ReturnType<typeof parseEnv>;
@@ -278,6 +287,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { drill?:
     escalationChannel: e.INCIDENT_ESCALATION_CHANNEL,
     schedulerTickSeconds: e.SCHEDULER_TICK_SECONDS,
     ...(e.TIMELINE_KEY ? { timelineKey: e.TIMELINE_KEY } : {}),
+    ...(e.RUNBOOK_DIR ? { runbookDir: path.resolve(e.RUNBOOK_DIR) } : {}),
     ...(e.ACTION_WEBHOOK_URL && e.ACTION_WEBHOOK_SECRET
       ? {
           actionWebhook: {

@@ -8,7 +8,7 @@ import type { ChecklistService } from '../core/checklists/service.js';
 import type { LifecycleService } from '../core/incidents/lifecycle.js';
 import type { IncidentService } from '../core/incidents/service.js';
 import type { PostmortemService } from '../core/postmortem/service.js';
-import type { IncidentRepository } from '../core/ports.js';
+import type { IncidentRepository, PeopleDirectory } from '../core/ports.js';
 import type { Logger } from '../log.js';
 import type { Chats } from './chats.js';
 import type { Workspace } from '../core/incidents/model.js';
@@ -25,6 +25,8 @@ export type AppDeps = {
   postmortems: PostmortemService;
   actions: ActionService;
   chats: Chats;
+  /** People's display names for the postmortem packet (each surface's directory, by workspace platform). */
+  people: PeopleDirectory;
   executorFor: ExecutorFor;
   /** Runs due jobs now (an approved action should not wait for the next tick). */
   kick: () => Promise<unknown>;

@@ -4,7 +4,6 @@
 // fails after the surface's own retries is recorded, and the declarer is told how to finish by hand.
 import { checklistShows, HEADER, holderOf, type IncidentState, type Workspace } from '../core/incidents/model.js';
 import { command, room, t, user, join, type Rich } from '../core/views/rich-text.js';
-import { headerView } from '../core/views/incident.js';
 import type { AppDeps } from './deps.js';
 import { describeFailure, type RoomTalk } from './room-talk.js';
 
@@ -55,7 +54,7 @@ export class RoomSetup {
       if (checklist) await this.talk.postChecklist(ws, state, checklist);
     }
 
-    const announcement = { kind: 'announcement' as const, view: headerView(this.deps.incidents.model, state), roomId };
+    const announcement = { kind: 'announcement' as const, view: this.talk.headerView(state), roomId };
     const origin = state.incident.originRoomId;
     try {
       if (origin && origin !== roomId) await chat.post(ws, origin, announcement);

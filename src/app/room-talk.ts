@@ -6,7 +6,7 @@ import { inForceView } from '../core/actions/service.js';
 import { checklistShows, HEADER, type IncidentState, type Workspace } from '../core/incidents/model.js';
 import type { EscalationPrompt } from '../core/checklists/service.js';
 import type { Checklist } from '../core/runbook/checklist-schema.js';
-import { headerView } from '../core/views/incident.js';
+import { headerView, type HeaderView } from '../core/views/incident.js';
 import type { Rich } from '../core/views/rich-text.js';
 import type { Logger } from '../log.js';
 import { ChatError, type ChatPort, type ChatView } from './chat-port.js';
@@ -28,12 +28,17 @@ export class RoomTalk {
     return this.deps.log.child({ workspace: state.incident.workspaceId, incident: state.incident.id });
   }
 
-  header(state: IncidentState): ChatView {
+  /** The header's view model, as of the bot's clock now. */
+  headerView(state: IncidentState): HeaderView {
     const inForce = this.deps.actions.inForce(state).map(({ request, action }) => {
       const v = inForceView(request, action);
       return { ...v, text: coreText(v.text) };
     });
-    return { kind: 'header', view: headerView(this.deps.incidents.model, state, inForce) };
+    return headerView({ model: this.deps.incidents.model, runbook: this.deps.checklists.runbook }, state, { now: this.deps.lifecycle.now(), inForce });
+  }
+
+  header(state: IncidentState): ChatView {
+    return { kind: 'header', view: this.headerView(state) };
   }
 
   checklist(state: IncidentState, checklist: Checklist): ChatView {

@@ -2,7 +2,7 @@
 // the §9.1 packet as Markdown (to the file, or to incident-<n>-postmortem.md in the current folder).
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadDatabaseConfig } from '../config.js';
+import { loadDatabaseConfig, loadRunbookDir } from '../config.js';
 import { LifecycleService } from '../core/incidents/lifecycle.js';
 import { PostmortemService } from '../core/postmortem/service.js';
 import { loadContent } from '../core/runbook/content.js';
@@ -46,7 +46,7 @@ await runCli(USAGE, async (args) => {
       process.stderr.write(`No incident matches ${args.slice(0, 'incidentId' in parsed.selector ? 1 : 2).join(' ')}.\n`);
       return 2;
     }
-    const core = { repo, clock: { now: () => new Date() }, ...loadContent() };
+    const core = { repo, clock: { now: () => new Date() }, ...loadContent(loadRunbookDir()) };
     const postmortems = new PostmortemService({ ...core, lifecycle: new LifecycleService(core) });
     const { markdown, complete } = await postmortems.packet(found.ws, state);
     const out = parsed.file ?? `incident-${state.incident.number}-postmortem.md`;

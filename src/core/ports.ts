@@ -12,6 +12,14 @@ export interface Clock {
   readonly speed?: number;
 }
 
+/**
+ * People's display names by user id, as the chat surface knows them (Slack: users.info, cached per
+ * workspace). A name it cannot find is left out, and the reader sees the id alone.
+ */
+export interface PeopleDirectory {
+  displayNames(ws: Workspace, userIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
+}
+
 export type NewEvent = { type: string; actor: string | null; data: Record<string, unknown> };
 export type TimelineEvent = ChainedEvent & { id: string };
 

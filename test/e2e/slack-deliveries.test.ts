@@ -54,7 +54,8 @@ describe('a redelivered click', () => {
     expect(await status()).toBe('done');
     expect(await events('checklist.item.undone')).toHaveLength(1);
     expect(await events('checklist.item.done')).toHaveLength(2);
-    expect(t.slack.calls.slice(before).filter((c) => c.method === 'chat.update' || c.method === 'chat.postEphemeral')).toEqual([]);
+    // (The header, which shows the triage progress, may still be catching up with the earlier clicks.)
+    expect(t.slack.calls.slice(before).filter((c) => (c.method === 'chat.update' && c.body.ts !== inc.header) || c.method === 'chat.postEphemeral')).toEqual([]);
   });
 });
 

@@ -17,6 +17,9 @@ const OPS = 'UOPS';
 const BOB = 'UBOB';
 const CASE = 'https://orgo.example/cases/9';
 const RECOVERY = loadContent().runbook.recovery.sections.flatMap((s) => s.items);
+/** The §8 step that recording the Orgo Case settles; the others are ticked by hand. */
+const CASE_STEP = RECOVERY.find((i) => i.settledBy === 'orgo-case')!;
+const BY_HAND = RECOVERY.filter((i) => i !== CASE_STEP);
 
 type Block = { type: string; block_id?: string; elements?: { action_id?: string; value?: string }[]; element?: Record<string, unknown> };
 type Incident = { id: string; room: string; header: string; number: number; declaredAt: Date };
@@ -74,6 +77,8 @@ describe('a SEV2 from declared to resolved to its postmortem packet', () => {
   beforeAll(async () => {
     a = await declare('Bad pack activated on stable', 'SEV2');
     b = await declare('Render trace failures for globex', 'SEV1');
+    t.slack.users.set(IC, 'Ines Commander');
+    t.slack.users.set(OPS, 'Omar Ops');
   });
 
   it('refuses /incident resolve while recovery is open, listing every §8 step, and changes nothing', async () => {
@@ -100,27 +105,50 @@ describe('a SEV2 from declared to resolved to its postmortem packet', () => {
       expect(posted).toBeDefined();
       return posted!;
     });
-    for (const item of RECOVERY) {
+    for (const item of BY_HAND) {
       expect(actionIds(message)).toContain(`item:done:${item.id}`);
       const res = await click(inRoom(a.room, IC), `item:done:${item.id}`, a.id);
       expect(res.status).toBe(200);
     }
     await t.slack.until(async () => {
       const rows = await t.db.checklistItem.findMany({ where: { incidentId: a.id, itemId: { in: RECOVERY.map((i) => i.id) } } });
-      expect(rows.map((r) => [r.itemId, r.status, r.actor]).sort()).toEqual(RECOVERY.map((i) => [i.id, 'done', IC]).sort());
+      expect(rows.map((r) => [r.itemId, r.status, r.actor]).sort()).toEqual(BY_HAND.map((i) => [i.id, 'done', IC]).sort());
     });
     // Nobody was told no.
     expect(since(m, 'chat.postEphemeral')).toEqual([]);
   });
 
+  it('answers Done on the Orgo Case step by asking for the link, and ticks nothing', async () => {
+    const m = mark();
+    await click(inRoom(a.room, IC), `item:done:${CASE_STEP.id}`, a.id);
+    const told = await t.slack.until(() => {
+      const e = since(m, 'chat.postEphemeral').find((c) => c.body.user === IC);
+      expect(e).toBeDefined();
+      return e!;
+    });
+    expect(String(told.body.text)).toContain('This step is ticked by recording the governed Orgo Case');
+    expect(String(told.body.text)).toContain('case https://orgo.example/cases/123');
+    expect(await t.db.checklistItem.findUnique({ where: { incidentId_itemId: { incidentId: a.id, itemId: CASE_STEP.id } } })).toBeNull();
+  });
+
   it('still refuses without the governed Orgo Case, then records it with /incident case', async () => {
     const refused = await command(inRoom(a.room, IC), 'resolve');
     expect(refused.text).toContain('No governed Orgo Case is recorded');
-    expect(refused.text).not.toContain('•');
+    expect((refused.text ?? '').split('\n').filter((l) => l.startsWith('• '))).toEqual([`• ${CASE_STEP.text}`]);
+    const m = mark();
     const reply = await command(inRoom(a.room, IC), `case ${CASE}`);
-    expect(reply.text).toContain('Orgo Case recorded');
+    expect(reply.text).toBe(`Done: Orgo Case recorded, and its §8 step is ticked: ${CASE_STEP.text}`);
     expect((await incidentRow(a.id)).orgoCaseUrl).toBe(CASE);
-    expect((await events(a.id, 'orgo_case.recorded')).map((e) => e.data)).toEqual([{ url: CASE }]);
+    // One event records the case and settles the step, by the same person.
+    expect((await events(a.id, 'orgo_case.recorded')).map((e) => [e.actor, e.data])).toEqual([[IC, { url: CASE, checklistId: 'recovery', itemId: CASE_STEP.id }]]);
+    expect((await events(a.id, 'checklist.item.done')).filter((e) => (e.data as { itemId: string }).itemId === CASE_STEP.id)).toEqual([]);
+    expect(await t.db.checklistItem.findUnique({ where: { incidentId_itemId: { incidentId: a.id, itemId: CASE_STEP.id } } })).toMatchObject({ status: 'done', actor: IC });
+    // The recovery message shows the step done, and the header the case.
+    await t.slack.until(() => {
+      const updates = since(m, 'chat.update').filter((c) => c.body.channel === a.room);
+      expect(updates.some((c) => JSON.stringify(c.body.blocks).includes(`Done by <@${IC}>`) && JSON.stringify(c.body.blocks).includes(`item:undo:${CASE_STEP.id}`))).toBe(true);
+      expect(updates.some((c) => c.body.ts === a.header && JSON.stringify(c.body.blocks).includes(CASE))).toBe(true);
+    });
   });
 
   it('accepts /incident resolve: resolved in the database, header and topic say so, the update reminder is superseded', async () => {
@@ -197,11 +225,17 @@ describe('a SEV2 from declared to resolved to its postmortem packet', () => {
     const file = uploaded(upload!);
     expect(file).toContain(`# Postmortem: incident #${a.number}, Bad pack activated on stable`);
     expect(file).toContain('## Timeline (UTC)');
-    expect(file).toContain(`<@${IC}> · Declared "Bad pack activated on stable" at SEV2`);
-    expect(file).toContain(`<@${IC}> · Step ${RECOVERY.at(-1)!.id} done`);
-    expect(file).toContain(`<@${IC}> · Resolved after 7 min`);
+    // People by their Slack display name and id (users.info), steps by their runbook text, times to the second.
+    const time = /\| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \| \d+ \| /.source;
+    expect(file).toMatch(new RegExp(`${time}Ines Commander \\(${IC}\\) \\| Declared “Bad pack activated on stable” at SEV2 \\|`));
+    expect(file).toContain(`Ines Commander (${IC}) | Step done: “${BY_HAND[0]!.text}” (§8) |`);
+    expect(file).toContain(`Ines Commander (${IC}) | Resolved after 7 min |`);
     expect(file).toContain(`- Governed Orgo Case: ${CASE}`);
-    expect(file).toContain('_To be written._');
+    expect(file).toContain('> **Incomplete:** not written yet.');
+    expect(file).toContain('- [ ] Root cause: technical: not written yet.');
+    expect(file).toMatch(/- Timeline chain head: event #\d+, SHA-256 `[0-9a-f]{64}`/);
+    expect(file).not.toContain('<@');
+    expect(since(m, 'users.info').map((c) => c.body.user)).toContain(IC);
   });
 
   it('/incident followup add opens the modal; submitting it adds corrective action #1', async () => {
@@ -321,7 +355,9 @@ describe('a SEV2 from declared to resolved to its postmortem packet', () => {
     const file = uploaded(upload);
     expect(file).toContain('- Packet: complete');
     expect(file).toContain('The publish gate did not compare key ids.');
-    expect(file).toContain(`| 1 | Compare signing key ids at the publish gate | <@${OPS}> | 2030-03-16 | done `);
+    expect(file).toContain(`| 1 | Compare signing key ids at the publish gate | Omar Ops (${OPS}) | 2030-03-16 | done `);
+    // Names are cached per workspace: the second packet asks Slack about nobody already known.
+    expect(since(m2, 'users.info').map((c) => c.body.user)).not.toContain(IC);
 
     const row = await incidentRow(a.id);
     const m3 = mark();
@@ -331,29 +367,13 @@ describe('a SEV2 from declared to resolved to its postmortem packet', () => {
     expect((await jobsOf(a.id, 'postmortem.reminder')).map((j) => j.outcome)).toEqual(['posted', 'complete']);
   });
 
-  it('/incident external: the draft is refused beside the form while the scope is not confirmed', async () => {
+  it('/incident external is refused before its form opens while the scope is not confirmed', async () => {
     const m = mark();
-    await command(inRoom(a.room, IC), 'external');
-    const opened = await t.slack.until(() => {
-      const c = since(m, 'views.open').at(-1);
-      expect(c).toBeDefined();
-      return c!;
-    });
-    const view = opened.body.view as { callback_id: string; private_metadata: string };
-    expect(view.callback_id).toBe('external_draft');
-    const res = await postSigned(
-      t.eventsUrl,
-      viewSubmission({ team: 'T1', user: IC, channel: '' }, {
-        id: `VEX${++views}`,
-        callbackId: 'external_draft',
-        privateMetadata: view.private_metadata,
-        values: { customerImpact: { value: { type: 'plain_text_input', value: 'Stale dashboards.' } }, nextSteps: { value: { type: 'plain_text_input', value: 'Verify channels.' } } },
-      }),
-    );
-    const body = res.json() as { response_action: string; errors: Record<string, string> };
-    expect(body.response_action).toBe('errors');
-    expect(body.errors.customerImpact).toContain('§7.2');
-    expect(body.errors.customerImpact).toContain('the scope is not confirmed');
+    const reply = await command(inRoom(a.room, IC), 'external');
+    expect(reply.response_type).toBe('ephemeral');
+    expect(reply.text).toContain('No external update yet (runbook §7.2)');
+    expect(reply.text).toContain('the scope is not confirmed');
+    expect(since(m, 'views.open')).toEqual([]);
     expect(await events(a.id, 'external.drafted')).toEqual([]);
   });
 
@@ -398,7 +418,14 @@ describe('a SEV2 from declared to resolved to its postmortem packet', () => {
     expect((await incidentRow(a.id)).status).toBe('investigating');
     expect(await t.db.job.count({ where: { incidentId: a.id, kind: 'update.reminder', doneAt: null } })).toBe(1);
     expect(await t.db.job.count({ where: { incidentId: a.id, kind: { in: ['postmortem.reminder', 'postmortem.overdue'] }, doneAt: null } })).toBe(0);
-    expect((await events(a.id, 'incident.reopened')).map((e) => [e.actor, e.data])).toEqual([[IC, { reason: 'errors are back' }]]);
+    expect((await events(a.id, 'incident.reopened')).map((e) => [e.actor, e.data])).toEqual([[IC, { reason: 'errors are back', reopenedSteps: RECOVERY.map((i) => i.id) }]]);
+    // Every §8 step is open again, each undo saying why; resolve needs them again.
+    expect(await t.db.checklistItem.count({ where: { incidentId: a.id, itemId: { in: RECOVERY.map((i) => i.id) }, status: { not: 'open' } } })).toBe(0);
+    const undone = await events(a.id, 'checklist.item.undone');
+    expect(undone.map((e) => (e.data as { reason: string }).reason)).toEqual(RECOVERY.map(() => 'incident reopened: errors are back'));
+    const refused = await command(inRoom(a.room, IC), 'resolve');
+    expect((refused.text ?? '').split('\n').filter((l) => l.startsWith('• '))).toEqual(RECOVERY.map((i) => `• ${i.text}`));
+    expect(refused.text).not.toContain('No governed Orgo Case');
     await t.slack.until(() => {
       const u = since(m, 'chat.update').filter((c) => c.body.channel === a.room && c.body.ts === a.header).at(-1);
       expect(u).toBeDefined();

@@ -20,6 +20,8 @@ function parseBody(raw: string, type: string | undefined): Record<string, unknow
 
 export class FakeSlackApi {
   readonly calls: Call[] = [];
+  /** Display names users.info answers with, by user id; anyone else is a user without a name. */
+  readonly users = new Map<string, string>();
   private failures = new Map<string, Failure>();
   private server = http.createServer((req, res) => this.handle(req, res));
   private seq = 0;
@@ -92,6 +94,11 @@ export class FakeSlackApi {
         return { ok: true, channel: body.channel, ts: `1700000000.${String(n).padStart(6, '0')}` };
       case 'files.getUploadURLExternal':
         return { ok: true, upload_url: `${this.url}/upload/F${n}`, file_id: `F${n}` };
+      case 'users.info': {
+        const id = String(body.user);
+        const name = this.users.get(id);
+        return name ? { ok: true, user: { id, name: id.toLowerCase(), real_name: name, profile: { display_name: name } } } : { ok: false, error: 'user_not_found' };
+      }
       case 'files.completeUploadExternal':
         return { ok: true, files: [{ id: 'F', title: body.files }] };
       default:

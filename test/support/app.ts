@@ -9,7 +9,7 @@ import { CadenceService } from '../../src/core/cadence/service.js';
 import { ChecklistService } from '../../src/core/checklists/service.js';
 import { LifecycleService } from '../../src/core/incidents/lifecycle.js';
 import { IncidentService } from '../../src/core/incidents/service.js';
-import { PostmortemService } from '../../src/core/postmortem/service.js';
+import { ID_ONLY, PostmortemService } from '../../src/core/postmortem/service.js';
 import type { Clock, IncidentRepository } from '../../src/core/ports.js';
 import { loadContent } from '../../src/core/runbook/content.js';
 import { createLogger } from '../../src/log.js';
@@ -30,6 +30,7 @@ export function buildApp({ repo, clock, chats, escalationRoom, executorFor }: Ap
     postmortems: new PostmortemService({ ...deps, lifecycle }),
     actions: new ActionService({ ...deps, lifecycle }),
     chats,
+    people: ID_ONLY,
     executorFor: executorFor ?? (() => null),
     kick: async () => 0,
     background: pLimit(4),

@@ -32,7 +32,7 @@ export class ShiftableClock {
 }
 
 export async function startTestBot(
-  opts: { privateChannels?: boolean; escalationChannel?: string; actionWebhook?: Config['actionWebhook']; teams?: Config['teams'] } = {},
+  opts: { privateChannels?: boolean; escalationChannel?: string; actionWebhook?: Config['actionWebhook']; teams?: Config['teams']; runbookDir?: string } = {},
 ): Promise<TestBot> {
   const clock = new ShiftableClock();
   const database: TestDatabase = await freshDatabase();
@@ -51,6 +51,7 @@ export async function startTestBot(
       ...(opts.teams ? { teams: opts.teams } : {}),
       schedulerTickSeconds: 10,
       timelineKey: TEST_TIMELINE_KEY,
+      ...(opts.runbookDir ? { runbookDir: opts.runbookDir } : {}),
     },
     createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     // Tests tick the scheduler themselves, at the times they choose.

@@ -104,8 +104,18 @@ let clicks = 0;
 /** Slack stamps every click with its own action_ts; a retry of one delivery repeats it. */
 const nextActionTs = () => `${Math.floor(Date.now() / 1000)}.${String(++clicks).padStart(6, '0')}`;
 
-/** A click on a button in a channel message; `actionTs` names the click (a redelivery passes the same). */
-export function buttonClick(who: Actor, actionId: string, value: string, responseUrl: string, actionTs = nextActionTs()) {
+/**
+ * A click on a button in a channel message; `actionTs` names the click (a redelivery passes the same),
+ * and `message` is the clicked message as Slack sends it back.
+ */
+export function buttonClick(
+  who: Actor,
+  actionId: string,
+  value: string,
+  responseUrl: string,
+  actionTs = nextActionTs(),
+  message: { ts: string; text?: string; blocks?: unknown[] } = { ts: '1700000000.000001', text: 'header' },
+) {
   return interactionBody({
     type: 'block_actions',
     team: { id: who.team, domain: 'acme' },
@@ -113,8 +123,8 @@ export function buttonClick(who: Actor, actionId: string, value: string, respons
     api_app_id: 'A1',
     trigger_id: 'trigger-click',
     channel: { id: who.channel, name: 'inc' },
-    container: { type: 'message', message_ts: '1700000000.000001', channel_id: who.channel },
-    message: { ts: '1700000000.000001', text: 'header' },
+    container: { type: 'message', message_ts: message.ts, channel_id: who.channel },
+    message,
     response_url: responseUrl,
     actions: [{ type: 'button', action_id: actionId, block_id: 'b1', value, action_ts: actionTs, text: { type: 'plain_text', text: 'Take role' } }],
   });

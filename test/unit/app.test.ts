@@ -75,13 +75,13 @@ describe('declare', () => {
 });
 
 describe('a step', () => {
-  it('repaints only its checklist, in place', async () => {
+  it('repaints its checklist and the header (which shows checklist progress and the status), in place', async () => {
     const { id, room } = await declared();
     const header = chat.in(room)[0]!;
     await settle(await app.step({ ...asked(IC, room), incidentId: id, verb: 'done', itemId: 'triage.impacted-scope' }));
     expect(stepState(room, 'triage.impacted-scope')).toBe('done');
     expect(checklistIn(room).updates).toBe(1);
-    expect(header.updates).toBe(0);
+    expect(header.updates).toBe(1);
   });
 
   it('changes nothing when the same delivery comes again, even after other clicks', async () => {

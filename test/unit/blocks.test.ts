@@ -5,15 +5,16 @@ import { loadContent } from '../../src/core/runbook/content.js';
 import type { Area, IncidentState, Role } from '../../src/core/incidents/model.js';
 import { AREAS, ROLES } from '../../src/core/incidents/model.js';
 import { IncidentService } from '../../src/core/incidents/service.js';
-import { loadIncidentModel } from '../../src/core/runbook/loader.js';
 import { declareFormView, headerView, type HeaderView } from '../../src/core/views/incident.js';
 import { declareModal } from '../../src/surfaces/slack/blocks/declare-modal.js';
-import { headerBlocks, TAKE_ROLE_ACTION } from '../../src/surfaces/slack/blocks/header.js';
+import { headerBlocks, IN_FORCE_SHOWN, TAKE_ROLE_ACTION } from '../../src/surfaces/slack/blocks/header.js';
 import { TestClock } from '../fakes/clock.js';
 import { MemoryIncidentRepository } from '../fakes/memory-repository.js';
 import { LIMITS, limitProblems, messageBlocksSchema, modalViewSchema } from './block-kit-limits.js';
 
-const model = loadIncidentModel();
+const content = loadContent();
+const model = content.model;
+const NOW = new Date('2026-03-02T10:00:00.000Z');
 const ROOM = 'C_INC';
 
 /** Words up to exactly `n` characters, so clipping shows where a limit is not respected. */
@@ -49,6 +50,8 @@ const baseView = (over: Partial<HeaderView> = {}): HeaderView => ({
   severity: 'SEV1',
   severityDefinition: model.severities.SEV1,
   status: 'investigating',
+  statusLabel: 'investigating',
+  statusNote: 'Investigating: triage or containment is under way.',
   areas: ['Distribution / activation'],
   tenants: ['acme'],
   channels: ['stable'],
@@ -60,9 +63,16 @@ const baseView = (over: Partial<HeaderView> = {}): HeaderView => ({
   ],
   declaredBy: 'U_IC',
   declaredAt: new Date('2026-03-02T09:00:00.000Z'),
+  asOf: new Date('2026-03-02T09:07:00.000Z'),
+  elapsed: { ms: 7 * 60_000, label: '7 min', running: true },
+  checklists: [{ id: 'triage', kind: 'triage', ref: '5', title: 'Triage', settled: 2, total: 13, label: '2/13' }],
+  playbooks: [],
+  orgoCaseUrl: null,
   lastUpdateAt: null,
   nextUpdateDueAt: new Date('2026-03-02T09:15:00.000Z'),
+  updateOverdue: false,
   inForce: [],
+  offers: { postUpdate: true, takeRole: true, lift: true },
   ...over,
 });
 
@@ -153,7 +163,7 @@ describe('headerBlocks (the pinned incident header)', () => {
   it.each(['none', 'some', 'all'] as const)(
     'stays within Slack\'s limits for the largest incident the core accepts, with %s of the roles filled',
     async (filled) => {
-      const blocks = headerBlocks(headerView(model, await largestIncident(filled)));
+      const blocks = headerBlocks(headerView(content, await largestIncident(filled), { now: NOW }));
       expect(limitProblems(messageBlocksSchema, blocks)).toEqual([]);
     },
   );
@@ -181,7 +191,7 @@ describe('headerBlocks (the pinned incident header)', () => {
 
   it('shows each required role with its holder, or unfilled with a "Take role" button for that role and incident', async () => {
     const s = await largestIncident('some');
-    const v = headerView(model, s);
+    const v = headerView(content, s, { now: NOW });
     const blocks = asBlocks(headerBlocks(v));
     const roleBlocks = blocks.filter((b) => b.block_id?.startsWith('role:'));
     expect(roleBlocks.map((b) => b.block_id)).toEqual(ROLES.map((r) => `role:${r}`));
@@ -239,6 +249,64 @@ describe('headerBlocks (the pinned incident header)', () => {
     expect(text).not.toContain('<!channel>');
     expect(text).toContain('&lt;!channel&gt;');
     expect(text).toContain('a&amp;b');
+  });
+});
+
+describe('the header follows the status and stays within limits as the incident grows', () => {
+  const buttons = (v: HeaderView) =>
+    asBlocks(headerBlocks(v))
+      .flatMap((b) => [b.accessory?.action_id, ...((b as { elements?: { action_id?: string }[] }).elements ?? []).map((e) => e.action_id)])
+      .filter((id): id is string => typeof id === 'string');
+  const FORCE = Array.from({ length: 25 }, (_, i) => ({ requestId: `req-${i}`, text: [`#${i} ${words(400)}`], lift: words(90), control: 'lift' as const }));
+
+  it('with every checklist attached, 25 freezes in force and every role: under 50 blocks, the first freezes shown with Lift and the rest counted', async () => {
+    const s = await largestIncident('none');
+    const all = [content.runbook.triage, ...content.runbook.playbooks, content.runbook.recovery];
+    const state: IncidentState = { ...s, checklists: all.map((c) => ({ checklistId: c.id, messageIds: [] })), incident: { ...s.incident, orgoCaseUrl: `https://orgo.example/${'x'.repeat(2500)}|<b>` } };
+    const v = headerView(content, state, { now: NOW, inForce: FORCE });
+    expect(v.checklists.map((c) => c.id)).toEqual(all.map((c) => c.id));
+    expect(v.playbooks).toHaveLength(content.runbook.playbooks.length);
+    const blocks = asBlocks(headerBlocks(v));
+    expect(limitProblems(messageBlocksSchema, blocks)).toEqual([]);
+    expect(blocks.filter((b) => b.block_id?.startsWith('force:req-'))).toHaveLength(IN_FORCE_SHOWN);
+    expect(allText(blocks)).toContain(`${FORCE.length - IN_FORCE_SHOWN} more in force`);
+  });
+
+  it('counts checklist progress from the stored steps, and the elapsed time from the declaration to now', async () => {
+    const s = await largestIncident('none');
+    const [first, second] = content.runbook.triage.sections[0]!.items;
+    const state: IncidentState = { ...s, items: { [first!.id]: { status: 'done', by: 'U1', at: NOW }, [second!.id]: { status: 'na', by: 'U1', at: NOW } } };
+    const v = headerView(content, state, { now: new Date(s.incident.declaredAt.getTime() + 83 * 60_000) });
+    const total = content.runbook.triage.sections.flatMap((x) => x.items).length;
+    expect(v.checklists).toEqual([{ id: 'triage', kind: 'triage', ref: '5', title: content.runbook.triage.title, settled: 2, total, label: `2/${total}` }]);
+    expect(v.elapsed).toEqual({ ms: 83 * 60_000, label: '1 h 23 min', running: true });
+    expect(allText(asBlocks(headerBlocks(v)))).toContain(`§5 ${content.runbook.triage.title}: 2/${total}`);
+  });
+
+  it('resolved: no Post update, the elapsed time stops at resolution, no update is due; closed: no buttons at all', async () => {
+    const s = await largestIncident('some');
+    const resolvedAt = new Date(s.incident.declaredAt.getTime() + 47 * 60_000);
+    const resolved = headerView(content, { ...s, incident: { ...s.incident, status: 'resolved', resolvedAt } }, { now: new Date(resolvedAt.getTime() + 5 * 3_600_000), inForce: FORCE.slice(0, 1) });
+    expect(resolved.statusLabel).toBe('resolved after 47 min');
+    expect(resolved.elapsed).toMatchObject({ ms: 47 * 60_000, running: false });
+    expect(resolved.nextUpdateDueAt).toBeNull();
+    expect(buttons(resolved)).not.toContain('open_update');
+    expect(buttons(resolved)).toContain('lift_action:req-0');
+    expect(buttons(resolved).some((b) => b.startsWith(`${TAKE_ROLE_ACTION}:`))).toBe(true);
+
+    const closed = headerView(content, { ...s, incident: { ...s.incident, status: 'closed', resolvedAt } }, { now: NOW, inForce: FORCE.slice(0, 1) });
+    expect(closed.statusLabel).toBe('closed (resolved after 47 min)');
+    expect(buttons(closed)).toEqual([]);
+    expect(allText(asBlocks(headerBlocks(closed)))).toContain('Closed: the postmortem packet is complete.');
+  });
+
+  it('an open incident with a past due time says the update is overdue', async () => {
+    const s = await largestIncident('none');
+    const due = s.jobs.find((j) => j.kind === 'update.reminder')!.dueAt;
+    const v = headerView(content, s, { now: new Date(due.getTime() + 60_000) });
+    expect(v.updateOverdue).toBe(true);
+    expect(allText(asBlocks(headerBlocks(v)))).toContain('overdue');
+    expect(buttons(v)).toContain('open_update');
   });
 });
 

@@ -192,12 +192,27 @@ describe('rules within a file name the file, the item and the rule', () => {
     ['an action key not in kebab-case', BAD_RELEASE, (d) => (d.items[0].action = 'Pause Auto Activation'), /at items\.0\.action: must be kebab-case/],
     ['a symptom listed twice', QUICK, (d) => d.symptoms.push({ ...d.symptoms[0], id: 'again' }), /at symptoms\.6\.symptom: symptom "Activation failing across a channel" appears twice/],
     ['a section id repeated', TRIAGE, (d) => (d.sections[2].id = 'stabilize'), /at sections\.2\.id: section "stabilize" appears twice/],
+    [
+      'a step settled by a fact the bot does not record',
+      RECOVERY,
+      (d) => (d.sections[0].items[4].settledBy = 'jira-ticket'),
+      /at sections\.0\.items\.4\.settledBy: item "recovery\.orgo-case-exists": settledBy "jira-ticket" is not a fact the bot records; it must be one of orgo-case/,
+    ],
+    ['an owner of unowned steps that is not a role', RECOVERY, (d) => (d.unownedSteps = 'lead'), /at unownedSteps: checklist unownedSteps: must be a role, one of ic, ops/],
   ])('%s', (_what, rel, change, rule) => {
     const dir = copy();
     const file = edit(path.join(dir, rel), change);
     const e = loadError(dir);
     expect(e.message).toContain(`${file}: does not match the runbook schema`);
     expect(e.message).toMatch(rule);
+  });
+
+  it('the Orgo Case settles one recovery step only: elsewhere, or twice, is refused', () => {
+    const dir = copy();
+    edit(path.join(dir, TRIAGE), (d) => (d.sections[1].items[0].settledBy = 'orgo-case'));
+    const e = loadError(dir);
+    expect(e.message).toContain(`${path.join(dir, TRIAGE)}: at sections.1.items.0.settledBy: item "triage.impacted-scope": only a recovery (§8) step can be settled by "orgo-case"`);
+    expect(e.message).toContain('"orgo-case" already settles item "triage.impacted-scope"; one step per fact');
   });
 
   it('a missing checklist file is named', () => {

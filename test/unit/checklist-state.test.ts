@@ -192,10 +192,26 @@ describe('who may tick', () => {
   const names = { ic: 'Incident Commander', ops: 'Operations Lead', orgo: 'Orgo Lead', sec: 'Security Lead' };
   const opsItem: ChecklistItem = { id: 'bad-release.rollback-to-lkg', text: 'Roll back…', owner: 'ops' };
 
-  it('an item without owner: anyone', () => {
+  it('an item without owner: anyone holding a role in the incident; anyone else is told how to get one', () => {
     const item: ChecklistItem = { id: 'triage.impact-kind', text: 'Is this…?' };
-    expect(() => assertMayTick(item, 'USTRANGER', holders, names)).not.toThrow();
-    expect(() => assertMayTick(item, 'USTRANGER', [], names)).not.toThrow();
+    for (const actor of ['UIC', 'UOPS', 'USEC']) expect(() => assertMayTick(item, actor, holders, names)).not.toThrow();
+    const e = thrown(() => assertMayTick(item, 'USTRANGER', holders, names));
+    expect(e.code).toBe(ErrorCode.NotAllowed);
+    expect(e.message).toBe(
+      'Only someone holding a role in this incident may tick, skip or undo this step. To get the right, take an unfilled role with "Take role" on the header, or ask the Incident Commander (<@UIC>) to assign you one.',
+    );
+    expect(mayTick(item, 'USTRANGER', [])).toBe(false);
+  });
+
+  it('an item without owner in a checklist that names who moves such steps (§8): that role or the IC only', () => {
+    const item: ChecklistItem = { id: 'recovery.impact-stopped', text: 'Impact has stopped.' };
+    const recovery = { unownedSteps: 'ops' as const };
+    expect(mayTick(item, 'UOPS', holders, recovery)).toBe(true);
+    expect(mayTick(item, 'UIC', holders, recovery)).toBe(true);
+    const e = thrown(() => assertMayTick(item, 'USEC', holders, names, recovery));
+    expect(e.message).toBe(
+      'Only the Operations Lead (<@UOPS>) or the Incident Commander (<@UIC>) may tick, skip or undo this step. Ask the Incident Commander to assign it to you (assign ops).',
+    );
   });
 
   it("an owned item: the owning role's holder, or the IC", () => {
@@ -208,7 +224,9 @@ describe('who may tick', () => {
     for (const actor of ['USEC', 'USTRANGER']) {
       const e = thrown(() => assertMayTick(opsItem, actor, holders, names));
       expect(e.code).toBe(ErrorCode.NotAllowed);
-      expect(e.message).toBe('Only the Operations Lead (<@UOPS>) or the Incident Commander (<@UIC>) may tick, skip or undo this step.');
+      expect(e.message).toBe(
+        'Only the Operations Lead (<@UOPS>) or the Incident Commander (<@UIC>) may tick, skip or undo this step. Ask the Incident Commander to assign it to you (assign ops).',
+      );
     }
     expect(mayTick(opsItem, 'USEC', holders)).toBe(false);
   });
@@ -216,17 +234,19 @@ describe('who may tick', () => {
   it('an unfilled owning role is named as unfilled; the IC still may', () => {
     const orgoItem: ChecklistItem = { id: 'bad-release.open-orgo-case', text: 'Open…', owner: 'orgo' };
     const e = thrown(() => assertMayTick(orgoItem, 'UOPS', holders, names));
-    expect(e.message).toBe('Only the Orgo Lead (unfilled) or the Incident Commander (<@UIC>) may tick, skip or undo this step.');
+    expect(e.message).toBe(
+      'Only the Orgo Lead (unfilled) or the Incident Commander (<@UIC>) may tick, skip or undo this step. Take the role with "Take role" on the header, or ask the Incident Commander to assign it to you (assign orgo).',
+    );
     expect(() => assertMayTick(orgoItem, 'UIC', holders, names)).not.toThrow();
     const noOne = thrown(() => assertMayTick(orgoItem, 'UOPS', [], names));
-    expect(noOne.message).toBe('Only the Orgo Lead (unfilled) or the Incident Commander (unfilled) may tick, skip or undo this step.');
+    expect(noOne.message).toMatch(/^Only the Orgo Lead \(unfilled\) or the Incident Commander \(unfilled\) may tick, skip or undo this step\. Take the role/);
   });
 
   it('an item owned by the IC: only the IC', () => {
     const icItem: ChecklistItem = { id: 'triage.assign-leads', text: 'Assign…', owner: 'ic' };
     expect(() => assertMayTick(icItem, 'UIC', holders, names)).not.toThrow();
     expect(thrown(() => assertMayTick(icItem, 'UOPS', holders, names)).message).toBe(
-      'Only the Incident Commander (<@UIC>) may tick, skip or undo this step.',
+      'Only the Incident Commander (<@UIC>) may tick, skip or undo this step. Ask the Incident Commander to hand command over to you (assign ic).',
     );
   });
 
@@ -236,7 +256,7 @@ describe('who may tick', () => {
 
   it('without role names, the role key stands in', () => {
     expect(thrown(() => assertMayTick(opsItem, 'USEC', holders)).message).toBe(
-      'Only the ops (<@UOPS>) or the ic (<@UIC>) may tick, skip or undo this step.',
+      'Only the ops (<@UOPS>) or the ic (<@UIC>) may tick, skip or undo this step. Ask the ic to assign it to you (assign ops).',
     );
   });
 });

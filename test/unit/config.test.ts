@@ -1,7 +1,7 @@
 // Start-up configuration: a missing or malformed variable stops start-up with a message naming it.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, loadDatabaseConfig } from '../../src/config.js';
+import { ConfigError, loadConfig, loadDatabaseConfig, loadRunbookDir } from '../../src/config.js';
 
 const HTTP = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'shh' };
 const KEY = 'k'.repeat(32);
@@ -127,6 +127,7 @@ describe('loadConfig', () => {
       INCIDENT_ESCALATION_CHANNEL: 'CCOMMANDERS',
       SCHEDULER_TICK_SECONDS: '15',
       TIMELINE_KEY: KEY,
+      RUNBOOK_DIR: 'team/runbook',
     });
     expect(c).toEqual({
       slack: { botToken: HTTP.SLACK_BOT_TOKEN, signingSecret: 'shh', appToken: undefined, apiUrl: 'http://127.0.0.1:9999/api/' },
@@ -141,7 +142,14 @@ describe('loadConfig', () => {
       timelineKey: KEY,
       drill: false,
       clockSpeed: 1,
+      runbookDir: path.resolve('team/runbook'),
     });
+  });
+
+  it('leaves RUNBOOK_DIR unset (the shipped content) when it is blank, for the bot and for the tools', () => {
+    expect(loadConfig({ ...HTTP, RUNBOOK_DIR: ' ' }).runbookDir).toBeUndefined();
+    expect(loadRunbookDir({ RUNBOOK_DIR: '' })).toBeUndefined();
+    expect(loadRunbookDir({ RUNBOOK_DIR: './ours' })).toBe(path.resolve('ours'));
   });
 
   it.each([

@@ -15,8 +15,8 @@ describe('a drill incident', () => {
     const { state } = await f.incidents.declare(f.ws, 'ic', 'drill-1', null, { ...form, drill: true });
     expect(state.incident.drill).toBe(true);
     expect((await f.repo.findById(f.ws, state.incident.id))?.incident.drill).toBe(true);
-    expect(headerView(content.model, state).drill).toBe(true);
-    const packet = renderPacket(state, await f.repo.timeline(f.ws, state.incident.id), content.model, f.clock.now());
+    expect(headerView(content, state, { now: f.clock.now() }).drill).toBe(true);
+    const packet = renderPacket(state, await f.repo.timeline(f.ws, state.incident.id), content, f.clock.now());
     expect(packet.split('\n').slice(0, 4).join('\n')).toContain('**DRILL**');
     expect((await f.repo.timeline(f.ws, state.incident.id))[0]!.data).toMatchObject({ drill: true });
   });
@@ -25,8 +25,8 @@ describe('a drill incident', () => {
     const f = await coreFixture('2026-01-01T12:00:00.000Z');
     const { state } = await f.incidents.declare(f.ws, 'ic', 'real-1', null, form);
     expect(state.incident.drill).toBeUndefined();
-    expect(headerView(content.model, state).drill).toBeUndefined();
-    expect(renderPacket(state, await f.repo.timeline(f.ws, state.incident.id), content.model, f.clock.now())).not.toContain('DRILL');
+    expect(headerView(content, state, { now: f.clock.now() }).drill).toBeUndefined();
+    expect(renderPacket(state, await f.repo.timeline(f.ws, state.incident.id), content, f.clock.now())).not.toContain('DRILL');
     expect((await f.repo.timeline(f.ws, state.incident.id))[0]!.data).not.toHaveProperty('drill');
   });
 });

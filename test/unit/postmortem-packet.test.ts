@@ -18,7 +18,7 @@ import { DomainError, ErrorCode } from '../../src/core/errors.js';
 import { LifecycleService } from '../../src/core/incidents/lifecycle.js';
 import type { IncidentState, PostmortemFields, Severity, Workspace } from '../../src/core/incidents/model.js';
 import { IncidentService } from '../../src/core/incidents/service.js';
-import type { TimelineEvent } from '../../src/core/ports.js';
+import type { PeopleDirectory, TimelineEvent } from '../../src/core/ports.js';
 import { describeEvent, packetComplete, packetGaps, renderPacket } from '../../src/core/postmortem/packet.js';
 import { PostmortemService } from '../../src/core/postmortem/service.js';
 import { loadContent } from '../../src/core/runbook/content.js';
@@ -34,7 +34,7 @@ const GOLDEN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'golden',
 const content = loadContent();
 const START = new Date('2026-03-02T09:00:00.000Z');
 const HOUR = 60 * MINUTE;
-const at = (minutes: number) => new Date(START.getTime() + minutes * MINUTE);
+const at = (minutes: number, seconds = 0) => new Date(START.getTime() + minutes * MINUTE + seconds * 1000);
 
 const REPORTER = 'U_REPORTER';
 const IC = 'U_IC';
@@ -43,7 +43,25 @@ const ORGO = 'U_ORGO';
 const BOB = 'U_BOB';
 const CASE = 'https://orgo.example/cases/9';
 
-const RECOVERY_IDS = content.runbook.recovery.sections.flatMap((s) => s.items).map((i) => i.id);
+const RECOVERY = content.runbook.recovery.sections.flatMap((s) => s.items);
+/** The §8 steps ticked by hand; the last one is settled by recording the Orgo Case. */
+const BY_HAND = RECOVERY.filter((i) => i.settledBy !== 'orgo-case').map((i) => i.id);
+const textOf = (id: string) => [...content.runbook.triage.sections, ...content.runbook.recovery.sections].flatMap((s) => s.items).find((i) => i.id === id)!.text;
+
+/** Display names as Slack's users.info would give them. */
+const NAMES = new Map([
+  [REPORTER, 'Rita Reporter'],
+  [IC, 'Ines Commander'],
+  [OPS, 'Omar Ops'],
+  [ORGO, 'Olga Orgo'],
+]);
+const directory: PeopleDirectory = { displayNames: async (_ws, ids) => new Map(ids.flatMap((id) => (NAMES.has(id) ? [[id, NAMES.get(id)!] as const] : []))) };
+const named = (id: string) => `${NAMES.get(id)} (${id})`;
+/** The rows of a Markdown table under a heading, without its head and separator rows. */
+const tableRows = (md: string, heading: string) => {
+  const part = md.slice(md.indexOf(`## ${heading}\n`));
+  return part.split('\n').filter((l) => l.startsWith('| ')).slice(1).filter((l) => !l.startsWith('| ---'));
+};
 const SCOPE_IDS = content.runbook.triage.sections.find((s) => s.id === 'identify-scope')!.items.map((i) => i.id);
 const SECTION_TITLES = ['Root cause: technical', 'Root cause: process', 'What worked', "What didn't"];
 
@@ -91,7 +109,7 @@ const act = (d: Declared, actor: string, verb: 'done' | 'skip' | 'na', itemId: s
 
 async function resolve(d: Declared) {
   await checklists.attach(ws, d.id, IC, ['recovery']);
-  for (const id of RECOVERY_IDS) await act(d, IC, 'done', id);
+  for (const id of BY_HAND) await act(d, IC, 'done', id);
   await lifecycle.recordCase(ws, d.roomId, IC, CASE);
   return lifecycle.resolve(ws, d.roomId, IC);
 }
@@ -143,8 +161,10 @@ async function fixedIncident(): Promise<{ d: Declared; state: IncidentState; tim
   await incidents.assignRole(ws, d.id, IC, 'ops', OPS);
   setTime(at(5));
   await incidents.takeRole(ws, { incidentId: d.id, roomId: d.roomId }, ORGO, 'orgo');
-  setTime(at(8));
-  for (const id of SCOPE_IDS) await act(d, IC, 'done', id);
+  for (const [n, id] of SCOPE_IDS.entries()) {
+    setTime(at(8, 5 + 6 * n));
+    await act(d, IC, 'done', id);
+  }
   setTime(at(12));
   await incidents.changeSeverity(ws, d.id, IC, 'SEV1', 'every stable channel rejects the pack');
   setTime(at(20));
@@ -153,7 +173,7 @@ async function fixedIncident(): Promise<{ d: Declared; state: IncidentState; tim
   await lifecycle.mitigate(ws, d.roomId, IC);
   setTime(at(40));
   await checklists.attach(ws, d.id, IC, ['recovery']);
-  const [impact, stable, e2e, monitoring, orgoCase] = RECOVERY_IDS;
+  const [impact, stable, e2e, monitoring] = BY_HAND;
   setTime(at(41));
   await act(d, IC, 'done', impact!);
   setTime(at(43));
@@ -164,7 +184,6 @@ async function fixedIncident(): Promise<{ d: Declared; state: IncidentState; tim
   await act(d, IC, 'done', monitoring!);
   setTime(at(55));
   await lifecycle.recordCase(ws, d.roomId, ORGO, CASE);
-  await act(d, ORGO, 'done', orgoCase!);
   setTime(at(62));
   await lifecycle.resolve(ws, d.roomId, IC);
   // The next day: half the sections written, corrective actions with owners and deadlines, one done.
@@ -186,6 +205,8 @@ async function fixedIncident(): Promise<{ d: Declared; state: IncidentState; tim
   return { d, state, timeline: await repo.timeline(ws, d.id), generatedAt };
 }
 
+const stableHead = (md: string) => md.replace(/SHA-256 `[0-9a-f]{64}`/, 'SHA-256 `<hash of the last event>`');
+
 function setTimeAndReturn(when: Date) {
   setTime(when);
   return clock.now();
@@ -194,7 +215,8 @@ function setTimeAndReturn(when: Date) {
 describe('the postmortem packet from a fixed timeline', () => {
   it('matches the golden file byte for byte', async () => {
     const { state, timeline, generatedAt } = await fixedIncident();
-    const markdown = renderPacket(state, timeline, content.model, generatedAt);
+    // The chain head hashes the incident's random id: the golden file holds a placeholder for it.
+    const markdown = stableHead(renderPacket(state, timeline, content, generatedAt, NAMES));
     if (process.env.UPDATE_GOLDEN === '1') {
       mkdirSync(path.dirname(GOLDEN), { recursive: true });
       writeFileSync(GOLDEN, markdown);
@@ -203,34 +225,40 @@ describe('the postmortem packet from a fixed timeline', () => {
     expect(markdown).toBe(readFileSync(GOLDEN, 'utf8'));
   });
 
-  it('PostmortemService.packet renders the same packet at the clock\'s time, marked incomplete', async () => {
+  it('PostmortemService.packet renders the same packet at the clock\'s time with the directory\'s names, marked incomplete', async () => {
     const { state } = await fixedIncident();
-    const { markdown, complete } = await postmortems.packet(ws, state);
+    const { markdown, complete } = await postmortems.packet(ws, state, directory);
     expect(complete).toBe(false);
-    expect(markdown).toBe(readFileSync(GOLDEN, 'utf8'));
+    expect(stableHead(markdown)).toBe(readFileSync(GOLDEN, 'utf8'));
   });
 
-  it('has one timeline line per stored event, in order, each with its UTC time and actor', async () => {
+  it('has one timeline row per stored event, in order, each with its UTC time to the second and its actor by name and id', async () => {
     const { state, timeline, generatedAt } = await fixedIncident();
-    const markdown = renderPacket(state, timeline, content.model, generatedAt);
-    const part = markdown.slice(markdown.indexOf('## Timeline (UTC)'));
-    const lines = part.split('\n').filter((l) => l.startsWith('- '));
-    expect(lines).toHaveLength(timeline.length);
+    const markdown = renderPacket(state, timeline, content, generatedAt, NAMES);
+    const rows = tableRows(markdown, 'Timeline (UTC)');
+    expect(rows).toHaveLength(timeline.length);
     expect(timeline.length).toBeGreaterThan(20);
-    lines.forEach((line, n) => {
+    rows.forEach((row, n) => {
       const e = timeline[n]!;
-      const time = e.occurredAt.toISOString().slice(0, 16).replace('T', ' ');
-      expect(line.startsWith(`- ${time} UTC · #${e.seq} · ${e.actor ? `<@${e.actor}>` : 'the bot'} · `), line).toBe(true);
+      const time = e.occurredAt.toISOString().slice(0, 19).replace('T', ' ');
+      expect(row.startsWith(`| ${time} | ${e.seq} | ${e.actor ? named(e.actor) : 'the bot'} | `), row).toBe(true);
     });
+    // Events seconds apart keep distinct times, and steps appear by their runbook text, not their id.
+    expect(new Set(rows.filter((r) => r.includes('Step done')).map((r) => r.split(' | ')[0])).size).toBe(SCOPE_IDS.length + 3);
+    for (const id of [...SCOPE_IDS, ...BY_HAND]) {
+      expect(markdown).toContain(textOf(id));
+      expect(markdown).not.toContain(id);
+    }
+    expect(markdown).not.toContain('<@');
     // Every kind of event the incident went through is there.
-    for (const type of ['incident.declared', 'room.created', 'role.assigned', 'severity.changed', 'update.posted', 'incident.mitigated', 'checklist.attached', 'checklist.item.done', 'checklist.item.skipped', 'orgo_case.recorded', 'incident.resolved', 'postmortem.edited', 'followup.added', 'followup.done']) {
+    for (const type of ['incident.declared', 'incident.investigating', 'room.created', 'role.assigned', 'severity.changed', 'update.posted', 'incident.mitigated', 'checklist.attached', 'checklist.item.done', 'checklist.item.skipped', 'orgo_case.recorded', 'incident.resolved', 'postmortem.edited', 'followup.added', 'followup.done']) {
       expect(timeline.some((e) => e.type === type), type).toBe(true);
     }
   });
 
-  it('writes the scope, the prompts for empty sections, the corrective actions, severity history, roles and updates', async () => {
+  it('writes the scope, what each incomplete part needs, the corrective actions, severity history, roles, updates and the chain head', async () => {
     const { state, timeline, generatedAt } = await fixedIncident();
-    const md = renderPacket(state, timeline, content.model, generatedAt);
+    const md = renderPacket(state, timeline, content, generatedAt, NAMES);
     const section = (title: string) => {
       const start = md.indexOf(`## ${title}\n`);
       expect(start, title).toBeGreaterThanOrEqual(0);
@@ -238,23 +266,36 @@ describe('the postmortem packet from a fixed timeline', () => {
       return md.slice(start, end === -1 ? undefined : end);
     };
     expect(md.startsWith('# Postmortem: incident #1, Bad pack activated on stable\n')).toBe(true);
-    expect(md).toContain('- Resolved: 2026-03-02 10:02 UTC (after 62 min)');
+    expect(md).toContain('- Resolved: 2026-03-02 10:02:00 UTC (after 62 min)');
     expect(md).toContain(`- Governed Orgo Case: ${CASE}`);
-    expect(md).toContain("- Packet: incomplete; to write: Root cause: process, What didn't");
+    expect(md).toContain('- Packet: incomplete (see Completeness)');
+    expect(md).toContain(`- Timeline chain head: event #${timeline.at(-1)!.seq}, SHA-256 \`${timeline.at(-1)!.hash}\``);
+    const complete = section('Completeness (§9.1)');
+    expect(complete).toContain('- [x] Root cause: technical: written.');
+    expect(complete).toContain('- [ ] Root cause: process: not written yet.');
+    expect(complete).toContain("- [ ] What didn't: not written yet.");
+    expect(complete).toContain('- [x] Corrective actions: 2, each with an owner and a deadline.');
     expect(section('Impact scope')).toContain('- Tenants: acme, globex\n- Channels: stable\n- Environments: prod-eu');
-    expect(section('Root cause: process')).toContain('_To be written._');
-    expect(section("What didn't")).toContain('_To be written._');
-    expect(section('Root cause: technical')).not.toContain('_To be written._');
+    expect(section('Root cause: process')).toContain('> **Incomplete:** not written yet.');
+    expect(section("What didn't")).toContain('> **Incomplete:** not written yet.');
+    expect(section('Root cause: technical')).not.toContain('Incomplete');
     expect(md).toContain('Root cause verified: no');
     const actions = section('Corrective actions');
-    expect(actions).toContain(`| 1 | Compare signing key ids at the publish gate \\| stable | <@${ORGO}> | 2026-03-16 | open |`);
-    expect(actions).toContain(`| 2 | Page on activation rejects | <@${OPS}> | 2026-03-20 | done 2026-03-04 08:00 UTC |`);
-    expect(section('Severity history')).toContain('- 2026-03-02 09:00 UTC: declared at SEV2\n- 2026-03-02 09:12 UTC: Severity SEV2 → SEV1: every stable channel rejects the pack');
+    expect(actions).toContain(`| 1 | Compare signing key ids at the publish gate \\| stable | ${named(ORGO)} | 2026-03-16 | open |`);
+    expect(actions).toContain(`| 2 | Page on activation rejects | ${named(OPS)} | 2026-03-20 | done 2026-03-04 08:00:00 UTC |`);
+    expect(section('Severity history')).toContain('- 2026-03-02 09:00:00 UTC: declared at SEV2\n- 2026-03-02 09:12:00 UTC: Severity SEV2 → SEV1: every stable channel rejects the pack');
     const roles = section('Roles');
-    expect(roles).toContain(`Incident Commander: <@${IC}>`);
-    expect(roles).toContain(`<@${OPS}>`);
-    expect(roles).toContain(`<@${ORGO}>`);
-    expect(section('Updates posted')).toContain(`- 2026-03-02 09:20 UTC by <@${IC}>: Status update: ${UPDATE.changed} | impact: ${UPDATE.impact} | mitigation: rollback`);
+    expect(roles).toContain(`Incident Commander: ${named(IC)}`);
+    expect(roles).toContain(named(OPS));
+    expect(roles).toContain(named(ORGO));
+    expect(section('Updates posted')).toContain(`- 2026-03-02 09:20:00 UTC by ${named(IC)}: Status update: ${UPDATE.changed} | impact: ${UPDATE.impact} | mitigation: rollback`);
+  });
+
+  it('shows a person the directory does not know by id alone', async () => {
+    const { state, timeline, generatedAt } = await fixedIncident();
+    const md = renderPacket(state, timeline, content, generatedAt, new Map([[IC, 'Ines Commander']]));
+    expect(md).toContain(`Operations Lead: ${OPS}\n`);
+    expect(md).toContain(`Incident Commander: ${named(IC)}`);
   });
 });
 
@@ -268,22 +309,24 @@ describe('user text inside the packet\'s lists', () => {
     await cadence.postUpdate(ws, d.roomId, IC, { ...UPDATE, changed: 'Rolled back.\n## Root cause: technical\n- 2026-01-01 00:00 UTC · #99 · <@U_FORGED> · Resolved after 1 min' });
     const s = await current(d);
     const timeline = await repo.timeline(ws, d.id);
-    const md = renderPacket(s, timeline, content.model, clock.now());
+    const md = renderPacket(s, timeline, content, clock.now());
     expect(md.split('\n').filter((l) => l === '## Root cause: technical')).toHaveLength(1);
-    const part = md.slice(md.indexOf('## Timeline (UTC)'));
-    expect(part.split('\n').filter((l) => l.startsWith('- '))).toHaveLength(timeline.length);
+    expect(tableRows(md, 'Timeline (UTC)')).toHaveLength(timeline.length);
+    expect(md).not.toContain('<@U_FORGED>');
   });
 });
 
 describe('describeEvent', () => {
-  it('names the actor-facing facts of known events and keeps the data of unknown ones', () => {
+  it('names the actor-facing facts of known events, steps by their text and people by name, and keeps the data of unknown ones', () => {
     const m = content.model;
-    expect(describeEvent({ type: 'incident.resolved', actor: IC, data: { durationMs: 62 * MINUTE } }, m)).toBe('Resolved after 62 min');
-    expect(describeEvent({ type: 'role.assigned', actor: IC, data: { role: 'ops', userId: OPS, previous: BOB } }, m)).toBe(
-      `${m.roles.ops.name}: <@${OPS}> (was <@${BOB}>)`,
+    expect(describeEvent({ type: 'incident.resolved', actor: IC, data: { durationMs: 62 * MINUTE } }, content)).toBe('Resolved after 62 min');
+    expect(describeEvent({ type: 'role.assigned', actor: IC, data: { role: 'ops', userId: OPS, previous: BOB } }, content, NAMES)).toBe(
+      `${m.roles.ops.name}: ${named(OPS)} (was ${BOB})`,
     );
-    expect(describeEvent({ type: 'checklist.item.skipped', actor: IC, data: { itemId: 'recovery.stable-state', reason: 'n/a' } }, m)).toBe('Step recovery.stable-state skipped (n/a)');
-    expect(describeEvent({ type: 'something.new', actor: null, data: { a: 1 } }, m)).toBe('something.new {"a":1}');
+    expect(describeEvent({ type: 'checklist.item.skipped', actor: IC, data: { itemId: 'recovery.stable-state', reason: 'n/a' } }, content)).toBe(
+      `Step skipped: “${textOf('recovery.stable-state')}” (§8) (reason: n/a)`,
+    );
+    expect(describeEvent({ type: 'something.new', actor: null, data: { a: 1 } }, content)).toBe('something.new {"a":1}');
   });
 });
 
@@ -305,6 +348,7 @@ describe('packetComplete', () => {
     expect(packetComplete(s)).toBe(true);
     expect((await postmortems.packet(ws, s)).complete).toBe(true);
     expect((await postmortems.packet(ws, s)).markdown).toContain('- Packet: complete\n');
+    expect((await postmortems.packet(ws, s)).markdown).not.toContain('- [ ]');
   });
 
   it('is incomplete while any one section is empty or blank', async () => {
@@ -336,16 +380,17 @@ describe('packetComplete', () => {
     };
     expect(packetGaps(lacking).followups).toEqual([2, 3]);
     expect(packetComplete(lacking)).toBe(false);
-    const md = renderPacket(lacking, [], content.model, clock.now());
+    const md = renderPacket(lacking, [], content, clock.now());
     expect(md).toContain('| 2 | Canary activation for stable | **missing** | 2026-03-20 | open |');
-    expect(md).toContain(`| 3 | Canary activation for stable | <@${OPS}> | **missing** | open |`);
+    expect(md).toContain(`| 3 | Canary activation for stable | ${OPS} | **missing** | open |`);
     expect(md).toContain('- Packet: incomplete');
+    expect(md).toContain('- [ ] Corrective actions: #2, #3 lack an owner or a deadline.');
   });
 
   it('is incomplete with no corrective action at all', async () => {
     const s = await resolvedWith(ALL_SECTIONS, []);
     expect(packetComplete(s)).toBe(false);
-    expect((await postmortems.packet(ws, s)).markdown).toContain('no corrective actions yet');
+    expect((await postmortems.packet(ws, s)).markdown).toContain('- [ ] Corrective actions: none recorded; add at least one, with an owner and a deadline (§9.2).');
   });
 });
 

@@ -13,6 +13,7 @@ import { LifecycleService } from '../../src/core/incidents/lifecycle.js';
 import type { IncidentState, Severity, Workspace } from '../../src/core/incidents/model.js';
 import { IncidentService } from '../../src/core/incidents/service.js';
 import { renderPacket } from '../../src/core/postmortem/packet.js';
+import type { PostmortemService } from '../../src/core/postmortem/service.js';
 import { loadContent } from '../../src/core/runbook/content.js';
 import type { ReminderView } from '../../src/core/views/cadence.js';
 import { createLogger } from '../../src/log.js';
@@ -33,6 +34,9 @@ const CASE = 'https://orgo.example/cases/9';
 const RECOVERY = content.runbook.recovery.sections.flatMap((s) => s.items);
 const RECOVERY_IDS = RECOVERY.map((i) => i.id);
 const textOf = (id: string) => RECOVERY.find((i) => i.id === id)!.text;
+/** The §8 step that recording the Orgo Case settles. */
+const CASE_STEP = RECOVERY.find((i) => i.settledBy === 'orgo-case')!.id;
+const BY_HAND = RECOVERY_IDS.filter((id) => id !== CASE_STEP);
 
 let repo: MemoryIncidentRepository;
 let clock: TestClock;
@@ -40,10 +44,11 @@ let incidents: IncidentService;
 let checklists: ChecklistService;
 let cadence: CadenceService;
 let lifecycle: LifecycleService;
+let postmortems: PostmortemService;
 let ws: Workspace;
 
 beforeEach(async () => {
-  ({ repo, clock, incidents, checklists, cadence, lifecycle, ws } = await coreFixture(START));
+  ({ repo, clock, incidents, checklists, cadence, lifecycle, postmortems, ws } = await coreFixture(START));
 });
 
 let rooms = 0;
@@ -91,7 +96,7 @@ async function settle(d: Declared, ids: string[], verb: 'done' | 'skip' | 'na' =
 async function ready(severity: Severity = 'SEV2'): Promise<Declared> {
   const d = await declare(severity);
   await attachRecovery(d);
-  const [skipped, na, ...done] = RECOVERY_IDS;
+  const [skipped, na, ...done] = BY_HAND;
   await settle(d, done, 'done');
   await settle(d, [skipped!], 'skip');
   await settle(d, [na!], 'na');
@@ -119,7 +124,7 @@ describe('the §8 resolve gate', () => {
   it('lists only the steps still open when recovery is partly settled; skipped and n/a count as settled', async () => {
     const d = await declare();
     await attachRecovery(d);
-    const [a, b, c, ...rest] = RECOVERY_IDS;
+    const [a, b, c, ...rest] = BY_HAND;
     await settle(d, [a!], 'done');
     await settle(d, [b!], 'skip');
     await settle(d, [c!], 'na');
@@ -143,13 +148,13 @@ describe('the §8 resolve gate', () => {
     expect(listed(e)).toEqual([textOf(undone)]);
   });
 
-  it('refuses with every step settled until the governed Orgo Case link is recorded', async () => {
+  it('refuses with every other step settled until the governed Orgo Case link is recorded, which settles its step', async () => {
     const d = await declare();
     await attachRecovery(d);
-    await settle(d, RECOVERY_IDS);
+    await settle(d, BY_HAND);
     const e = await rejection(() => lifecycle.resolve(ws, d.roomId, IC));
     expect(e.code).toBe(ErrorCode.NotAllowed);
-    expect(listed(e)).toEqual([]);
+    expect(listed(e)).toEqual([textOf(CASE_STEP)]);
     expect(e.message).toContain('No governed Orgo Case is recorded: `/incident case <link>`.');
     expect((await current(d)).incident.status).toBe('declared');
 
@@ -239,15 +244,42 @@ describe('the §8 resolve gate', () => {
 });
 
 describe('the governed Orgo Case link', () => {
-  it('accepts a link, also as Slack writes it (<url|label>), records it once', async () => {
+  it('accepts a link, also as Slack writes it (<url|label>), and settles its §8 step by the same person in the same event', async () => {
     const d = await declare();
+    await incidents.assignRole(ws, d.id, IC, 'orgo', OPS);
+    const at = clock.advance(3 * MINUTE);
     const { result, changed } = await lifecycle.recordCase(ws, d.roomId, OPS, `<${CASE}|case 9>`);
-    expect(result).toBe(CASE);
+    expect(result).toEqual({ url: CASE, settled: RECOVERY.find((i) => i.id === CASE_STEP) });
     expect(changed).toBe(true);
-    expect((await current(d)).incident.orgoCaseUrl).toBe(CASE);
+    const stored = await current(d);
+    expect(stored.incident.orgoCaseUrl).toBe(CASE);
+    expect(stored.items[CASE_STEP]).toEqual({ status: 'done', by: OPS, at });
     const again = await lifecycle.recordCase(ws, d.roomId, OPS, CASE);
     expect(again.changed).toBe(false);
-    expect((await events(d, 'orgo_case.recorded')).map((e) => [e.actor, e.data])).toEqual([[OPS, { url: CASE }]]);
+    expect((await events(d, 'orgo_case.recorded')).map((e) => [e.actor, e.data])).toEqual([[OPS, { url: CASE, checklistId: 'recovery', itemId: CASE_STEP }]]);
+    expect(await events(d, 'checklist.item.done')).toEqual([]);
+  });
+
+  it('is refused, saying how to get the right, to someone who may not tick the case step; nothing is recorded', async () => {
+    const d = await declare();
+    const before = await snapshot(d);
+    const e = await rejection(() => lifecycle.recordCase(ws, d.roomId, BOB, CASE));
+    expect(e.code).toBe(ErrorCode.NotAllowed);
+    expect(e.message).toContain('Only the Orgo Lead (unfilled) or the Incident Commander');
+    expect(e.message).toContain('"Take role" on the header');
+    expect(await snapshot(d)).toEqual(before);
+  });
+
+  it('ticking the case step asks for the link while none is recorded; with one recorded, a tick is accepted', async () => {
+    const d = await ready();
+    await checklists.act(ws, { incidentId: d.id, roomId: d.roomId }, IC, 'undo', CASE_STEP);
+    await checklists.act(ws, { incidentId: d.id, roomId: d.roomId }, IC, 'done', CASE_STEP);
+    const fresh = await declare();
+    await attachRecovery(fresh);
+    const e = await rejection(() => checklists.act(ws, { incidentId: fresh.id, roomId: fresh.roomId }, IC, 'done', CASE_STEP));
+    expect(e.code).toBe(ErrorCode.InvalidInput);
+    expect(e.message).toContain('ticked by recording the governed Orgo Case');
+    expect((await current(fresh)).items[CASE_STEP]).toBeUndefined();
   });
 
   it('refuses something that is not a link and records nothing', async () => {
@@ -323,7 +355,12 @@ describe('reopen', () => {
       ['superseded', reopenedAt],
       ['superseded', reopenedAt],
     ]);
-    expect((await events(d, 'incident.reopened')).map((e) => [e.actor, e.data])).toEqual([[IC, { reason: 'errors are back on stable' }]]);
+    expect((await events(d, 'incident.reopened')).map((e) => [e.actor, e.data])).toEqual([[IC, { reason: 'errors are back on stable', reopenedSteps: RECOVERY_IDS }]]);
+    // Every §8 step is open again, each undo recorded with why.
+    expect(RECOVERY_IDS.filter((id) => state.items[id])).toEqual([]);
+    expect((await events(d, 'checklist.item.undone')).map((e) => [e.actor, (e.data as { itemId: string }).itemId, (e.data as { reason: string }).reason])).toEqual(
+      RECOVERY_IDS.map((id) => [IC, id, 'incident reopened: errors are back on stable']),
+    );
   });
 
   it('counts the reminder from the last update when there was one', async () => {
@@ -354,7 +391,7 @@ describe('reopen', () => {
     expect(state.incident.resolvedAt).toBeNull();
     const stored = await current(d);
     expect(stored.incident.resolvedAt).toBeNull();
-    expect(renderPacket(stored, await events(d), content.model, clock.now())).toContain('- Resolved: not yet\n');
+    expect(renderPacket(stored, await events(d), content, clock.now())).toContain('- Resolved: not yet\n');
   });
 
   // KNOWN BUG (src/core/incidents/lifecycle.ts `reopen`): updatesMissed survives resolve and reopen, so
@@ -391,15 +428,85 @@ describe('reopen', () => {
     expect(await snapshot(d)).toEqual(before);
   });
 
-  it('a reopened incident is gated again and resolves a second time', async () => {
+  it('a reopened incident needs its §8 steps again, and then resolves a second time', async () => {
     const d = await ready();
     await lifecycle.resolve(ws, d.roomId, IC);
     await lifecycle.reopen(ws, d.roomId, IC, null);
+    const refused = await rejection(() => lifecycle.resolve(ws, d.roomId, IC));
+    expect(listed(refused)).toEqual(RECOVERY.map((i) => i.text));
+    expect(refused.message).not.toContain('Orgo Case is recorded');
+    await settle(d, RECOVERY_IDS);
     const again = clock.advance(HOUR);
     const { state } = await lifecycle.resolve(ws, d.roomId, IC);
     expect(state.incident.resolvedAt).toEqual(again);
     expect(pending(d, UPDATE_JOB)).toEqual([]);
     expect(pending(d, POSTMORTEM_REMINDER_JOB).map((j) => j.dueAt)).toEqual([new Date(again.getTime() + 24 * HOUR), new Date(again.getTime() + 48 * HOUR)]);
+  });
+});
+
+describe('investigating', () => {
+  const triageStep = content.runbook.triage.sections[1]!.items[0]!.id;
+  const playbookStep = content.runbook.playbooks[0]!.sections[0]!.items[0]!.id;
+
+  it('starts at the first triage step, recorded once with the step; an undo or a second step does not record it again', async () => {
+    const d = await declare();
+    const at = clock.advance(2 * MINUTE);
+    await checklists.act(ws, { incidentId: d.id, roomId: d.roomId }, IC, 'done', triageStep);
+    expect((await current(d)).incident.status).toBe('investigating');
+    await checklists.act(ws, { incidentId: d.id, roomId: d.roomId }, IC, 'undo', triageStep);
+    await checklists.act(ws, { incidentId: d.id, roomId: d.roomId }, IC, 'skip', triageStep, 'known');
+    expect((await events(d, 'incident.investigating')).map((e) => [e.actor, e.data, e.occurredAt])).toEqual([[IC, { by: 'triage-step', itemId: triageStep }, at]]);
+  });
+
+  it('is not started by a playbook step, and never replaces mitigated', async () => {
+    const d = await declare();
+    await checklists.attach(ws, d.id, IC, [content.runbook.playbooks[0]!.id]);
+    await checklists.act(ws, { incidentId: d.id, roomId: d.roomId }, IC, 'done', playbookStep);
+    expect((await current(d)).incident.status).toBe('declared');
+    await lifecycle.mitigate(ws, d.roomId, IC);
+    await checklists.act(ws, { incidentId: d.id, roomId: d.roomId }, IC, 'done', triageStep);
+    expect((await current(d)).incident.status).toBe('mitigated');
+    expect(await events(d, 'incident.investigating')).toEqual([]);
+  });
+});
+
+describe('close', () => {
+  const SECTIONS = { rootCauseTechnical: 'Staging key.', rootCauseProcess: 'No key check.', whatWorked: 'Rollback.', whatDidNot: 'Paging.', rootCauseVerified: true };
+
+  it('is refused before resolution, to anyone but the IC, and while the packet is incomplete (each part named); nothing changes', async () => {
+    const d = await ready();
+    expect((await rejection(() => lifecycle.close(ws, d.roomId, IC))).message).toContain('Only a resolved incident can be closed');
+    await lifecycle.resolve(ws, d.roomId, IC);
+    const notIc = await rejection(() => lifecycle.close(ws, d.roomId, BOB));
+    expect(notIc.code).toBe(ErrorCode.NotAllowed);
+    expect(notIc.message).toContain(`Only the Incident Commander (<@${IC}>) can close the incident`);
+    const before = await snapshot(d);
+    const e = await rejection(() => lifecycle.close(ws, d.roomId, IC));
+    expect(e.message.split('\n').filter((l) => l.startsWith('• '))).toEqual([
+      '• the section "Root cause: technical" is not written',
+      '• the section "Root cause: process" is not written',
+      '• the section "What worked" is not written',
+      '• the section "What didn\'t" is not written',
+      '• no corrective action is recorded',
+    ]);
+    expect(await snapshot(d)).toEqual(before);
+  });
+
+  it('closes a resolved incident with a complete packet: closed, recorded, postmortem reminders superseded; a reopen still works', async () => {
+    const d = await ready();
+    await lifecycle.resolve(ws, d.roomId, IC);
+    await postmortems.saveSections(ws, d.roomId, IC, SECTIONS);
+    await postmortems.addFollowup(ws, d.roomId, IC, { title: 'Compare key ids', owner: OPS, dueOn: '2026-03-20' });
+    const closedAt = clock.advance(HOUR);
+    const { state, changed } = await lifecycle.close(ws, d.roomId, IC);
+    expect(changed).toBe(true);
+    expect(state.incident.status).toBe('closed');
+    expect((await events(d, 'incident.closed')).map((e) => [e.actor, e.occurredAt])).toEqual([[IC, closedAt]]);
+    expect([...pending(d, POSTMORTEM_REMINDER_JOB), ...pending(d, POSTMORTEM_OVERDUE_JOB)]).toEqual([]);
+    expect((await lifecycle.close(ws, d.roomId, IC)).changed).toBe(false);
+    expect((await lifecycle.list(ws)).map((s) => s.incident.id)).not.toContain(d.id);
+    const { state: reopened } = await lifecycle.reopen(ws, d.roomId, IC, 'it is back');
+    expect(reopened.incident.status).toBe('investigating');
   });
 });
 

@@ -32,6 +32,8 @@ const header: HeaderView = {
   severity: 'SEV1',
   severityDefinition: 'Major impact',
   status: 'investigating',
+  statusLabel: 'investigating',
+  statusNote: 'Investigating: triage or containment is under way.',
   areas: ['Build pipeline'],
   tenants: ['acme'],
   channels: [],
@@ -44,8 +46,15 @@ const header: HeaderView = {
   declaredBy: SAM,
   declaredAt: T0,
   lastUpdateAt: null,
+  asOf: T0,
+  elapsed: { ms: 0, label: 'under a minute', running: true },
+  checklists: [],
+  playbooks: [],
+  orgoCaseUrl: null,
   nextUpdateDueAt: new Date('2026-01-01T12:33:00.000Z'),
+  updateOverdue: false,
   inForce: [{ requestId: 'r1', text: ['Release freeze on prod-eu'], lift: 'Lift the freeze', control: 'lift' }],
+  offers: { postUpdate: true, takeRole: true, lift: true },
 };
 
 const holders: RoleHolderRef[] = [{ role: 'ic', userId: DANA }];

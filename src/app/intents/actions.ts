@@ -37,6 +37,8 @@ export function actionIntents(ctx: AppContext) {
       return {
         after: async () => {
           if (!done.replayed) await ctx.talk.chat(asked.ws).post(asked.ws, asked.roomId!, view).catch((err) => ctx.talk.logFor(done.state).warn({ err }, 'request post failed'));
+          // A first request moves a declared incident to investigating: the header says so.
+          await ctx.talk.refreshHeader(asked.ws, done.state);
           if (!approvers) await ctx.deps.kick();
         },
       };

@@ -19,7 +19,13 @@ export function checklistIntents(ctx: AppContext) {
       const claim = { incidentId: asked.incidentId, roomId: asked.roomId ?? '' };
       const done = await checklists.act(asked.ws, claim, asked.actor, asked.verb, asked.itemId, asked.reason);
       const checklist = checklists.checklist(done.result.checklist.id)!;
-      return { after: () => ctx.talk.refreshChecklist(asked.ws, done.state, checklist) };
+      // The header shows each checklist's progress, and the status a first triage step moves.
+      return {
+        after: async () => {
+          await ctx.talk.refreshChecklist(asked.ws, done.state, checklist);
+          await ctx.talk.refreshHeader(asked.ws, done.state);
+        },
+      };
     });
 
   /**
@@ -50,6 +56,8 @@ export function checklistIntents(ctx: AppContext) {
         if (done.replayed) return;
         for (const c of attached) await ctx.talk.postChecklist(asked.ws, done.state, c);
         await ctx.talk.promptRaises(asked.ws, done.state, done.result.prompts);
+        // The header lists the attached playbooks and their progress.
+        await ctx.talk.refreshHeader(asked.ws, done.state);
       },
     };
   };
@@ -82,12 +90,15 @@ export function checklistIntents(ctx: AppContext) {
       const s = await here(ctx, asked);
       const token = asked.name?.toLowerCase().replace(/^§/, '');
       const named = token ? (runbook.playbooks.find((p) => p.ref === token)?.id ?? token) : undefined;
-      const state = named ? (await checklists.attach(asked.ws, s.incident.id, asked.actor, [named])).state : s;
+      const attached = named ? await checklists.attach(asked.ws, s.incident.id, asked.actor, [named]) : null;
+      const state = attached?.state ?? s;
       const lists = (named ? [named] : state.checklists.map((c) => c.checklistId)).map((id) => checklists.checklist(id)).filter((c) => c !== undefined);
       return {
         reply: say(t`Posting ${lists.map((c) => c.title).join(', ')} below.`),
         after: async () => {
           for (const c of lists) await ctx.talk.postChecklist(asked.ws, state, c);
+          // A newly attached checklist joins the header's progress lines.
+          if (attached?.changed) await ctx.talk.refreshHeader(asked.ws, state);
         },
       };
     });

@@ -1,4 +1,4 @@
-// The incident's status: the Orgo Case, mitigate, resolve, reopen; and the read-only views of it.
+// The incident's status: the Orgo Case, mitigate, resolve, reopen, close; and the read-only views of it.
 import { UPDATE_JOB } from '../../core/cadence/rules.js';
 import { holderOf, pendingJob, type IncidentState } from '../../core/incidents/model.js';
 import type { ChangeOutcome } from '../../core/ports.js';
@@ -33,10 +33,24 @@ export function lifecycleIntents(ctx: AppContext) {
     };
   };
 
+  /** The recovery checklist's messages, after a change that moved its steps (when it is attached). */
+  const refreshRecovery = (ws: Workspace, s: IncidentState) => {
+    const recovery = ctx.deps.checklists.runbook.recovery;
+    return s.checklists.some((c) => c.checklistId === recovery.id) ? ctx.talk.refreshChecklist(ws, s, recovery) : Promise.resolve();
+  };
+
+  /** Records the case; in the same event it ticks the §8 step that asks for it. */
   const recordCase = (asked: Asked & { url: string }): Promise<Outcome> =>
     keyed(ctx, asked, async () => {
       const done = await lifecycle.recordCase(asked.ws, asked.roomId ?? '', asked.actor, asked.url);
-      return changed(asked, done, t`${user(asked.actor)} recorded the governed Orgo Case: ${{ link: done.result }}`, ['Done: Orgo Case recorded. Tick its §8 recovery step too.']);
+      const { url, settled } = done.result;
+      return changed(
+        asked,
+        done,
+        t`${user(asked.actor)} recorded the governed Orgo Case: ${{ link: url }}${settled ? ` (§8 step ticked: ${settled.text})` : ''}`,
+        settled ? [`Done: Orgo Case recorded, and its §8 step is ticked: ${settled.text}`] : ['Done: Orgo Case recorded.'],
+        settled ? () => refreshRecovery(asked.ws, done.state) : undefined,
+      );
     });
 
   const mitigate = (asked: Asked): Promise<Outcome> =>
@@ -52,9 +66,22 @@ export function lifecycleIntents(ctx: AppContext) {
       return changed(
         asked,
         done,
-        t`${user(asked.actor)} ${strong('reopened')} the incident${asked.reason ? `: ${asked.reason}` : ''}.`,
-        ['Done: reopened.'],
-        () => topic(asked.ws, done.state, `REOPENED · ${i.severity} · ${i.title}`),
+        t`${user(asked.actor)} ${strong('reopened')} the incident${asked.reason ? `: ${asked.reason}` : ''}. The §8 recovery steps are open again: validate recovery before resolving.`,
+        ['Done: reopened. The §8 recovery steps are open again.'],
+        async () => {
+          await topic(asked.ws, done.state, `REOPENED · ${i.severity} · ${i.title}`);
+          await refreshRecovery(asked.ws, done.state);
+        },
+      );
+    });
+
+  /** §9: the IC closes a resolved incident once its postmortem packet is complete. */
+  const close = (asked: Asked): Promise<Outcome> =>
+    keyed(ctx, asked, async () => {
+      const done = await lifecycle.close(asked.ws, asked.roomId ?? '', asked.actor);
+      const i = done.state.incident;
+      return changed(asked, done, t`${user(asked.actor)} ${strong('closed')} the incident: the postmortem packet is complete.`, ['Done: closed.'], () =>
+        topic(asked.ws, done.state, `CLOSED · ${i.severity} · ${i.title}`),
       );
     });
 
@@ -94,5 +121,5 @@ export function lifecycleIntents(ctx: AppContext) {
     return replyText(t`${strong(`Open incidents (${open.length})`)}\n${join(lines, '\n')}`);
   };
 
-  return { recordCase, mitigate, reopen, resolve, status, list };
+  return { recordCase, mitigate, reopen, resolve, close, status, list };
 }

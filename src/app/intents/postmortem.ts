@@ -1,7 +1,7 @@
 // §9: the postmortem packet and its written sections, corrective actions, and §7.2 external drafts.
 import { DomainError, ErrorCode } from '../../core/errors.js';
 import type { PostmortemFields } from '../../core/incidents/model.js';
-import { packetGaps } from '../../core/postmortem/packet.js';
+import { packetComplete, packetGaps } from '../../core/postmortem/packet.js';
 import { code, command, icon, join, strong, t, user } from '../../core/views/rich-text.js';
 import { here, keyed, replyText, say, talkAfter, type AppContext } from '../context.js';
 import type { Asked, Outcome } from '../intent.js';
@@ -10,17 +10,16 @@ export function postmortemIntents(ctx: AppContext) {
   const { postmortems } = ctx.deps;
 
   /** The §9.1 packet, built from the timeline and attached in the room. */
-  const packet = async (asked: Asked): Promise<Outcome & { markdown: string; filename: string }> => {
+  const packet = async (asked: Asked): Promise<Outcome> => {
     const s = await here(ctx, asked);
-    const { markdown, complete } = await postmortems.packet(asked.ws, s);
     const gaps = packetGaps(s);
     const filename = `incident-${s.incident.number}-postmortem.md`;
     const missing = [...gaps.sections, ...(s.followups.length ? [] : ['corrective actions'])];
     return {
-      markdown,
-      filename,
-      reply: say(complete ? ['Uploading the postmortem packet (complete).'] : [`Uploading the postmortem packet. Still to write: ${missing.join(', ')}.`]),
+      reply: say(packetComplete(s) ? ['Uploading the postmortem packet (complete).'] : [`Uploading the postmortem packet. Still to write: ${missing.join(', ')}.`]),
+      // People's names are looked up after the answer has gone: a directory lookup must not delay it.
       after: async () => {
+        const { markdown, complete } = await postmortems.packet(asked.ws, s, ctx.deps.people);
         await ctx.talk.chat(asked.ws).attachFile(asked.ws, s.incident.roomId!, { name: filename, content: markdown, title: `Postmortem packet: incident #${s.incident.number}` });
         ctx.talk.logFor(s).info({ complete }, 'postmortem packet attached');
       },
@@ -65,8 +64,11 @@ export function postmortemIntents(ctx: AppContext) {
   /** Before the follow-up form opens: refused outside an incident's room. */
   const followupForm = async (asked: Asked): Promise<void> => void (await here(ctx, asked));
 
-  /** Before the external form opens: refused outside an incident's room. */
-  const externalForm = async (asked: Asked): Promise<void> => void (await here(ctx, asked));
+  /**
+   * Before the external form opens: refused outside an incident's room, and while §7.2's conditions
+   * on the incident do not hold, so nobody writes the text only to be refused on submit.
+   */
+  const externalForm = (asked: Asked): Promise<void> => postmortems.assertMayDraftExternal(asked.ws, asked.roomId ?? '');
 
   /** Drafts an external update for the IC to copy, refused until §7.2 holds. */
   const external = (asked: Asked & { customerImpact: string; nextSteps: string }): Promise<Outcome> =>

@@ -1,7 +1,8 @@
 // Roles and severity: assign, take a role from the header, change or raise the severity.
 import { incidentNotFound } from '../../core/errors.js';
-import { parseRole, parseSeverity } from '../../core/incidents/rules.js';
-import type { Role, Severity } from '../../core/incidents/model.js';
+import { parseRole, parseSeverity, severityRank } from '../../core/incidents/rules.js';
+import type { IncidentState, Role, Severity } from '../../core/incidents/model.js';
+import type { ChatView } from '../chat-port.js';
 import { em, strong, t, user } from '../../core/views/rich-text.js';
 import { here, keyed, replyText, say, talkAfter, type AppContext } from '../context.js';
 import type { Asked, Outcome } from '../intent.js';
@@ -49,9 +50,26 @@ export function roleIntents(ctx: AppContext) {
       return { after: async () => void ctx.deps.background(talk).catch((err) => ctx.talk.logFor(done.state).error({ err }, 'take-role talk failed')) };
     });
 
-  const changeSeverity = async (asked: Asked, incidentId: string, to: Severity, reason: string | null, how: 'command' | 'prompt'): Promise<Outcome> => {
-    const done = await incidents.changeSeverity(asked.ws, incidentId, asked.actor, to, reason);
-    if (!done.result) return replyText(t`The incident is already ${to}.`);
+  /**
+   * A "Raise to SEVn" prompt that has done its job (raised, or moot) is re-rendered without buttons.
+   * The prompt names the attached playbook whose escalation covers the severity asked for.
+   */
+  const retirePrompt = async (asked: Asked, s: IncidentState, to: Severity, promptRef: string | undefined) => {
+    const roomId = s.incident.roomId;
+    const attached = new Set(s.checklists.map((c) => c.checklistId));
+    const p = ctx.deps.checklists.runbook.playbooks.find((x) => attached.has(x.id) && x.escalation && severityRank(to) <= severityRank(x.escalation.severity));
+    if (!promptRef || !roomId || !p?.escalation) return;
+    const view: ChatView = { kind: 'raise', incidentId: s.incident.id, number: s.incident.number, playbook: p.title, severity: p.escalation.severity, when: p.escalation.when, current: s.incident.severity, done: true };
+    await ctx.talk.chat(asked.ws).update(asked.ws, roomId, [{ ref: promptRef, digest: '' }], view).catch((err) => ctx.talk.logFor(s).warn({ err }, 'could not retire the raise prompt'));
+  };
+
+  const changeSeverity = async (asked: Asked, incidentId: string, to: Severity, reason: string | null, how: 'command' | 'prompt', promptRef?: string): Promise<Outcome> => {
+    // A prompt only ever raises: clicked on an incident already as severe or more, it is moot.
+    const done = await incidents.changeSeverity(asked.ws, incidentId, asked.actor, to, reason, { onlyRaise: how === 'prompt' });
+    if (!done.result) {
+      const now = done.state.incident.severity;
+      return { reply: say(t`The incident is already ${now}.`), ...(how === 'prompt' ? { after: () => retirePrompt(asked, done.state, to, promptRef) } : {}) };
+    }
     const from = done.result.from;
     const line =
       how === 'prompt'
@@ -59,7 +77,14 @@ export function roleIntents(ctx: AppContext) {
         : t`Severity changed from ${from} to ${strong(to)} by ${user(asked.actor)}${reason ? `: ${reason}` : ''}.\n${em(incidents.model.severities[to])}`;
     return {
       reply: say(t`Done: severity is now ${to}.`),
-      after: talkAfter(done, () => ctx.talk.say(asked.ws, done.state, line), () => ctx.talk.refreshHeader(asked.ws, done.state)),
+      after: talkAfter(
+        done,
+        () => ctx.talk.say(asked.ws, done.state, line),
+        async () => {
+          await ctx.talk.refreshHeader(asked.ws, done.state);
+          if (how === 'prompt') await retirePrompt(asked, done.state, to, promptRef);
+        },
+      ),
     };
   };
 
@@ -72,11 +97,11 @@ export function roleIntents(ctx: AppContext) {
     });
 
   /** "Raise to SEVn" on a playbook's prompt; the id in the payload must be this room's incident. */
-  const raiseSeverity = (asked: Asked & { incidentId: string; to: Severity }): Promise<Outcome> =>
+  const raiseSeverity = (asked: Asked & { incidentId: string; to: Severity; promptRef?: string }): Promise<Outcome> =>
     keyed(ctx, asked, async () => {
       const incident = await here(ctx, asked);
       if (incident.incident.id !== asked.incidentId) throw incidentNotFound();
-      return changeSeverity(asked, incident.incident.id, asked.to, 'raised from a playbook prompt', 'prompt');
+      return changeSeverity(asked, incident.incident.id, asked.to, 'raised from a playbook prompt', 'prompt', asked.promptRef);
     });
 
   return { assign, takeRole, severity, raiseSeverity };

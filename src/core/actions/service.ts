@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { ACTION_JOB, EXPIRE_JOB, LIFT_JOB } from '../cadence/rules.js';
 import { DomainError, ErrorCode, incidentNotFound } from '../errors.js';
 import type { LifecycleService } from '../incidents/lifecycle.js';
+import { startInvestigating } from '../incidents/status.js';
 import { holderOf, type ActionRequest, type IncidentState, type Workspace } from '../incidents/model.js';
 import type { Change, Clock, NewJob } from '../ports.js';
 import type { Runbook } from '../runbook/checklists.js';
@@ -98,10 +99,12 @@ export class ActionService {
         liftDetail: null,
       };
       const override = gate.override ? [{ type: 'action.evidence_override', actor, data: { seq: request.seq, actionId, reason: gate.override.reason, openSteps: gate.override.openSteps } }] : [];
+      const investigating = startInvestigating(s, actor, { by: 'action-request', actionId });
       return {
+        ...(investigating.patch ? { patch: investigating.patch } : {}),
         action: { insert: request },
         schedule: gate.needsApproval ? [expiry(request.id, approvalExpiresAt(now, this.deps.actions.approvalExpiryMs), false)] : [run(request.id, now)],
-        events: [...override, { type: 'action.requested', actor, data: { seq: request.seq, actionId, params: gate.params, needsApproval: gate.needsApproval } }],
+        events: [...override, { type: 'action.requested', actor, data: { seq: request.seq, actionId, params: gate.params, needsApproval: gate.needsApproval } }, ...investigating.events],
         result: { ok: true, request, action, approvers: gate.approvers },
       };
     });

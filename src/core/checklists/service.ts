@@ -4,6 +4,7 @@
 import { DomainError, ErrorCode, incidentNotFound } from '../errors.js';
 import type { IncidentState, Workspace } from '../incidents/model.js';
 import { severityRank } from '../incidents/rules.js';
+import { startInvestigating } from '../incidents/status.js';
 import type { Clock, IncidentRepository } from '../ports.js';
 import { allChecklists, findItem, type Runbook } from '../runbook/checklists.js';
 import type { Checklist, Playbook } from '../runbook/checklist-schema.js';
@@ -57,11 +58,19 @@ export class ChecklistService {
       const found = this.allowed(s, claim.roomId, actor, itemId);
       const current = s.items[itemId] ?? OPEN;
       const cmd = { itemId, actor, at };
+      if (verb === 'done' && found.item.settledBy === 'orgo-case' && !s.incident.orgoCaseUrl) {
+        throw new DomainError(
+          ErrorCode.InvalidInput,
+          'This step is ticked by recording the governed Orgo Case: run the case command with its link in this channel (case https://orgo.example/cases/123). That records the case and ticks this step in one go.',
+        );
+      }
       const event: ChecklistEvent =
         verb === 'done' ? tick(current, cmd) : verb === 'skip' ? skip(current, cmd, reason ?? '') : verb === 'na' ? markNotApplicable(current, cmd, reason) : undo(current, cmd);
+      const investigating = found.checklist.kind === 'triage' && verb !== 'undo' ? startInvestigating(s, actor, { by: 'triage-step', itemId }) : { events: [] };
       return {
+        ...(investigating.patch ? { patch: investigating.patch } : {}),
         items: [{ itemId, state: nextState(current, event), actor }],
-        events: [{ type: event.type, actor, data: { checklistId: found.checklist.id, itemId, ...(event.reason ? { reason: event.reason } : {}) } }],
+        events: [{ type: event.type, actor, data: { checklistId: found.checklist.id, itemId, ...(event.reason ? { reason: event.reason } : {}) } }, ...investigating.events],
         result: { checklist: found.checklist, item: found.item },
       };
     });
@@ -85,7 +94,7 @@ export class ChecklistService {
     if (!found || !s.checklists.some((c) => c.checklistId === found.checklist.id)) {
       throw new DomainError(ErrorCode.IncidentNotFound, 'That step is not part of this incident.');
     }
-    assertMayTick(found.item, actor, s.holders, roleNamesOf(this.deps.model));
+    assertMayTick(found.item, actor, s.holders, roleNamesOf(this.deps.model), found.checklist);
     return found;
   }
 

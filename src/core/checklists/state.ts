@@ -10,7 +10,7 @@
 // Anything else is refused with a coded DomainError whose message says what happened and how to fix it.
 import { DomainError, ErrorCode } from '../errors.js';
 import type { Role } from '../incidents/model.js';
-import type { ChecklistItem, ChecklistSection } from '../runbook/checklist-schema.js';
+import type { Checklist, ChecklistItem, ChecklistSection } from '../runbook/checklist-schema.js';
 import { mention, utc } from '../views/text.js';
 
 export type ItemStatus = 'open' | 'done' | 'skipped' | 'na';
@@ -156,30 +156,51 @@ export type RoleNames = Partial<Record<Role, string>>;
 
 const holdersOf = (holders: readonly RoleHolderRef[], role: Role) => holders.filter((h) => h.role === role).map((h) => h.userId);
 
-/** True when `actor` may change the item: anyone for an item without owner, else the owner's holder or the IC. */
-export function mayTick(item: Pick<ChecklistItem, 'owner'>, actor: string, holders: readonly RoleHolderRef[]): boolean {
-  if (!item.owner) return true;
-  return holders.some((h) => h.userId === actor && (h.role === item.owner || h.role === 'ic'));
+/** Where a step sits: its checklist may name who moves the steps that have no owner of their own. */
+export type StepScope = Pick<Checklist, 'unownedSteps'>;
+
+/** The role that owns the step: its own owner, else its checklist's owner of unowned steps. */
+const owningRole = (item: Pick<ChecklistItem, 'owner'>, scope: StepScope): Role | undefined => item.owner ?? scope.unownedSteps;
+
+/**
+ * True when `actor` may change the item: for an owned item the owner's holder or the IC; for an item
+ * without owner, anyone holding a role in the incident (the IC included).
+ */
+export function mayTick(item: Pick<ChecklistItem, 'owner'>, actor: string, holders: readonly RoleHolderRef[], scope: StepScope = {}): boolean {
+  const owner = owningRole(item, scope);
+  if (!owner) return holders.some((h) => h.userId === actor);
+  return holders.some((h) => h.userId === actor && (h.role === owner || h.role === 'ic'));
 }
 
 /**
- * Refuses, with a message naming who may, an actor who is neither the holder of the item's owning role
- * nor the IC. Role names come from the runbook's incident model; the role key stands in without them.
+ * Refuses an actor who may not change the item, with a message naming who may and how to get the
+ * right: take the role on the header while it is unfilled, or ask the IC to assign it. Role names
+ * come from the runbook's incident model; the role key stands in without them.
  */
 export function assertMayTick(
   item: Pick<ChecklistItem, 'owner'>,
   actor: string,
   holders: readonly RoleHolderRef[],
   roleNames: RoleNames = {},
+  scope: StepScope = {},
 ): void {
-  if (mayTick(item, actor, holders)) return;
-  const owner = item.owner as Role;
+  if (mayTick(item, actor, holders, scope)) return;
+  const name = (role: Role) => roleNames[role] ?? role;
   const who = (role: Role) => {
     const ids = holdersOf(holders, role);
-    return `the ${roleNames[role] ?? role} (${ids.length ? ids.map(mention).join(', ') : 'unfilled'})`;
+    return `the ${name(role)} (${ids.length ? ids.map(mention).join(', ') : 'unfilled'})`;
   };
+  const owner = owningRole(item, scope);
+  if (!owner) {
+    throw new DomainError(
+      ErrorCode.NotAllowed,
+      `Only someone holding a role in this incident may tick, skip or undo this step. To get the right, take an unfilled role with "Take role" on the header, or ask ${who('ic')} to assign you one.`,
+    );
+  }
   const may = owner === 'ic' ? who('ic') : `${who(owner)} or ${who('ic')}`;
-  throw new DomainError(ErrorCode.NotAllowed, `Only ${may} may tick, skip or undo this step.`);
+  const ask = owner === 'ic' ? `ask the ${name('ic')} to hand command over to you (assign ic)` : `ask the ${name('ic')} to assign it to you (assign ${owner})`;
+  const how = holdersOf(holders, owner).length ? `${ask[0]!.toUpperCase()}${ask.slice(1)}.` : `Take the role with "Take role" on the header, or ${ask}.`;
+  throw new DomainError(ErrorCode.NotAllowed, `Only ${may} may tick, skip or undo this step. ${how}`);
 }
 
 export type Progress = {

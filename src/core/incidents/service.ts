@@ -9,7 +9,7 @@ import type { IncidentModel } from '../runbook/schema.js';
 import { mention } from '../views/text.js';
 import { parseDeclareInput, type DeclareInput } from './declare-input.js';
 import { holderOf, type IncidentState, type Platform, type Role, type Severity, type Workspace } from './model.js';
-import { assertSeverityAllowed } from './rules.js';
+import { assertSeverityAllowed, severityRank } from './rules.js';
 
 
 export type Deps = { repo: IncidentRepository; clock: Clock; model: IncidentModel; runbook: Runbook; cadence: Cadence };
@@ -97,14 +97,18 @@ export class IncidentService {
     });
   }
 
-  changeSeverity(ws: Workspace, incidentId: string, actor: string, severity: Severity, reason: string | null) {
+  /**
+   * Sets the severity. With `onlyRaise` (a "Raise to SEVn" prompt), an incident already at that
+   * severity or above is left as it is: a prompt never lowers it.
+   */
+  changeSeverity(ws: Workspace, incidentId: string, actor: string, severity: Severity, reason: string | null, opts: { onlyRaise?: boolean } = {}) {
     return this.change(ws, incidentId, (s): Change<{ from: Severity } | null> => {
       const ic = holderOf(s, 'ic');
       if (ic !== undefined && ic !== actor) {
         throw new DomainError(ErrorCode.NotAllowed, `Only the Incident Commander (${mention(ic)}) can change the severity.`);
       }
       const from = s.incident.severity;
-      if (from === severity) return { events: [], result: null };
+      if (from === severity || (opts.onlyRaise && severityRank(from) < severityRank(severity))) return { events: [], result: null };
       assertSeverityAllowed(this.deps.model, severity, s.incident.areas, s.incident.integrityUncertain);
       return {
         patch: { severity },

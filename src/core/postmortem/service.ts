@@ -5,10 +5,13 @@ import { FOLLOWUP_JOB } from '../cadence/rules.js';
 import type { LifecycleService } from '../incidents/lifecycle.js';
 import { DomainError, ErrorCode } from '../errors.js';
 import type { IncidentState, PostmortemFields, Workspace } from '../incidents/model.js';
-import type { Clock, IncidentRepository } from '../ports.js';
+import type { Clock, IncidentRepository, PeopleDirectory } from '../ports.js';
 import type { Runbook } from '../runbook/checklists.js';
 import type { IncidentModel } from '../runbook/schema.js';
-import { packetComplete, renderPacket } from './packet.js';
+import { packetComplete, peopleIn, renderPacket } from './packet.js';
+
+/** Where no directory is at hand (the command line): people appear by id. */
+export const ID_ONLY: PeopleDirectory = { displayNames: async () => new Map() };
 
 export type Deps = { repo: IncidentRepository; clock: Clock; runbook: Runbook; model: IncidentModel; lifecycle: LifecycleService };
 
@@ -72,26 +75,30 @@ export class PostmortemService {
     });
   }
 
-  async packet(ws: Workspace, s: IncidentState) {
+  /** The packet as Markdown, with people named by the surface's directory. */
+  async packet(ws: Workspace, s: IncidentState, people: PeopleDirectory = ID_ONLY) {
     const timeline = await this.deps.repo.timeline(ws, s.incident.id);
-    return { markdown: renderPacket(s, timeline, this.deps.model, this.deps.clock.now()), complete: packetComplete(s) };
+    const names = await people.displayNames(ws, peopleIn(s, timeline));
+    return { markdown: renderPacket(s, timeline, this.deps, this.deps.clock.now(), names), complete: packetComplete(s) };
+  }
+
+  /**
+   * Before the external-update form opens: refuses, with the same reasons the submission would give,
+   * while §7.2's conditions on the incident (scope confirmed, a mitigation path) do not hold.
+   */
+  async assertMayDraftExternal(ws: Workspace, roomId: string) {
+    const s = await this.inRoom(ws, roomId);
+    const missing = await this.externalBlockers(ws, s);
+    if (missing.length > 0) throw externalRefusal(missing);
   }
 
   /** §7.2: only with scope confirmed, a mitigation path, and customer impact and next steps written. */
   async draftExternal(ws: Workspace, roomId: string, actor: string, input: { customerImpact: string; nextSteps: string }) {
-    const found = await this.deps.lifecycle.inRoom(ws, roomId, () => ({ events: [], result: null }));
-    const s = found.state;
-    const timeline = await this.deps.repo.timeline(ws, s.incident.id);
-    const missing: string[] = [];
-    const scope = this.deps.runbook.triage.sections.find((sec) => sec.id === 'identify-scope')?.items ?? [];
-    if (scope.some((i) => s.items[i.id]?.status !== 'done')) missing.push('the scope is not confirmed (every §5.2 identify-scope step done)');
-    const lastUpdate = timeline.filter((e) => e.type === 'update.posted').at(-1)?.data as { mitigation?: string } | undefined;
-    if (s.incident.status !== 'mitigated' && (!lastUpdate || lastUpdate.mitigation === 'none')) {
-      missing.push('no mitigation path exists yet (post an update with a mitigation, or mark the incident mitigated)');
-    }
+    const s = await this.inRoom(ws, roomId);
+    const missing = await this.externalBlockers(ws, s);
     if (!input.customerImpact.trim()) missing.push('the customer impact is not written');
     if (!input.nextSteps.trim()) missing.push('the next steps are not written');
-    if (missing.length > 0) throw new DomainError(ErrorCode.NotAllowed, `No external update yet (runbook §7.2): ${missing.join('; ')}.`);
+    if (missing.length > 0) throw externalRefusal(missing);
     const warnings =
       !s.postmortem?.rootCauseVerified && ROOT_CAUSE_WORDS.test(`${input.customerImpact} ${input.nextSteps}`)
         ? ['The root cause is not verified: avoid root-cause wording ("caused by", "because", "root cause") until it is (runbook §7.2).']
@@ -103,4 +110,23 @@ export class PostmortemService {
     }));
     return { draft, warnings };
   }
+
+  private async inRoom(ws: Workspace, roomId: string): Promise<IncidentState> {
+    return (await this.deps.lifecycle.inRoom(ws, roomId, () => ({ events: [], result: null }))).state;
+  }
+
+  /** The §7.2 conditions on the incident itself that do not hold yet. */
+  private async externalBlockers(ws: Workspace, s: IncidentState): Promise<string[]> {
+    const timeline = await this.deps.repo.timeline(ws, s.incident.id);
+    const missing: string[] = [];
+    const scope = this.deps.runbook.triage.sections.find((sec) => sec.id === 'identify-scope')?.items ?? [];
+    if (scope.some((i) => s.items[i.id]?.status !== 'done')) missing.push('the scope is not confirmed (every §5.2 identify-scope step done)');
+    const lastUpdate = timeline.filter((e) => e.type === 'update.posted').at(-1)?.data as { mitigation?: string } | undefined;
+    if (s.incident.status !== 'mitigated' && (!lastUpdate || lastUpdate.mitigation === 'none')) {
+      missing.push('no mitigation path exists yet (post an update with a mitigation, or mark the incident mitigated)');
+    }
+    return missing;
+  }
 }
+
+const externalRefusal = (missing: string[]) => new DomainError(ErrorCode.NotAllowed, `No external update yet (runbook §7.2): ${missing.join('; ')}.`);

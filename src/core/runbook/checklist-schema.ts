@@ -31,7 +31,13 @@ export type ChecklistItem = {
   owner?: Role;
   /** Key of the containment action the step corresponds to; mapped to an executable action later. */
   action?: string;
+  /** A fact that settles the step when it is recorded ("orgo-case": recording the governed Orgo Case). */
+  settledBy?: SettledBy;
 };
+
+/** Facts the bot records elsewhere that settle a step; ticking such a step asks for the fact. */
+export const SETTLED_BY = ['orgo-case'] as const;
+export type SettledBy = (typeof SETTLED_BY)[number];
 
 const itemSchema = z
   .object({
@@ -42,6 +48,7 @@ const itemSchema = z
     text,
     owner: z.string().optional(),
     action: kebab.optional(),
+    settledBy: z.string().optional(),
   })
   .strict()
   .superRefine((item, ctx) => {
@@ -50,6 +57,13 @@ const itemSchema = z
         code: 'custom',
         path: ['owner'],
         message: `item "${item.id}": owner "${item.owner}" is not a role; an owner must be one of ${ROLES.join(', ')}`,
+      });
+    }
+    if (item.settledBy !== undefined && !(SETTLED_BY as readonly string[]).includes(item.settledBy)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['settledBy'],
+        message: `item "${item.id}": settledBy "${item.settledBy}" is not a fact the bot records; it must be one of ${SETTLED_BY.join(', ')}`,
       });
     }
   })
@@ -101,7 +115,13 @@ const sectionSchema = z
 
 /** checklists/triage.yaml and checklists/recovery.yaml: a checklist in sections. */
 export const checklistFileSchema = z
-  .object({ id: kebab, ref, title: text, sections: z.array(sectionSchema).min(1) })
+  .object({
+    id: kebab,
+    ref,
+    title: text,
+    unownedSteps: z.enum(ROLES, { error: `checklist unownedSteps: must be a role, one of ${ROLES.join(', ')}` }).optional(),
+    sections: z.array(sectionSchema).min(1),
+  })
   .strict()
   .superRefine((c, ctx) => {
     const sectionIds = new Set<string>();
@@ -176,6 +196,11 @@ export type Checklist = {
   goal?: string;
   /** The severity a playbook calls for, and when. */
   escalation?: Escalation;
+  /**
+   * Who, besides the IC, may move a step without an owner of its own (recovery: the Operations Lead,
+   * since its steps gate resolve). Absent: anyone holding a role in the incident.
+   */
+  unownedSteps?: Role;
   sections: ChecklistSection[];
 };
 

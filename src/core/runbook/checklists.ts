@@ -50,7 +50,7 @@ function fromChecklistFile(kind: 'triage' | 'recovery', file: string, c: Checkli
   const itemPaths = new Map<string, string>();
   c.sections.forEach((s, si) => s.items.forEach((item, ii) => itemPaths.set(item.id, `sections.${si}.items.${ii}.id`)));
   const sections: ChecklistSection[] = c.sections.map((s) => ({ ...s, items: s.items.map((i) => ({ ...i })) }));
-  return { file, checklist: { kind, id: c.id, ref: c.ref, title: c.title, sections }, itemPaths };
+  return { file, checklist: { kind, id: c.id, ref: c.ref, title: c.title, ...(c.unownedSteps ? { unownedSteps: c.unownedSteps } : {}), sections }, itemPaths };
 }
 
 function fromPlaybookFile(file: string, p: PlaybookFile): Source & { checklist: Playbook } {
@@ -153,6 +153,25 @@ function crossFileProblems(sources: Source[], quickReference: QuickReference, qu
   return problems;
 }
 
+/** A fact settles one step, and a §8 one: recording the Orgo Case ticks the recovery step that asks for it. */
+function settledByProblems(sources: Source[], recovery: Source): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  for (const { file, checklist, itemPaths } of sources) {
+    for (const item of checklist.sections.flatMap((sec) => sec.items)) {
+      if (!item.settledBy) continue;
+      const at = `${itemPaths.get(item.id)?.replace(/\.id$/, '') ?? item.id}.settledBy`;
+      if (checklist !== recovery.checklist) {
+        problems.push(`${file}: at ${at}: item "${item.id}": only a recovery (§8) step can be settled by "${item.settledBy}"`);
+      }
+      const first = seen.get(item.settledBy);
+      if (first !== undefined) problems.push(`${file}: at ${at}: item "${item.id}": "${item.settledBy}" already settles item "${first}"; one step per fact`);
+      else seen.set(item.settledBy, item.id);
+    }
+  }
+  return problems;
+}
+
 /** Loads and checks every checklist of the runbook. Throws RunbookError on the first broken file, or
  * with every broken cross-file rule at once. */
 export function loadRunbook(dir = RUNBOOK_DIR): Runbook {
@@ -171,7 +190,7 @@ export function loadRunbook(dir = RUNBOOK_DIR): Runbook {
     ),
   };
 
-  const problems = crossFileProblems([triage, ...playbooks, recovery], quickReference, quickReferenceFile);
+  const problems = [...crossFileProblems([triage, ...playbooks, recovery], quickReference, quickReferenceFile), ...settledByProblems([triage, ...playbooks, recovery], recovery)];
   if (problems.length > 0) {
     throw new RunbookError(`the runbook content breaks ${problems.length} rule(s) across files:\n  ${problems.join('\n  ')}`);
   }

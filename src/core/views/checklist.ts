@@ -24,7 +24,7 @@ export const STATE_LABELS: Record<ItemStatus, string> = {
 export type ChecklistItemView = {
   id: string;
   text: string;
-  /** The owning role, or null when anyone may tick the step. */
+  /** The owning role (the item's own, else its checklist's for unowned steps); null: anyone holding a role. */
   ownerRole: Role | null;
   ownerName: string | null;
   /** Who holds the owning role now, if anyone. */
@@ -81,14 +81,16 @@ function itemView(
   state: ItemState,
   holders: readonly RoleHolderRef[],
   roleNames: RoleNames,
+  unownedSteps: Role | undefined,
 ): ChecklistItemView {
   const settled = state.status === 'open' ? null : state;
+  const owner = item.owner ?? unownedSteps;
   return {
     id: item.id,
     text: item.text,
-    ownerRole: item.owner ?? null,
-    ownerName: item.owner ? (roleNames[item.owner] ?? item.owner) : null,
-    ownerUserIds: item.owner ? holders.filter((h) => h.role === item.owner).map((h) => h.userId) : [],
+    ownerRole: owner ?? null,
+    ownerName: owner ? (roleNames[owner] ?? owner) : null,
+    ownerUserIds: owner ? holders.filter((h) => h.role === owner).map((h) => h.userId) : [],
     action: item.action ?? null,
     state: state.status,
     stateLabel: STATE_LABELS[state.status],
@@ -115,7 +117,7 @@ export function checklistView(
       progress: p.label,
       settled: p.settled,
       total: p.total,
-      items: s.items.map((i) => itemView(i, stateOf(states, i.id), holders, roleNames)),
+      items: s.items.map((i) => itemView(i, stateOf(states, i.id), holders, roleNames, checklist.unownedSteps)),
     };
   });
   const all = progress(

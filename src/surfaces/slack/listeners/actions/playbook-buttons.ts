@@ -12,5 +12,7 @@ export const raiseSeverity = (deps: SlackDeps) =>
   click(deps, async ({ asked, args }) => {
     const to = parseRaiseSeverity(args.action.action_id);
     if (!to) throw incidentNotFound();
-    return deps.app.raiseSeverity({ ...asked, incidentId: args.action.value ?? '', to });
+    // The prompt clicked is re-rendered without its buttons once the raise is done or moot.
+    const promptRef = args.body.message?.ts;
+    return deps.app.raiseSeverity({ ...asked, incidentId: args.action.value ?? '', to, ...(promptRef ? { promptRef } : {}) });
   });

@@ -7,7 +7,7 @@ import { errorText } from '../../reply.js';
 import { actions } from './actions.js';
 import { assign } from './assign.js';
 import { declare } from './declare.js';
-import { caseLink, list, mitigate, reopen, resolve, status } from './status.js';
+import { caseLink, close, list, mitigate, reopen, resolve, status } from './status.js';
 import { checklist, playbook } from './playbook.js';
 import { severity } from './severity.js';
 import { update } from './update.js';
@@ -26,6 +26,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = Object.assign(Object.create(null
   mitigate,
   resolve,
   reopen,
+  close,
   case: caseLink,
   list,
   postmortem,
