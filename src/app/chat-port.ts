@@ -28,7 +28,7 @@ export type ChatView =
   | { kind: 'raise'; incidentId: string; number: number; playbook: string; severity: 'SEV0' | 'SEV1'; when: string; current: Severity; done: boolean }
   /** The §6 playbooks with their §10 symptoms, attached ones marked. */
   | { kind: 'playbooks'; incidentId: string; playbooks: PlaybookLine[] }
-  /** `/incident actions`: the catalog, requests awaiting approval, actions in force. */
+  /** The actions command's answer: the catalog, requests awaiting approval, actions in force. */
   | { kind: 'actions'; catalog: ActionEntry[]; awaiting: ActionLine[]; inForce: (ActionLine & { lift: string; liftFailed: boolean; control: LiftControl })[] }
   | { kind: 'action-requested'; line: ActionLine; approvers: string[] | null }
   /** A manual action: the requester does it by hand and confirms Done or Failed. */

@@ -194,7 +194,7 @@ describe('gate matrix: role × evidence × tenant × severity × approval × des
         const refusal = expectRefused(r, want.request);
         expect(refusal.code).toBe(want.request === 'tenant' && row.tenant === 'missing' ? ErrorCode.InvalidInput : ErrorCode.NotAllowed);
         if (want.request === 'evidence' && row.evidence === 'open') expect(refusal.reason).toContain('"Trust root set (per channel) + revocation state"');
-        if (want.request === 'evidence' && row.evidence !== 'open') expect(refusal.reason).toContain('only the Incident Commander (<@U_IC>) may override');
+        if (want.request === 'evidence' && row.evidence !== 'open') expect(refusal.reason).toContain('only the Incident Commander (@{U_IC}) may override');
         if (want.request === 'tenant' && row.tenant === 'other') expect(refusal.reason).toContain('"initech" is not an impacted tenant');
         if (want.request === 'tenant' && row.tenant === 'multiple') expect(refusal.reason).toContain('one request acts on one tenant');
         return;
@@ -312,7 +312,7 @@ describe('evidence first', () => {
   });
 
   it('only the IC may override; the refusal names the IC', () => {
-    expect(expectRefused(ask(OPS, { reason: 'urgent' }), 'evidence').reason).toContain('only the Incident Commander (<@U_IC>) may override');
+    expect(expectRefused(ask(OPS, { reason: 'urgent' }), 'evidence').reason).toContain('only the Incident Commander (@{U_IC}) may override');
   });
 
   it('an override is recorded only when something was overridden', () => {
@@ -334,7 +334,7 @@ describe('role', () => {
       'role',
     );
     expect(r.reason).toBe(
-      'Role rule (§3): only the Operations Lead (<@U_OPS>), the Konnaxion Lead (unfilled) or the Incident Commander (<@U_IC>) may request "Roll back to last-known-good pack", so ask one of them to run it.',
+      'Role rule (§3): only the Operations Lead (@{U_OPS}), the Konnaxion Lead (unfilled) or the Incident Commander (@{U_IC}) may request "Roll back to last-known-good pack", so ask one of them to run it.',
     );
   });
 });
@@ -375,7 +375,7 @@ describe('approval', () => {
   it('someone who lost the role since the request may no longer approve', () => {
     const s = state({ holders: [['ic', 'U_NEW_IC'], ['ops', OPS]] });
     const r = evaluateApproval({ request: { requestedBy: OPS, requestedAt: T0, actionId: DESTRUCTIVE.id }, approver: IC, state: s, now: T0, catalog, roleNames });
-    expect(expectRefused(r, 'approval').reason).toContain('the Incident Commander (<@U_NEW_IC>)');
+    expect(expectRefused(r, 'approval').reason).toContain('the Incident Commander (@{U_NEW_IC})');
   });
 
   it('an unknown action id in an approval payload is refused', () => {

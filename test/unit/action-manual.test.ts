@@ -31,13 +31,13 @@ describe('manual executor', () => {
   it('asks the requester to do it by hand, with the parameters', () => {
     expect(manualPrompt(req)).toEqual({
       confirmBy: 'U_SWARM',
-      text: '<@U_SWARM>, carry out "Halt dispatch for task types/queues" (tenant: acme; taskType: sync, publish) by hand, then confirm it done or failed, with a note.',
+      text: '@{U_SWARM}, carry out "Halt dispatch for task types/queues" (tenant: acme; taskType: sync, publish) by hand, then confirm it done or failed, with a note.',
     });
   });
 
   it('the requester confirms done or failed with a note; anyone else confirms nothing', () => {
-    expect(manualOutcome(req, { by: 'U_SWARM', result: 'done', note: ' queue paused ' })).toEqual({ status: 'succeeded', detail: 'Confirmed done by <@U_SWARM>: queue paused' });
-    expect(manualOutcome(req, { by: 'U_SWARM', result: 'failed' })).toEqual({ status: 'failed', detail: 'Confirmed failed by <@U_SWARM>' });
+    expect(manualOutcome(req, { by: 'U_SWARM', result: 'done', note: ' queue paused ' })).toEqual({ status: 'succeeded', detail: 'Confirmed done by @{U_SWARM}: queue paused' });
+    expect(manualOutcome(req, { by: 'U_SWARM', result: 'failed' })).toEqual({ status: 'failed', detail: 'Confirmed failed by @{U_SWARM}' });
     expect(manualOutcome(req, { by: 'U_OTHER', result: 'done' })).toBeNull();
   });
 });

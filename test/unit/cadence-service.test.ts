@@ -294,7 +294,7 @@ describe('snooze', () => {
     const before = { events: (await events(s.incident.id)).length, jobs: repo.jobRows.length };
     const err = await rejection(() => cadence.snooze(ws, s.roomId, BOB));
     expect(err.code).toBe(ErrorCode.InvalidInput);
-    expect(err.message).toContain(`already snoozed by <@${OPS}>`);
+    expect(err.message).toContain(`already snoozed by @{${OPS}}`);
     expect((await events(s.incident.id)).length).toBe(before.events);
     expect(repo.jobRows.length).toBe(before.jobs);
     expect(pending(s.incident.id)).toMatchObject([{ dueAt: at(21), data: { snoozedBy: OPS } }]);

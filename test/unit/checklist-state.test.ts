@@ -96,32 +96,32 @@ describe('transitions from a settled item', () => {
   it('a second tick is refused, saying who did it and when (the loser of a concurrent click)', () => {
     const e = thrown(() => tick(done, cmd('U2', T1)));
     expect(e.code).toBe(ErrorCode.StepConflict);
-    expect(e.message).toBe('Already done by <@U1> at 2026-01-01 12:03 UTC.');
+    expect(e.message).toBe('Already done by @{U1} at 2026-01-01 12:03 UTC.');
   });
 
   it('skip or n/a of a done item is refused, saying to undo first', () => {
     expect(thrown(() => skip(done, cmd('U2'), 'why')).message).toBe(
-      'Already done by <@U1> at 2026-01-01 12:03 UTC. Undo it first to change it.',
+      'Already done by @{U1} at 2026-01-01 12:03 UTC. Undo it first to change it.',
     );
-    expect(thrown(() => markNotApplicable(done, cmd('U2'))).message).toMatch(/^Already done by <@U1>.*Undo it first/);
+    expect(thrown(() => markNotApplicable(done, cmd('U2'))).message).toMatch(/^Already done by @{U1}.*Undo it first/);
   });
 
   it('tick of a skipped item is refused, naming who skipped it and why', () => {
     expect(thrown(() => tick(skipped, cmd('U1'))).message).toBe(
-      'Already skipped by <@U2> at 2026-01-01 12:05 UTC (reason: no automation running). Undo it first to change it.',
+      'Already skipped by @{U2} at 2026-01-01 12:05 UTC (reason: no automation running). Undo it first to change it.',
     );
     expect(thrown(() => skip(skipped, cmd('U1'), 'again')).message).toBe(
-      'Already skipped by <@U2> at 2026-01-01 12:05 UTC (reason: no automation running).',
+      'Already skipped by @{U2} at 2026-01-01 12:05 UTC (reason: no automation running).',
     );
   });
 
   it('tick of a not-applicable item is refused', () => {
     expect(thrown(() => tick(na, cmd('U1'))).message).toBe(
-      'Already marked not applicable by <@U3> at 2026-01-01 12:09 UTC. Undo it first to change it.',
+      'Already marked not applicable by @{U3} at 2026-01-01 12:09 UTC. Undo it first to change it.',
     );
     const withReason: ItemState = { ...na, reason: 'single tenant' };
     expect(thrown(() => markNotApplicable(withReason, cmd('U1'))).message).toBe(
-      'Already marked not applicable by <@U3> at 2026-01-01 12:09 UTC (reason: single tenant).',
+      'Already marked not applicable by @{U3} at 2026-01-01 12:09 UTC (reason: single tenant).',
     );
   });
 });
@@ -198,7 +198,7 @@ describe('who may tick', () => {
     const e = thrown(() => assertMayTick(item, 'USTRANGER', holders, names));
     expect(e.code).toBe(ErrorCode.NotAllowed);
     expect(e.message).toBe(
-      'Only someone holding a role in this incident may tick, skip or undo this step. To get the right, take an unfilled role with "Take role" on the header, or ask the Incident Commander (<@UIC>) to assign you one.',
+      'Only someone holding a role in this incident may tick, skip or undo this step. To get the right, take an unfilled role with "Take role" on the header, or ask the Incident Commander (@{UIC}) to assign you one.',
     );
     expect(mayTick(item, 'USTRANGER', [])).toBe(false);
   });
@@ -210,7 +210,7 @@ describe('who may tick', () => {
     expect(mayTick(item, 'UIC', holders, recovery)).toBe(true);
     const e = thrown(() => assertMayTick(item, 'USEC', holders, names, recovery));
     expect(e.message).toBe(
-      'Only the Operations Lead (<@UOPS>) or the Incident Commander (<@UIC>) may tick, skip or undo this step. Ask the Incident Commander to assign it to you (assign ops).',
+      'Only the Operations Lead (@{UOPS}) or the Incident Commander (@{UIC}) may tick, skip or undo this step. Ask the Incident Commander to assign it to you (assign ops).',
     );
   });
 
@@ -225,7 +225,7 @@ describe('who may tick', () => {
       const e = thrown(() => assertMayTick(opsItem, actor, holders, names));
       expect(e.code).toBe(ErrorCode.NotAllowed);
       expect(e.message).toBe(
-        'Only the Operations Lead (<@UOPS>) or the Incident Commander (<@UIC>) may tick, skip or undo this step. Ask the Incident Commander to assign it to you (assign ops).',
+        'Only the Operations Lead (@{UOPS}) or the Incident Commander (@{UIC}) may tick, skip or undo this step. Ask the Incident Commander to assign it to you (assign ops).',
       );
     }
     expect(mayTick(opsItem, 'USEC', holders)).toBe(false);
@@ -235,7 +235,7 @@ describe('who may tick', () => {
     const orgoItem: ChecklistItem = { id: 'bad-release.open-orgo-case', text: 'Open…', owner: 'orgo' };
     const e = thrown(() => assertMayTick(orgoItem, 'UOPS', holders, names));
     expect(e.message).toBe(
-      'Only the Orgo Lead (unfilled) or the Incident Commander (<@UIC>) may tick, skip or undo this step. Take the role with "Take role" on the header, or ask the Incident Commander to assign it to you (assign orgo).',
+      'Only the Orgo Lead (unfilled) or the Incident Commander (@{UIC}) may tick, skip or undo this step. Take the role with "Take role" on the header, or ask the Incident Commander to assign it to you (assign orgo).',
     );
     expect(() => assertMayTick(orgoItem, 'UIC', holders, names)).not.toThrow();
     const noOne = thrown(() => assertMayTick(orgoItem, 'UOPS', [], names));
@@ -246,7 +246,7 @@ describe('who may tick', () => {
     const icItem: ChecklistItem = { id: 'triage.assign-leads', text: 'Assign…', owner: 'ic' };
     expect(() => assertMayTick(icItem, 'UIC', holders, names)).not.toThrow();
     expect(thrown(() => assertMayTick(icItem, 'UOPS', holders, names)).message).toBe(
-      'Only the Incident Commander (<@UIC>) may tick, skip or undo this step. Ask the Incident Commander to hand command over to you (assign ic).',
+      'Only the Incident Commander (@{UIC}) may tick, skip or undo this step. Ask the Incident Commander to hand command over to you (assign ic).',
     );
   });
 
@@ -256,7 +256,7 @@ describe('who may tick', () => {
 
   it('without role names, the role key stands in', () => {
     expect(thrown(() => assertMayTick(opsItem, 'USEC', holders)).message).toBe(
-      'Only the ops (<@UOPS>) or the ic (<@UIC>) may tick, skip or undo this step. Ask the ic to assign it to you (assign ops).',
+      'Only the ops (@{UOPS}) or the ic (@{UIC}) may tick, skip or undo this step. Ask the ic to assign it to you (assign ops).',
     );
   });
 });

@@ -251,7 +251,7 @@ describe('assignRole', () => {
     ] as [string, Role, string][]) {
       const e = await rejection(service.assignRole(ws, s.incident.id, actor, role, user));
       expect(e.code).toBe(ErrorCode.NotAllowed);
-      expect(e.message).toContain(`<@${COMMANDER}>`);
+      expect(e.message).toContain(`@{${COMMANDER}}`);
     }
     expect(repo.counts()).toEqual(before);
     expect(holderOf((await service.claimed(ws, s.incident.id)), 'ops')).toBe(ALICE);
@@ -287,7 +287,7 @@ describe('takeRole (the "Take role" button)', () => {
     const e = await rejection(service.takeRole(ws, { incidentId: s.incident.id, roomId: ROOM }, BOB, 'ops'));
     expect(e.code).toBe(ErrorCode.RoleTaken);
     expect(e.message).toContain('Operations Lead');
-    expect(e.message).toContain(`<@${ALICE}>`);
+    expect(e.message).toContain(`@{${ALICE}}`);
     expect(repo.counts()).toEqual(before);
   });
 
@@ -312,7 +312,7 @@ describe('takeRole (the "Take role" button)', () => {
       if (o.status === 'rejected') {
         expect(o.reason).toBeInstanceOf(DomainError);
         expect((o.reason as DomainError).code).toBe(ErrorCode.RoleTaken);
-        expect((o.reason as DomainError).message).toContain(`<@${winner}>`);
+        expect((o.reason as DomainError).message).toContain(`@{${winner}}`);
       }
     }
     const state = await service.claimed(ws, s.incident.id);
@@ -413,7 +413,7 @@ describe('changeSeverity', () => {
     const before = repo.counts();
     const e = await rejection(service.changeSeverity(ws, s.incident.id, DECLARER, 'SEV1', null));
     expect(e.code).toBe(ErrorCode.NotAllowed);
-    expect(e.message).toContain(`<@${COMMANDER}>`);
+    expect(e.message).toContain(`@{${COMMANDER}}`);
     expect(repo.counts()).toEqual(before);
     expect((await service.claimed(ws, s.incident.id)).incident.severity).toBe('SEV3');
   });
@@ -430,7 +430,7 @@ describe('the incident room', () => {
     await declareWithRoom();
     const e = await rejection(service.inRoom(ws, room));
     expect(e.code).toBe(ErrorCode.NotInIncidentRoom);
-    expect(e.message).toContain('/incident declare');
+    expect(e.rich).toContainEqual({ command: 'declare' });
   });
 
   it('does not find another workspace\'s incident by its room', async () => {

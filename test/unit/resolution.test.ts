@@ -117,7 +117,7 @@ describe('the §8 resolve gate', () => {
     expect(e.message).toContain('§8');
     expect(listed(e)).toEqual(RECOVERY.map((i) => i.text));
     expect(e.message).toContain('No governed Orgo Case is recorded');
-    expect(e.message).toContain('/incident checklist recovery');
+    expect(e.rich).toContainEqual({ command: 'checklist', args: 'recovery' });
     expect(await snapshot(d)).toEqual(before);
   });
 
@@ -136,7 +136,7 @@ describe('the §8 resolve gate', () => {
     expect(e.message).not.toContain(textOf(a!));
     expect(e.message).not.toContain('Orgo Case is recorded');
     // Attached already: no hint to post it.
-    expect(e.message).not.toContain('/incident checklist recovery');
+    expect(e.rich).not.toContainEqual({ command: 'checklist', args: 'recovery' });
     expect(await snapshot(d)).toEqual(before);
   });
 
@@ -155,7 +155,8 @@ describe('the §8 resolve gate', () => {
     const e = await rejection(() => lifecycle.resolve(ws, d.roomId, IC));
     expect(e.code).toBe(ErrorCode.NotAllowed);
     expect(listed(e)).toEqual([textOf(CASE_STEP)]);
-    expect(e.message).toContain('No governed Orgo Case is recorded: `/incident case <link>`.');
+    expect(e.message).toContain('No governed Orgo Case is recorded: case <link>.');
+    expect(e.rich).toContainEqual({ command: 'case', args: '<link>' });
     expect((await current(d)).incident.status).toBe('declared');
 
     await lifecycle.recordCase(ws, d.roomId, IC, CASE);
@@ -170,7 +171,7 @@ describe('the §8 resolve gate', () => {
     for (const who of [OPS, BOB]) {
       const e = await rejection(() => lifecycle.resolve(ws, d.roomId, who));
       expect(e.code).toBe(ErrorCode.NotAllowed);
-      expect(e.message).toContain(`Only the Incident Commander (<@${IC}>) can resolve the incident`);
+      expect(e.message).toContain(`Only the Incident Commander (@{${IC}}) can resolve the incident`);
     }
     expect(await snapshot(d)).toEqual(before);
   });
@@ -424,7 +425,7 @@ describe('reopen', () => {
     const before = await snapshot(d);
     const e2 = await rejection(() => lifecycle.reopen(ws, d.roomId, BOB, 'I think it is back'));
     expect(e2.code).toBe(ErrorCode.NotAllowed);
-    expect(e2.message).toContain(`Only the Incident Commander (<@${IC}>) can reopen the incident`);
+    expect(e2.message).toContain(`Only the Incident Commander (@{${IC}}) can reopen the incident`);
     expect(await snapshot(d)).toEqual(before);
   });
 
@@ -479,7 +480,7 @@ describe('close', () => {
     await lifecycle.resolve(ws, d.roomId, IC);
     const notIc = await rejection(() => lifecycle.close(ws, d.roomId, BOB));
     expect(notIc.code).toBe(ErrorCode.NotAllowed);
-    expect(notIc.message).toContain(`Only the Incident Commander (<@${IC}>) can close the incident`);
+    expect(notIc.message).toContain(`Only the Incident Commander (@{${IC}}) can close the incident`);
     const before = await snapshot(d);
     const e = await rejection(() => lifecycle.close(ws, d.roomId, IC));
     expect(e.message.split('\n').filter((l) => l.startsWith('• '))).toEqual([

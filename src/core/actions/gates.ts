@@ -87,7 +87,7 @@ export function either(parts: string[]): string {
   return `${parts.slice(0, -1).join(', ')} or ${parts[parts.length - 1]}`;
 }
 
-/** "the Operations Lead (<@U1>)", "the Konnaxion Lead (unfilled)". */
+/** "the Operations Lead (@{U1})", "the Konnaxion Lead (unfilled)". */
 export function describeRole(state: IncidentState, role: Role, roleNames: RoleNames = {}): string {
   const ids = holdersOf(state, role);
   return `the ${roleNames[role] ?? role} (${ids.length ? ids.map(mention).join(', ') : 'unfilled'})`;

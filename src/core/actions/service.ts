@@ -4,6 +4,7 @@
 // mid-run leaves the job to another, which re-drives it with the same idempotency key. A request that
 // waits for its second person is a durable job too: at its deadline it expires by itself. A hold stays
 // in force until its lift has succeeded.
+import { command, t } from '../views/rich-text.js';
 import { randomUUID } from 'node:crypto';
 import { ACTION_JOB, EXPIRE_JOB, LIFT_JOB } from '../cadence/rules.js';
 import { DomainError, ErrorCode, incidentNotFound } from '../errors.js';
@@ -52,7 +53,7 @@ export class ActionService {
 
   action(id: string): ActionEntry {
     const a = findAction(this.deps.actions, id);
-    if (!a) throw new DomainError(ErrorCode.InvalidInput, `"${id}" is not a containment action; \`/incident actions\` lists them.`);
+    if (!a) throw new DomainError(ErrorCode.InvalidInput, t`"${id}" is not a containment action; ${command('actions')} lists them.`);
     return a;
   }
 

@@ -2,6 +2,7 @@
 // Resolution is a gate, not a button: every §8 recovery step settled and the Orgo Case recorded.
 // Reopening returns the §8 steps to open, so resolving again re-validates recovery; closing needs a
 // complete postmortem packet.
+import { command, join, t, type Rich } from '../views/rich-text.js';
 import { POSTMORTEM_JOBS, postmortemJobs, rescheduleUpdate, TRIAGE_JOB, UPDATE_JOB, OPEN_STATUSES } from '../cadence/rules.js';
 import type { Cadence } from '../cadence/schema.js';
 import { DomainError, ErrorCode, incidentNotFound } from '../errors.js';
@@ -40,7 +41,7 @@ export class LifecycleService {
    */
   recordCase(ws: Workspace, roomId: string, actor: string, url: string) {
     const u = url.trim().replace(/^<|>$/g, '').split('|')[0]!;
-    if (!CASE_URL.test(u)) throw new DomainError(ErrorCode.InvalidInput, 'Give the Orgo Case as a link, for example `/incident case https://orgo.example/cases/123`.');
+    if (!CASE_URL.test(u)) throw new DomainError(ErrorCode.InvalidInput, t`Give the Orgo Case as a link, for example ${command('case', 'https://orgo.example/cases/123')}.`);
     const at = this.deps.clock.now();
     return this.inRoom(ws, roomId, (s): Change<CaseRecorded> => {
       const step = this.caseStep();
@@ -74,12 +75,13 @@ export class LifecycleService {
       const open = this.openRecoverySteps(s);
       const missingCase = !s.incident.orgoCaseUrl;
       if (open.length > 0 || missingCase) {
-        const lines = [
-          ...(open.length ? [`These §8 recovery steps are still open:\n${open.map((t) => `• ${t}`).join('\n')}`] : []),
-          ...(missingCase ? ['No governed Orgo Case is recorded: `/incident case <link>`.'] : []),
+        const lines: Rich[] = [
+          ...(open.length ? [[`These §8 recovery steps are still open:\n${open.map((step) => `• ${step}`).join('\n')}`]] : []),
+          ...(missingCase ? [t`No governed Orgo Case is recorded: ${command('case', '<link>')}.`] : []),
         ];
-        const attach = s.checklists.some((c) => c.checklistId === this.deps.runbook.recovery.id) ? '' : '\n`/incident checklist recovery` posts the recovery checklist.';
-        throw new DomainError(ErrorCode.NotAllowed, `Not resolved yet (runbook §8).\n${lines.join('\n')}${attach}`);
+        const attached = s.checklists.some((c) => c.checklistId === this.deps.runbook.recovery.id);
+        const attach = attached ? [] : t`\n${command('checklist', 'recovery')} posts the recovery checklist.`;
+        throw new DomainError(ErrorCode.NotAllowed, t`Not resolved yet (runbook §8).\n${join(lines, '\n')}${attach}`);
       }
       const durationMs = now.getTime() - s.incident.declaredAt.getTime();
       return {

@@ -1,5 +1,6 @@
 // Incident use cases. Each takes plain data from a verified request, applies the runbook's rules
 // and returns domain results; writing goes through the repository in one transaction.
+import { command, t } from '../views/rich-text.js';
 import { DomainError, ErrorCode, incidentNotFound } from '../errors.js';
 import type { Change, Clock, IncidentRepository, NewEvent } from '../ports.js';
 import { firstJobs, rescheduleUpdate, SETUP_JOB } from '../cadence/rules.js';
@@ -56,7 +57,7 @@ export class IncidentService {
     if (!state) {
       throw new DomainError(
         ErrorCode.NotInIncidentRoom,
-        'This is not an incident channel. Run the command in the incident\'s own channel, or start one with `/incident declare`.',
+        t`This is not an incident channel. Run the command in the incident's own channel, or start one with ${command('declare')}.`,
       );
     }
     return state;

@@ -86,6 +86,12 @@ const STEP_VERBS: Record<string, string> = {
 
 /** One line per event; unknown types still appear, with their data, so nothing is left out. */
 export function describeEvent(e: Pick<TimelineEvent, 'type' | 'actor' | 'data'>, content: PacketContent, names: Names = new Map()): string {
+  // A stored reason or detail names people as `@{id}`: the reader sees who they are.
+  const { who } = speaker(content, names);
+  return eventLine(e, content, names).replace(/@\{([^{}\s]+)\}/g, (_m, id: string) => who(id));
+}
+
+function eventLine(e: Pick<TimelineEvent, 'type' | 'actor' | 'data'>, content: PacketContent, names: Names): string {
   const d = (e.data ?? {}) as Record<string, unknown>;
   const { who, step, checklist } = speaker(content, names);
   const role = (r: unknown) => content.model.roles[r as Role]?.name ?? str(r);

@@ -1,5 +1,6 @@
 // §9: the postmortem packet's written sections, corrective actions with owners and deadlines, and
 // §7.2 external update drafts, which are refused until the runbook's conditions hold.
+import { command, t } from '../views/rich-text.js';
 import { z } from 'zod';
 import { FOLLOWUP_JOB } from '../cadence/rules.js';
 import type { LifecycleService } from '../incidents/lifecycle.js';
@@ -69,7 +70,7 @@ export class PostmortemService {
   doneFollowup(ws: Workspace, roomId: string, actor: string, seq: number) {
     return this.deps.lifecycle.inRoom(ws, roomId, (s) => {
       const f = s.followups.find((x) => x.seq === seq);
-      if (!f) throw new DomainError(ErrorCode.InvalidInput, `There is no corrective action #${seq}; \`/incident followup list\` shows them.`);
+      if (!f) throw new DomainError(ErrorCode.InvalidInput, t`There is no corrective action #${seq}; ${command('followup', 'list')} shows them.`);
       if (f.doneAt) return { events: [], result: f };
       return { followup: { done: { seq, by: actor } }, events: [{ type: 'followup.done', actor, data: { seq } }], result: f };
     });

@@ -21,7 +21,7 @@ export type Part =
   | { strong: string }
   | { em: string }
   | { code: string }
-  /** "the command that does X": `{ command: 'case', args: '<link>' }` is `/incident case <link>` in Slack. */
+  /** "the command that does X": `{ command: 'case', args: '<link>' }`; Slack shows it as its slash command. */
   | { command: CommandName; args?: string }
   | { icon: IconName };
 
