@@ -7,6 +7,8 @@ import { boltLogger } from './bolt-logger.js';
 import type { SlackDeps } from './context.js';
 import { registerListeners } from './listeners/index.js';
 import { slackErrorCode } from './slack-error.js';
+import { guardRequests } from './edge/http-guard.js';
+import { containReconnects } from './edge/socket-reconnect.js';
 import type { Logger } from '../../log.js';
 
 export type SlackSurface = {
@@ -53,11 +55,12 @@ export function createSlackSurface(cfg: SlackConfig, log: Logger): SlackSurface 
       start: async () => {
         await checkToken(app, log);
         await app.start();
+        containReconnects(receiver.client, log);
       },
       stop: () => app.stop() as Promise<void>,
     };
   }
   const receiver = new HTTPReceiver({ signingSecret: cfg.signingSecret ?? '', logger, endpoints: ['/slack/events'] });
   const app = new App({ token: cfg.botToken, receiver, logger, clientOptions, tokenVerificationEnabled: false });
-  return { app, listen: listen(app), handle: receiver.requestListener, start: () => checkToken(app, log), stop: async () => {} };
+  return { app, listen: listen(app), handle: guardRequests(receiver.requestListener, cfg.signingSecret ?? '', log), start: () => checkToken(app, log), stop: async () => {} };
 }
