@@ -10,7 +10,9 @@ import { holderOf, type IncidentState, type Workspace } from './model.js';
 
 export type Deps = { repo: IncidentRepository; clock: Clock; runbook: Runbook; cadence: Cadence };
 
-const CASE_URL = /^https?:\/\/\S+$/i;
+// Printable characters only: a control character or a direction override (U+202E) could make
+// the link show as one address and lead to another.
+const CASE_URL = /^https?:\/\/[^\s\p{Cc}\p{Cf}]+$/iu;
 
 export class LifecycleService {
   constructor(private readonly deps: Deps) {}
