@@ -73,6 +73,21 @@ describe('ids that are not Slack ids', () => {
   });
 });
 
+describe('button values the bot did not make', () => {
+  it('refuses an Approve click whose request id is not a UUID, privately, and writes nothing', async () => {
+    const before = await rows();
+    const res = await postSigned(t.eventsUrl, buttonClick(at(inc.room), 'approve_action', 'not-a-uuid', t.responseUrl));
+    expect(res.status).toBe(200);
+    const told = await t.slack.until(() => {
+      const m = t.slack.called('chat.postEphemeral').find((c) => String(c.body.text).includes('not made by this bot'));
+      expect(m).toBeDefined();
+      return m!;
+    });
+    expect(told.body.user).toBe(IC);
+    expect(await rows()).toBe(before);
+  });
+});
+
 describe('what no listener handles', () => {
   it('acks a click on an action id the bot does not know at once, instead of a 404 after 3 s', async () => {
     const res = await postSigned(t.eventsUrl, buttonClick(at(inc.room), 'made_up_action', inc.id, t.responseUrl));
