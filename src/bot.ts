@@ -21,7 +21,9 @@ import { createWebhookExecutor } from './executors/webhook.js';
 import { createApp } from './app/app.js';
 import type { ExecutorFor } from './app/deps.js';
 
-const BACKGROUND_CONCURRENCY = 4;
+// Set-up work runs in the background; a few hanging Slack calls (5 s each) must not hold a new
+// declaration's channel back behind them.
+const BACKGROUND_CONCURRENCY = 16;
 
 export type RunningBot = { port: number; databaseUrl: string; scheduler: Scheduler; stop(): Promise<void> };
 

@@ -7,6 +7,7 @@ import { boltLogger } from './bolt-logger.js';
 import type { SlackDeps } from './context.js';
 import { registerListeners } from './listeners/index.js';
 import { slackErrorCode } from './slack-error.js';
+import { CALL_TIMEOUT_MS } from './slack-chat.js';
 import { guardRequests } from './edge/http-guard.js';
 import { containReconnects } from './edge/socket-reconnect.js';
 import type { Logger } from '../../log.js';
@@ -21,9 +22,10 @@ export type SlackSurface = {
   stop(): Promise<void>;
 };
 
-// Transport failures and 5xx are retried by the WebClient, 429 after its Retry-After. A few quick
-// tries suit a live incident better than the default half-hour schedule.
-const RETRY = { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 2000, randomize: true };
+// Idempotent calls: transport failures and 5xx are retried by the WebClient, 429 after its
+// Retry-After. A few quick tries suit a live incident better than the default half-hour schedule;
+// posts and channel creation are never retried blindly (slack-chat.ts).
+const RETRY = { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000, randomize: true };
 
 const REJECTED_TOKEN = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
 
@@ -44,7 +46,7 @@ async function checkToken(app: App, log: Logger) {
 
 export function createSlackSurface(cfg: SlackConfig, log: Logger): SlackSurface {
   const logger = boltLogger(log);
-  const clientOptions = { slackApiUrl: cfg.apiUrl, retryConfig: RETRY, timeout: 10_000 };
+  const clientOptions = { slackApiUrl: cfg.apiUrl, retryConfig: RETRY, timeout: CALL_TIMEOUT_MS };
   const listen = (app: App) => (deps: SlackDeps) => registerListeners(app, deps);
   if (cfg.appToken) {
     const receiver = new SocketModeReceiver({ appToken: cfg.appToken, logger, installerOptions: { clientOptions } });
