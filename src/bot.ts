@@ -19,7 +19,7 @@ import { createSlackSurface } from './surfaces/slack/app.js';
 import { slackChat } from './surfaces/slack/slack-chat.js';
 import { createWebhookExecutor } from './executors/webhook.js';
 import { createApp } from './app/app.js';
-import type { ExecutorFor } from './app/deps.js';
+import { selectExecutors } from './executors/select.js';
 
 // Set-up work runs in the background; a few hanging Slack calls (5 s each) must not hold a new
 // declaration's channel back behind them.
@@ -27,21 +27,20 @@ const BACKGROUND_CONCURRENCY = 16;
 
 export type RunningBot = { port: number; databaseUrl: string; scheduler: Scheduler; stop(): Promise<void> };
 
-/** Tests replace the clock and drive the scheduler's ticks themselves. */
 /** The webhook executor for the actions configured to use it; the rest are confirmed by hand. */
-function actionExecutors(config: Config): ExecutorFor {
-  const hook = config.actionWebhook;
-  if (!hook) return () => null;
+function webhookExecutor(hook: NonNullable<Config['actionWebhook']>) {
   // Worst case, 4 attempts of 10 s plus at most 15 s of backoff, stays inside the scheduler's 60 s
   // lease, so a slow receiver is never handed the same request by a second claim.
-  const webhook = createWebhookExecutor({ url: hook.url, secret: hook.secret, timeoutMs: 10_000, retries: 3, backoffMs: 500, maxBackoffMs: 5_000 });
-  return (actionId) => (hook.actions === 'all' || hook.actions.includes(actionId) ? webhook : null);
+  return createWebhookExecutor({ url: hook.url, secret: hook.secret, timeoutMs: 10_000, retries: 3, backoffMs: 500, maxBackoffMs: 5_000 });
 }
 
+/** Tests replace the clock and drive the scheduler's ticks themselves. */
 export type BotOptions = { clock?: Clock; autoTick?: boolean };
 
 export async function startBot(config: Config, log: Logger, opts: BotOptions = {}): Promise<RunningBot> {
   const content = loadContent();
+  // Before anything opens: an unknown action id in ACTION_WEBHOOK_ACTIONS stops start-up, naming it.
+  const { kindOf, executorFor } = selectExecutors(config.actionWebhook, content.actions, webhookExecutor);
   const database = await openDatabase({ ...config, poolSize: config.databasePoolSize }, log);
   const repo = new PrismaIncidentRepository(database.db);
   const core = { repo, clock: opts.clock ?? { now: () => new Date() }, ...content };
@@ -50,8 +49,7 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   const cadence = new CadenceService(core);
   const lifecycle = new LifecycleService(core);
   const postmortems = new PostmortemService({ ...core, lifecycle });
-  const actions = new ActionService({ ...core, lifecycle });
-  const executorFor = actionExecutors(config);
+  const actions = new ActionService({ ...core, lifecycle, executorOf: kindOf });
 
   const background = pLimit(BACKGROUND_CONCURRENCY);
   // The scheduler runs the app's jobs and the app kicks the scheduler: bound late.

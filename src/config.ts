@@ -17,6 +17,20 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Containment actions travel signed, and over TLS unless the receiver is on this machine. */
+const webhookUrl = z
+  .string()
+  .refine((v) => URL.canParse(v), { message: 'expected a URL such as https://ops.example.com/incident-actions' })
+  .refine(
+    (v) => {
+      const u = URL.canParse(v) ? new URL(v) : null;
+      return !u || u.protocol === 'https:' || (u.protocol === 'http:' && (LOOPBACK.has(u.hostname) || /^127(\.\d{1,3}){3}$/.test(u.hostname)));
+    },
+    { message: 'expected an https:// URL (http:// only to localhost or 127.0.0.1; no other scheme)' },
+  );
+
 const envSchema = z.object({
   SLACK_BOT_TOKEN: optionalText.pipe(
     z.string().startsWith('xoxb-', { message: 'expected a bot token starting with xoxb-' }).optional(),
@@ -38,8 +52,14 @@ const envSchema = z.object({
   LOG_LEVEL: blankIsUnset(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   INCIDENT_CHANNEL_PRIVATE: blankIsUnset(flag.default(false)),
   INCIDENT_ESCALATION_CHANNEL: optionalText,
-  ACTION_WEBHOOK_URL: optionalText.pipe(z.url({ message: 'expected the http(s) URL that receives containment actions' }).optional()),
-  ACTION_WEBHOOK_SECRET: optionalText.pipe(z.string().min(16, { message: 'expected at least 16 characters' }).optional()),
+  ACTION_WEBHOOK_URL: optionalText.pipe(webhookUrl.optional()),
+  ACTION_WEBHOOK_SECRET: optionalText.pipe(
+    z
+      .string()
+      .min(16, { message: 'expected at least 16 characters (whsec_<base64> as Standard Webhooks generates, or any 16 characters or more)' })
+      .refine((v) => !v.startsWith('whsec_') || /^whsec_[A-Za-z0-9+/]{22,}={0,2}$/.test(v), { message: 'expected whsec_ followed by the base64 of at least 16 random bytes' })
+      .optional(),
+  ),
   ACTION_WEBHOOK_ACTIONS: optionalText,
   SCHEDULER_TICK_SECONDS: blankIsUnset(z.coerce.number({ message: 'expected whole seconds, 1 to 59' }).int().min(1).max(59).default(10)),
 });

@@ -141,6 +141,26 @@ describe('the action webhook', () => {
     expect(loadConfig(HTTP).actionWebhook).toBeUndefined();
   });
 
+  it.each([
+    ['ftp://ops.example.com/hook'],
+    ['http://ops.example.com/hook'],
+    ['http://127.0.0.1.example.com/hook'],
+    ['file:///etc/passwd'],
+    ['not a url'],
+  ])('refuses ACTION_WEBHOOK_URL=%s with a configuration error that says https', (url) => {
+    const e = configError({ ...HTTP, ACTION_WEBHOOK_URL: url, ACTION_WEBHOOK_SECRET: 'sixteen-chars-ok!' });
+    expect(e.message).toContain('ACTION_WEBHOOK_URL: expected');
+    expect(e.message).toMatch(/https:\/\/|URL such as/);
+  });
+
+  it('accepts http only to loopback, and a whsec_ secret', () => {
+    const secret = `whsec_${Buffer.from('0123456789abcdef0123').toString('base64')}`;
+    for (const url of ['http://127.0.0.1:8080/hook', 'http://localhost/hook', 'http://[::1]:9/x']) {
+      expect(loadConfig({ ...HTTP, ACTION_WEBHOOK_URL: url, ACTION_WEBHOOK_SECRET: secret }).actionWebhook?.url).toBe(url);
+    }
+    expect(configError({ ...HTTP, ACTION_WEBHOOK_URL: 'https://ops.example.com/hook', ACTION_WEBHOOK_SECRET: 'whsec_not-base64!!!!!!!!!!' }).message).toContain('ACTION_WEBHOOK_SECRET: expected whsec_');
+  });
+
   it('refuses a webhook URL without its signing secret, or a short secret, naming the variable', () => {
     expect(() => loadConfig({ ...HTTP, ACTION_WEBHOOK_URL: 'https://ops.example.com/hook' })).toThrow(/ACTION_WEBHOOK_SECRET/);
     expect(() => loadConfig({ ...HTTP, ACTION_WEBHOOK_URL: 'https://ops.example.com/hook', ACTION_WEBHOOK_SECRET: 'short' })).toThrow(/ACTION_WEBHOOK_SECRET: expected at least 16 characters/);
