@@ -62,7 +62,7 @@ const commandText = fc
   .map((w) => w.join(' '));
 
 /** A sample id for each action pattern the bot handles. */
-const ACTION_IDS = ['take_role:ops', 'retry_provision', 'item:done:triage.impacted-scope', 'item:skip:triage.impacted-scope', 'attach_playbook:bad-release', 'raise_severity:SEV1', 'open_update', 'snooze_update', 'run_action:isolate', 'approve_action', 'confirm_action:done', 'lift_action:x'];
+const ACTION_IDS = ['take_role:ops', 'retry_provision', 'item:done:triage.impacted-scope', 'item:skip:triage.impacted-scope', 'attach_playbook:bad-release', 'raise_severity:SEV1', 'open_update', 'snooze_update', 'run_action:isolate', 'approve_action', 'confirm_action:done', 'lift_action:x', 'approve_lift:x'];
 
 describe('the edge under fuzzed input', () => {
   it('has a sample for every action id and callback id it handles', () => {
