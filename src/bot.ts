@@ -36,7 +36,9 @@ import { CONSOLE_WORKSPACE, consoleUrl, createConsoleSurface } from './surfaces/
 import { peopleDirectory } from './app/chats.js';
 import { selectExecutors } from './executors/select.js';
 
-const BACKGROUND_CONCURRENCY = 4;
+// Set-up work runs in the background; a few hanging Slack calls (5 s each) must not hold a new
+// declaration's channel back behind them.
+const BACKGROUND_CONCURRENCY = 16;
 
 export type RunningBot = { port: number; databaseUrl: string; scheduler: Scheduler; stop(): Promise<void> };
 

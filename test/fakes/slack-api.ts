@@ -5,7 +5,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type Call = { method: string; body: Record<string, unknown>; response?: Record<string, unknown> };
-type Failure = { error?: string; status?: number; times: number };
+/**
+ * `error`/`status`: refused before any work. `lost`: the work is done, the answer never sent.
+ * `after`: the work is done, then this HTTP status is answered instead (a 503 after the post).
+ */
+type Failure = { error?: string; status?: number; lost?: boolean; after?: number; times: number };
+type Channel = { id: string; name: string; creator: string; is_archived: boolean };
+type Message = { ts: string; text: unknown; metadata?: unknown };
 
 function parseBody(raw: string, type: string | undefined): Record<string, unknown> {
   if (!raw) return {};
@@ -25,6 +31,10 @@ export class FakeSlackApi {
   private failures = new Map<string, Failure>();
   private server = http.createServer((req, res) => this.handle(req, res));
   private seq = 0;
+  private held: http.ServerResponse[] = [];
+  readonly channels: Channel[] = [];
+  /** Messages posted, per channel, oldest first. */
+  readonly messages = new Map<string, Message[]>();
   url = '';
 
   async start(): Promise<this> {
@@ -34,6 +44,7 @@ export class FakeSlackApi {
   }
 
   stop(): Promise<void> {
+    for (const res of this.held.splice(0)) res.destroy();
     this.server.closeAllConnections();
     return new Promise((r) => this.server.close(() => r()));
   }
@@ -75,6 +86,11 @@ export class FakeSlackApi {
       const failure = this.failures.get(method);
       if (failure && failure.times > 0) {
         failure.times -= 1;
+        if (failure.lost || failure.after) {
+          call.response = this.answer(method, body);
+          if (failure.after) return res.writeHead(failure.after).end('unavailable');
+          return void this.held.push(res);
+        }
         if (failure.status) return res.writeHead(failure.status).end('unavailable');
         return this.json(res, { ok: false, error: failure.error });
       }
@@ -88,10 +104,27 @@ export class FakeSlackApi {
     switch (method) {
       case 'auth.test':
         return { ok: true, team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
-      case 'conversations.create':
-        return { ok: true, channel: { id: `CINC${n}`, name: body.name } };
-      case 'chat.postMessage':
-        return { ok: true, channel: body.channel, ts: `1700000000.${String(n).padStart(6, '0')}` };
+      case 'conversations.create': {
+        if (this.channels.some((c) => c.name === body.name)) return { ok: false, error: 'name_taken' };
+        const channel = { id: `CINC${n}`, name: String(body.name), creator: 'UBOT', is_archived: false };
+        this.channels.push(channel);
+        return { ok: true, channel };
+      }
+      case 'conversations.list':
+        return { ok: true, channels: this.channels, response_metadata: { next_cursor: '' } };
+      case 'conversations.history': {
+        // Newest first, as Slack answers; metadata only when asked for.
+        const all = [...(this.messages.get(String(body.channel)) ?? [])].reverse();
+        return { ok: true, messages: all.map((m) => (body.include_all_metadata ? m : { ts: m.ts, text: m.text })) };
+      }
+      case 'chat.postMessage': {
+        // Real time in the ts, so a history lookup's `oldest` window finds recent posts.
+        const ts = `${Math.floor(Date.now() / 1000)}.${String(n).padStart(6, '0')}`;
+        const list = this.messages.get(String(body.channel)) ?? [];
+        list.push({ ts, text: body.text, ...(body.metadata ? { metadata: body.metadata } : {}) });
+        this.messages.set(String(body.channel), list);
+        return { ok: true, channel: body.channel, ts };
+      }
       case 'files.getUploadURLExternal':
         return { ok: true, upload_url: `${this.url}/upload/F${n}`, file_id: `F${n}` };
       case 'users.info': {

@@ -7,14 +7,14 @@ export function sign(body: string, timestamp: number, secret = SIGNING_SECRET): 
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
 }
 
-export type SendOptions = { timestamp?: number; signature?: string | null; retryNum?: number };
+export type SendOptions = { timestamp?: number; signature?: string | null; retryNum?: number; contentType?: string };
 
 export type SlackResponse = { status: number; body: string; json(): unknown };
 
 export async function postSigned(url: string, body: string, opts: SendOptions = {}): Promise<SlackResponse> {
   const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
   const headers: Record<string, string> = {
-    'content-type': 'application/x-www-form-urlencoded',
+    'content-type': opts.contentType ?? 'application/x-www-form-urlencoded',
     'x-slack-request-timestamp': String(timestamp),
   };
   const signature = opts.signature === undefined ? sign(body, timestamp) : opts.signature;

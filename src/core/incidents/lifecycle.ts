@@ -20,7 +20,9 @@ export type Deps = { repo: IncidentRepository; clock: Clock; runbook: Runbook; c
 
 export type CaseRecorded = { url: string; settled: ChecklistItem | null };
 
-const CASE_URL = /^https?:\/\/\S+$/i;
+// Printable characters only: a control character or a direction override (U+202E) could make
+// the link show as one address and lead to another.
+const CASE_URL = /^https?:\/\/[^\s\p{Cc}\p{Cf}]+$/iu;
 
 export class LifecycleService {
   constructor(private readonly deps: Deps) {}

@@ -7,6 +7,9 @@ import { boltLogger } from './bolt-logger.js';
 import type { SlackDeps } from './context.js';
 import { registerListeners } from './listeners/index.js';
 import { slackErrorCode } from './slack-error.js';
+import { CALL_TIMEOUT_MS } from './slack-chat.js';
+import { guardRequests } from './edge/http-guard.js';
+import { containReconnects } from './edge/socket-reconnect.js';
 import type { Logger } from '../../log.js';
 import { observeAck, slackCountingFetch } from '../../metrics.js';
 
@@ -20,9 +23,10 @@ export type SlackSurface = {
   stop(): Promise<void>;
 };
 
-// Transport failures and 5xx are retried by the WebClient, 429 after its Retry-After. A few quick
-// tries suit a live incident better than the default half-hour schedule.
-const RETRY = { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 2000, randomize: true };
+// Idempotent calls: transport failures and 5xx are retried by the WebClient, 429 after its
+// Retry-After. A few quick tries suit a live incident better than the default half-hour schedule;
+// posts and channel creation are never retried blindly (slack-chat.ts).
+const RETRY = { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000, randomize: true };
 
 const REJECTED_TOKEN = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
 
@@ -43,7 +47,7 @@ async function checkToken(app: App, log: Logger) {
 
 export function createSlackSurface(cfg: SlackConfig, log: Logger): SlackSurface {
   const logger = boltLogger(log);
-  const clientOptions = { slackApiUrl: cfg.apiUrl, retryConfig: RETRY, timeout: 10_000, fetch: slackCountingFetch() };
+  const clientOptions = { slackApiUrl: cfg.apiUrl, retryConfig: RETRY, timeout: CALL_TIMEOUT_MS, fetch: slackCountingFetch() };
   const listen = (app: App) => (deps: SlackDeps) => registerListeners(app, deps);
   if (cfg.appToken) {
     const receiver = new SocketModeReceiver({ appToken: cfg.appToken, logger, installerOptions: { clientOptions } });
@@ -55,6 +59,7 @@ export function createSlackSurface(cfg: SlackConfig, log: Logger): SlackSurface 
       start: async () => {
         await checkToken(app, log);
         await app.start();
+        containReconnects(receiver.client, log);
       },
       stop: () => app.stop() as Promise<void>,
     };
@@ -62,7 +67,7 @@ export function createSlackSurface(cfg: SlackConfig, log: Logger): SlackSurface 
   const receiver = new HTTPReceiver({ signingSecret: cfg.signingSecret ?? '', logger, endpoints: ['/slack/events'] });
   const app = new App({ token: cfg.botToken, receiver, logger, clientOptions, tokenVerificationEnabled: false });
   timeAcks(app);
-  return { app, listen: listen(app), handle: receiver.requestListener, start: () => checkToken(app, log), stop: async () => {} };
+  return { app, listen: listen(app), handle: guardRequests(receiver.requestListener, cfg.signingSecret ?? '', log), start: () => checkToken(app, log), stop: async () => {} };
 }
 
 /** Records each request's time to ack() by kind (command, block_actions, view_submission, ...). */

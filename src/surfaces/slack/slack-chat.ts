@@ -7,6 +7,9 @@ import { incidentChannelName } from './channel-name.js';
 import type { WebClient } from './context.js';
 import { render, type SlackMessage } from './render.js';
 import { slackErrorCode } from './slack-error.js';
+import { findPosted, markedPost, outcomeUnknown } from './marked-post.js';
+import { findOwnChannel } from './own-channel.js';
+import { webApi } from '@slack/bolt';
 
 const NAME_ATTEMPTS = 10;
 
@@ -22,19 +25,41 @@ async function call<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function slackChat(client: WebClient): ChatPort {
+/** Calls that must not be repeated blindly are made by a client that never retries on its own. */
+const ONCE = { retries: 0 };
+/** A hanging call gives up after this; the call's owner decides what a retry may do. */
+export const CALL_TIMEOUT_MS = 5_000;
+const UNKNOWN_OUTCOME_RETRIES = 3;
+
+export function slackChat(client: WebClient, opts: { timeoutMs?: number } = {}): ChatPort {
+  const once = new webApi.WebClient(client.token, { slackApiUrl: client.slackApiUrl, retryConfig: ONCE, timeout: opts.timeoutMs ?? CALL_TIMEOUT_MS });
+  let botUser: Promise<string> | undefined;
+  const botUserId = () => (botUser ??= client.auth.test().then((me) => me.user_id!, (e) => { botUser = undefined; throw e; }));
+
+  /** Creates the channel, or finds the one an unanswered or refused create already made. */
+  async function create(name: string, isPrivate: boolean): Promise<{ id: string; name: string } | 'taken'> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const res = await once.conversations.create({ name, is_private: isPrivate });
+        return { id: res.channel!.id!, name: res.channel!.name ?? name };
+      } catch (e) {
+        const code = slackErrorCode(e);
+        if (code !== 'name_taken' && !outcomeUnknown(e)) throw new ChatError(code ?? (e instanceof Error ? e.message : String(e)));
+        const mine = await call(async () => findOwnChannel(client, name, await botUserId()));
+        if (mine) return mine;
+        if (code === 'name_taken') return 'taken';
+        if (attempt >= UNKNOWN_OUTCOME_RETRIES) throw new ChatError('create_unconfirmed', `conversations.create gave no answer for ${name}`);
+      }
+    }
+  }
+
   return {
     platform: 'slack',
 
     async openRoom(_ws: Workspace, spec) {
       for (let attempt = 1; attempt <= NAME_ATTEMPTS; attempt++) {
-        const name = incidentChannelName(spec.number, spec.title, attempt);
-        try {
-          const res = await client.conversations.create({ name, is_private: spec.private });
-          return { id: res.channel!.id!, name: res.channel!.name ?? name };
-        } catch (e) {
-          if (slackErrorCode(e) !== 'name_taken') throw new ChatError(slackErrorCode(e) ?? (e instanceof Error ? e.message : String(e)));
-        }
+        const made = await create(incidentChannelName(spec.number, spec.title, attempt), spec.private);
+        if (made !== 'taken') return made;
       }
       throw new ChatError('name_taken', `every name from ${incidentChannelName(spec.number, spec.title)} to -${NAME_ATTEMPTS} is taken`);
     },
@@ -47,11 +72,17 @@ export function slackChat(client: WebClient): ChatPort {
       }
     },
 
-    async post(_ws, roomId, view) {
+    async post(_ws, roomId, view, key) {
+      // A keyed post may have been made by an attempt whose answer was lost (or by a process that died).
+      const earlier = key
+        ? await findPosted(client, roomId, key).catch((e: unknown) => {
+            throw new ChatError(slackErrorCode(e) ?? 'post_unconfirmed', 'the channel could not be searched for an earlier copy of this post');
+          })
+        : new Map<number, string>();
       const refs: MessageRef[] = [];
-      for (const message of render(view)) {
-        const res = await call(() => client.chat.postMessage({ channel: roomId, ...message }));
-        refs.push({ ref: res.ts!, digest: digest(message) });
+      for (const [part, message] of render(view).entries()) {
+        const ts = earlier.get(part) ?? (await markedPost(once, client, roomId, message, key, part));
+        refs.push({ ref: ts, digest: digest(message) });
       }
       return refs;
     },

@@ -9,6 +9,7 @@ import { EXTERNAL_CALLBACK, FOLLOWUP_CALLBACK, POSTMORTEM_CALLBACK } from '../bl
 import { SKIP_CALLBACK } from '../blocks/skip-modal.js';
 import { OPEN_UPDATE_ACTION, SNOOZE_ACTION, UPDATE_CALLBACK } from '../blocks/update.js';
 import type { SlackDeps } from '../context.js';
+import { edgeMiddleware } from '../edge/middleware.js';
 import { RETRY_PROVISION_ACTION } from '../render.js';
 import { approveActionButton, approveLiftButton, confirmActionButton, liftActionButton, runActionButton } from './actions/action-buttons.js';
 import { checklistItem } from './actions/checklist-item.js';
@@ -23,25 +24,39 @@ import { postUpdate } from './views/post-update.js';
 import { addFollowup, draftExternal, savePostmortem } from './views/postmortem.js';
 import { skipStep } from './views/skip-step.js';
 
+type Handler = (deps: SlackDeps) => (args: never) => Promise<void>;
+
+const ACTIONS: [string | RegExp, Handler][] = [
+  [TAKE_ROLE_PATTERN, takeRole],
+  [RETRY_PROVISION_ACTION, retryProvision],
+  [ITEM_ACTION_PATTERN, checklistItem],
+  [ATTACH_PLAYBOOK_PATTERN, attachPlaybook],
+  [RAISE_SEVERITY_PATTERN, raiseSeverity],
+  [OPEN_UPDATE_ACTION, openUpdate],
+  [SNOOZE_ACTION, snoozeUpdate],
+  [new RegExp(`^${RUN_ACTION}:`), runActionButton],
+  [APPROVE_ACTION, approveActionButton],
+  [new RegExp(`^${CONFIRM_ACTION}:`), confirmActionButton],
+  [new RegExp(`^${LIFT_ACTION}:`), liftActionButton],
+  [new RegExp(`^${APPROVE_LIFT}:`), approveLiftButton],
+];
+
+const VIEWS: [string, Handler][] = [
+  [DECLARE_CALLBACK, declareSubmission],
+  [SKIP_CALLBACK, skipStep],
+  [UPDATE_CALLBACK, postUpdate],
+  [POSTMORTEM_CALLBACK, savePostmortem],
+  [FOLLOWUP_CALLBACK, addFollowup],
+  [EXTERNAL_CALLBACK, draftExternal],
+  [REQUEST_CALLBACK, actionRequest],
+];
+
+/** The ids the bot handles, for the edge's ack of everything else (and for the fuzz tests). */
+export const KNOWN = { actions: ACTIONS.map(([m]) => m), views: VIEWS.map(([id]) => id) };
+
 export function registerListeners(app: App, deps: SlackDeps) {
+  app.use(edgeMiddleware(KNOWN, deps.log));
   registerCommands(app, deps);
-  app.view(DECLARE_CALLBACK, declareSubmission(deps));
-  app.action<BlockButtonAction>(TAKE_ROLE_PATTERN, takeRole(deps));
-  app.action<BlockButtonAction>(RETRY_PROVISION_ACTION, retryProvision(deps));
-  app.action<BlockButtonAction>(ITEM_ACTION_PATTERN, checklistItem(deps));
-  app.view(SKIP_CALLBACK, skipStep(deps));
-  app.action<BlockButtonAction>(ATTACH_PLAYBOOK_PATTERN, attachPlaybook(deps));
-  app.action<BlockButtonAction>(RAISE_SEVERITY_PATTERN, raiseSeverity(deps));
-  app.action<BlockButtonAction>(OPEN_UPDATE_ACTION, openUpdate(deps));
-  app.action<BlockButtonAction>(SNOOZE_ACTION, snoozeUpdate(deps));
-  app.view(UPDATE_CALLBACK, postUpdate(deps));
-  app.view(POSTMORTEM_CALLBACK, savePostmortem(deps));
-  app.view(FOLLOWUP_CALLBACK, addFollowup(deps));
-  app.view(EXTERNAL_CALLBACK, draftExternal(deps));
-  app.action<BlockButtonAction>(new RegExp(`^${RUN_ACTION}:`), runActionButton(deps));
-  app.action<BlockButtonAction>(APPROVE_ACTION, approveActionButton(deps));
-  app.action<BlockButtonAction>(new RegExp(`^${CONFIRM_ACTION}:`), confirmActionButton(deps));
-  app.action<BlockButtonAction>(new RegExp(`^${LIFT_ACTION}:`), liftActionButton(deps));
-  app.action<BlockButtonAction>(new RegExp(`^${APPROVE_LIFT}:`), approveLiftButton(deps));
-  app.view(REQUEST_CALLBACK, actionRequest(deps));
+  for (const [match, handler] of ACTIONS) app.action<BlockButtonAction>(match, handler(deps) as never);
+  for (const [callbackId, handler] of VIEWS) app.view(callbackId, handler(deps) as never);
 }

@@ -7,7 +7,7 @@ import type { SlackDeps } from '../../context.js';
 import { click } from './click.js';
 
 export const checklistItem = (deps: SlackDeps) =>
-  click(deps, async ({ asked, args }) => {
+  click(deps, 'incident', async ({ asked, args }) => {
     const parsed = parseItemAction(args.action.action_id);
     const incidentId = args.action.value ?? '';
     if (!parsed) throw new DomainError(ErrorCode.IncidentNotFound, 'That step is not part of this incident.');

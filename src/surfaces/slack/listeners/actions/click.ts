@@ -5,12 +5,26 @@ import type { Asked, Outcome } from '../../../../app/intent.js';
 import type { Logger } from '../../../../log.js';
 import { clickKey, replyOf, slackWorkspace, type SlackDeps } from '../../context.js';
 import { errorText } from '../../reply.js';
+import { DomainError, ErrorCode, incidentNotFound } from '../../../../core/errors.js';
+import { uuid } from '../../edge/schema.js';
 
 export type ClickArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 export type Click = { asked: Asked; log: Logger; tell: (text: string) => Promise<unknown>; args: ClickArgs };
 
+/** What a button's value names: the bot's own buttons carry incident and request ids (UUIDs) or a catalog action id. */
+export type Carried = 'incident' | 'request' | 'action';
+
+const CATALOG_ID = /^[a-z0-9][a-z0-9._-]{0,99}$/i;
+
+/** A value that is not the shape the bot puts in this button was not made by the bot: refused before the app sees it. */
+function checkValue(carried: Carried, value: string | undefined) {
+  const ok = carried === 'action' ? CATALOG_ID.test(value ?? '') : uuid.safeParse(value).success;
+  if (ok) return;
+  throw carried === 'incident' ? incidentNotFound() : new DomainError(ErrorCode.InvalidInput, 'That button was not made by this bot here; nothing was changed.');
+}
+
 /** Runs a button's intent; its answer goes privately to the clicker, then its room talk runs. */
-export function click(deps: SlackDeps, handle: (c: Click) => Promise<Outcome | void>) {
+export function click(deps: SlackDeps, carried: Carried, handle: (c: Click) => Promise<Outcome | void>) {
   return async (args: ClickArgs) => {
     await args.ack();
     const { body, action, client } = args;
@@ -19,6 +33,7 @@ export function click(deps: SlackDeps, handle: (c: Click) => Promise<Outcome | v
     const log = deps.log.child({ workspace: body.team?.id, user: actor, channel: roomId, action: action.action_id });
     const tell = (text: string) => client.chat.postEphemeral({ channel: roomId, user: actor, text }).catch((err) => log.warn({ err }, 'ephemeral failed'));
     try {
+      checkValue(carried, action.value);
       const ws = await slackWorkspace(deps, body.team?.id);
       const asked: Asked = { ws, actor, roomId, key: clickKey({ actionTs: action.action_ts, actionId: action.action_id, userId: actor }) };
       const outcome = await handle({ asked, log, tell, args });

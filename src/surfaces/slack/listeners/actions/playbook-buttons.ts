@@ -6,10 +6,10 @@ import type { SlackDeps } from '../../context.js';
 import { click } from './click.js';
 
 export const attachPlaybook = (deps: SlackDeps) =>
-  click(deps, async ({ asked, args }) => deps.app.attachPlaybook({ ...asked, incidentId: args.action.value ?? '', playbook: parseAttachPlaybook(args.action.action_id) ?? '' }));
+  click(deps, 'incident', async ({ asked, args }) => deps.app.attachPlaybook({ ...asked, incidentId: args.action.value ?? '', playbook: parseAttachPlaybook(args.action.action_id) ?? '' }));
 
 export const raiseSeverity = (deps: SlackDeps) =>
-  click(deps, async ({ asked, args }) => {
+  click(deps, 'incident', async ({ asked, args }) => {
     const to = parseRaiseSeverity(args.action.action_id);
     if (!to) throw incidentNotFound();
     // The prompt clicked is re-rendered without its buttons once the raise is done or moot.

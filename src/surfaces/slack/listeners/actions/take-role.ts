@@ -7,6 +7,6 @@ import { click } from './click.js';
 export const TAKE_ROLE_PATTERN = new RegExp(`^${TAKE_ROLE_ACTION}:`);
 
 export const takeRole = (deps: SlackDeps) =>
-  click(deps, async ({ asked, args }) =>
+  click(deps, 'incident', async ({ asked, args }) =>
     deps.app.takeRole({ ...asked, incidentId: args.action.value ?? '', role: args.action.action_id.slice(TAKE_ROLE_ACTION.length + 1) }),
   );

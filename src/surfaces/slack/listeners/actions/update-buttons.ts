@@ -5,9 +5,9 @@ import type { SlackDeps } from '../../context.js';
 import { click } from './click.js';
 
 export const openUpdate = (deps: SlackDeps) =>
-  click(deps, async ({ asked, args }) => {
+  click(deps, 'incident', async ({ asked, args }) => {
     const { mitigationOptions } = await deps.app.updateForm(asked);
     await args.client.views.open({ trigger_id: args.body.trigger_id, view: updateModal(asked.roomId ?? '', mitigationOptions, asked.actor) });
   });
 
-export const snoozeUpdate = (deps: SlackDeps) => click(deps, async ({ asked }) => deps.app.snooze(asked));
+export const snoozeUpdate = (deps: SlackDeps) => click(deps, 'incident', async ({ asked }) => deps.app.snooze(asked));
