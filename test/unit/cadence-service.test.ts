@@ -637,6 +637,8 @@ describe('a failed escalation post never repeats the reminder in the incident ch
           return { ok: true, ts: '1.1' };
         },
       },
+      // Before a keyed post is retried, the channel's history is searched for it: nothing was posted.
+      conversations: { history: async () => ({ ok: true, messages: [] }) },
     } as unknown as WebClient;
     scheduler = newScheduler(slackJobs(repo, clock, client, 'C_COMMANDERS'));
     const s = await declare('SEV1');

@@ -31,8 +31,9 @@ const ONCE = { retries: 0 };
 export const CALL_TIMEOUT_MS = 5_000;
 const UNKNOWN_OUTCOME_RETRIES = 3;
 
-export function slackChat(client: WebClient, opts: { timeoutMs?: number } = {}): ChatPort {
-  const once = new webApi.WebClient(client.token, { slackApiUrl: client.slackApiUrl, retryConfig: ONCE, timeout: opts.timeoutMs ?? CALL_TIMEOUT_MS });
+/** `posts`: the client for calls that must not be retried blindly (by default one with no retries of its own). */
+export function slackChat(client: WebClient, opts: { timeoutMs?: number; posts?: WebClient } = {}): ChatPort {
+  const once = opts.posts ?? new webApi.WebClient(client.token, { slackApiUrl: client.slackApiUrl, retryConfig: ONCE, timeout: opts.timeoutMs ?? CALL_TIMEOUT_MS });
   let botUser: Promise<string> | undefined;
   const botUserId = () => (botUser ??= client.auth.test().then((me) => me.user_id!, (e) => { botUser = undefined; throw e; }));
 
