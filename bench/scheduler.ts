@@ -145,8 +145,8 @@ async function makeDue(c: pg.Client, n: number, dueAt: (i: number) => Date): Pro
 /** Records when Slack accepted each incident's post. */
 function timedPoster(inner: ReminderPoster, posted: Map<string, number>): ReminderPoster {
   return {
-    async post(ws: Workspace, state: IncidentState, view: ReminderView) {
-      await inner.post(ws, state, view);
+    async post(ws: Workspace, state: IncidentState, view: ReminderView, jobId: string) {
+      await inner.post(ws, state, view, jobId);
       posted.set(state.incident.id, Date.now());
     },
   };
