@@ -12,7 +12,7 @@ const isOperatorError = (e: unknown): e is Error => e instanceof ConfigError || 
 async function main() {
   let config;
   try {
-    config = loadConfig(process.env, { drill: process.argv.includes('--drill') });
+    config = loadConfig(undefined, { drill: process.argv.includes('--drill') });
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`${e.message}\n`);

@@ -1,6 +1,7 @@
 // A fake Slack Web API on 127.0.0.1. It answers `POST /api/<method>` like Slack, records every call,
 // and can be told to fail a method (a platform error, or an HTTP status) a number of times.
 // It also receives response_url posts at /response/<id>.
+import { until } from './json-server.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -63,16 +64,8 @@ export class FakeSlackApi {
   }
 
   /** Waits until `check` passes, retrying while it throws; the last failure is rethrown. */
-  async until<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        return await check();
-      } catch (e) {
-        if (Date.now() > deadline) throw e;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    }
+  until<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
+    return until(check, timeoutMs);
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse) {
