@@ -90,8 +90,12 @@ describe('Take role', () => {
       postSigned(t.eventsUrl, buttonClick(inRoom('UKON2'), 'take_role:konnaxion', incidentId, t.responseUrl)),
     ]);
     expect([a.status, b.status]).toEqual([200, 200]);
-    const winners = await holders('konnaxion');
-    expect(winners).toHaveLength(1);
+    // Bolt acks a click before its listener runs: wait for the winner to be written.
+    const winners = await t.slack.until(async () => {
+      const w = await holders('konnaxion');
+      expect(w).toHaveLength(1);
+      return w;
+    });
     const winner = winners[0]!.userId;
     const loser = winner === 'UKON1' ? 'UKON2' : 'UKON1';
     expect((await events('role.assigned')).filter((e) => (e.data as { role: string }).role === 'konnaxion')).toHaveLength(1);
@@ -107,7 +111,7 @@ describe('Take role', () => {
     const click = buttonClick(inRoom('USEC'), 'take_role:sec', incidentId, t.responseUrl);
     await postSigned(t.eventsUrl, click);
     await postSigned(t.eventsUrl, click, { retryNum: 1 });
-    expect((await holders('sec')).map((h) => h.userId)).toEqual(['USEC']);
+    await t.slack.until(async () => expect((await holders('sec')).map((h) => h.userId)).toEqual(['USEC']));
     expect((await events('role.assigned')).filter((e) => (e.data as { role: string }).role === 'sec')).toHaveLength(1);
   });
 

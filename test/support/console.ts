@@ -1,6 +1,7 @@
 // Starts the real bot in-process with the local console only, on a fresh database, and a real
 // Chromium (Debian's, driven by playwright-core) to use it as people do. Screenshots go to
 // test/e2e/screenshots/, written again on every run.
+import { TEST_TIMELINE_KEY } from '../fakes/timeline-key.js';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -30,6 +31,7 @@ export async function startConsoleBot(opts: { drill?: boolean; clockSpeed?: numb
     clockSpeed: opts.clockSpeed ?? 1,
     databaseUrl: database.url,
     databasePoolSize: database.poolSize,
+    timelineKey: TEST_TIMELINE_KEY,
     dataDir: '.data-unused',
     port: 0,
     logLevel: 'silent',

@@ -1,5 +1,6 @@
 // The chat port over Slack's Web API. One bot token serves every workspace it is installed in, so
 // the workspace only scopes what the application layer stored; the channel ids carry the rest.
+import { slackCountingFetch } from '../../metrics.js';
 import { createHash } from 'node:crypto';
 import { ChatError, type ChatPort, type ChatView, type MessageRef } from '../../app/chat-port.js';
 import type { Workspace } from '../../core/incidents/model.js';
@@ -33,7 +34,7 @@ const UNKNOWN_OUTCOME_RETRIES = 3;
 
 /** `posts`: the client for calls that must not be retried blindly (by default one with no retries of its own). */
 export function slackChat(client: WebClient, opts: { timeoutMs?: number; posts?: WebClient } = {}): ChatPort {
-  const once = opts.posts ?? new webApi.WebClient(client.token, { slackApiUrl: client.slackApiUrl, retryConfig: ONCE, timeout: opts.timeoutMs ?? CALL_TIMEOUT_MS });
+  const once = opts.posts ?? new webApi.WebClient(client.token, { slackApiUrl: client.slackApiUrl, retryConfig: ONCE, timeout: opts.timeoutMs ?? CALL_TIMEOUT_MS, fetch: slackCountingFetch() });
   let botUser: Promise<string> | undefined;
   const botUserId = () => (botUser ??= client.auth.test().then((me) => me.user_id!, (e) => { botUser = undefined; throw e; }));
 
