@@ -196,8 +196,10 @@ describe('durable set-up', () => {
     expect(done.roomId).toMatch(/^CINC/);
     // Header and triage pinned in the new channel.
     expect(t.slack.called('pins.add').filter((c) => c.body.channel === done.roomId)).toHaveLength(2);
-    // The finished set-up retired its own safety-net job.
-    expect(await t.db.job.findFirst({ where: { incidentId: incident.id, kind: 'room.setup' } })).toMatchObject({ outcome: 'superseded', doneAt: expect.any(Date) });
+    // The safety-net job is finished, whichever came first: the set-up retiring it, or its own run.
+    const setupJob = await t.db.job.findFirst({ where: { incidentId: incident.id, kind: 'room.setup' } });
+    expect(setupJob).toMatchObject({ doneAt: expect.any(Date) });
+    expect(['superseded', 'posted']).toContain(setupJob!.outcome);
   });
 });
 
