@@ -110,31 +110,4 @@ describe('the console', () => {
     await ops.close();
   });
 
-  it('resolves once recovery is done and the Orgo Case is recorded, then downloads the postmortem packet', async () => {
-    // The Orgo lead is not a required role here: the IC assigns one for the §8 Orgo Case step.
-    await command(ic, 'assign orgo @orgo');
-    await ic.locator('#pinned .role[data-role=orgo] .mention').waitFor();
-    await command(ic, 'checklist recovery');
-    const recovery = ic.locator('.checklist[data-checklist="recovery"]').last();
-    await recovery.waitFor();
-    const owners: Record<string, string> = { 'recovery.stable-state': 'ops', 'recovery.orgo-case-exists': 'orgo' };
-    for (const id of await recovery.locator('[data-item]').evaluateAll((els) => els.map((e) => e.getAttribute('data-item')!))) {
-      const who = owners[id] ? await c.open(owners[id]!, room) : ic;
-      await item(who, id).locator('button', { hasText: 'Done' }).click();
-      await who.locator(`[data-item="${id}"].item-done`).first().waitFor();
-      if (who !== ic) await who.close();
-    }
-    await command(ic, 'case https://orgo.example/cases/42');
-    await command(ic, 'resolve');
-    await ic.locator('#pinned .header .status-resolved').waitFor();
-
-    await command(ic, 'postmortem');
-    const file = ic.locator('.card.file a').last();
-    await file.waitFor();
-    const [download] = await Promise.all([ic.waitForEvent('download'), file.click()]);
-    const packet = await readFile((await download.path())!, 'utf8');
-    expect(packet).toContain('Bad pack activated on stable');
-    expect(packet).toContain('https://orgo.example/cases/42');
-    await c.shot(ic, 'resolved');
-  }, 90_000);
 });
