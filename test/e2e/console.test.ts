@@ -2,7 +2,6 @@
 // and the triage checklist, tick a step as the IC, be refused as someone with no role, post an update,
 // request an action as one person and approve it as another, then resolve and download the packet.
 // The steps build on each other, in order, on one bot and one database.
-import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsoleBot, type ConsoleBot } from '../support/console.js';
