@@ -118,7 +118,15 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   const port = await listen(http.server, config.port, consoleSurface && !slack ? config.console!.host : undefined);
   await slack?.start();
   await consoleSurface?.start();
-  scheduler = new Scheduler({ repo, cadence, poster: app.jobs, onDead: app.jobs.dead, clock: core.clock, log });
+  scheduler = new Scheduler({
+    repo,
+    cadence,
+    poster: app.jobs,
+    onDead: app.jobs.dead,
+    clock: core.clock,
+    log,
+    ...(config.schedulerLeaseSeconds ? { leaseMs: config.schedulerLeaseSeconds * 1000 } : {}),
+  });
   if (opts.autoTick ?? true) scheduler.start(config.schedulerTickSeconds);
   countJobsWith(() => countJobs(database.db, core.clock.now()));
   log.info({ port, mode: slack ? (slack.handle ? 'http' : 'socket') : 'console', teams: Boolean(teams), embedded: !config.databaseUrl, drill: config.drill ?? false }, 'incident bot ready');

@@ -86,6 +86,7 @@ const envSchema = z.object({
   ACTION_WEBHOOK_ACTIONS: optionalText,
   RUNBOOK_DIR: optionalText,
   SCHEDULER_TICK_SECONDS: blankIsUnset(z.coerce.number({ message: 'expected whole seconds, 1 to 59' }).int().min(1).max(59).default(10)),
+  SCHEDULER_LEASE_SECONDS: blankIsUnset(z.coerce.number({ message: 'expected whole seconds, 5 to 600' }).int().min(5).max(600).optional()),
   TIMELINE_KEY: optionalText.pipe(z.string().min(32, { message: 'expected at least 32 characters (for example: openssl rand -hex 32)' }).optional()),
   CONSOLE: blankIsUnset(flag.optional()),
   CONSOLE_HOST: optionalText,
@@ -144,6 +145,11 @@ export type Config = {
   escalationChannel?: string;
   /** Seconds between scheduler ticks. */
   schedulerTickSeconds: number;
+  /**
+   * How long a claimed job stays with its process before another may take it over (unset: 60 s,
+   * which a webhook action's worst case of 55 s fits inside).
+   */
+  schedulerLeaseSeconds?: number;
   /**
    * The HMAC key of the timeline's hash chain. Unset only with the embedded database, whose folder
    * then keeps a generated key (see src/db/timeline-key.ts).
@@ -286,6 +292,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { drill?:
     incidentChannelPrivate: e.INCIDENT_CHANNEL_PRIVATE,
     escalationChannel: e.INCIDENT_ESCALATION_CHANNEL,
     schedulerTickSeconds: e.SCHEDULER_TICK_SECONDS,
+    ...(e.SCHEDULER_LEASE_SECONDS ? { schedulerLeaseSeconds: e.SCHEDULER_LEASE_SECONDS } : {}),
     ...(e.TIMELINE_KEY ? { timelineKey: e.TIMELINE_KEY } : {}),
     ...(e.RUNBOOK_DIR ? { runbookDir: path.resolve(e.RUNBOOK_DIR) } : {}),
     ...(e.ACTION_WEBHOOK_URL && e.ACTION_WEBHOOK_SECRET

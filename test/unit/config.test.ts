@@ -126,6 +126,7 @@ describe('loadConfig', () => {
       INCIDENT_CHANNEL_PRIVATE: 'true',
       INCIDENT_ESCALATION_CHANNEL: 'CCOMMANDERS',
       SCHEDULER_TICK_SECONDS: '15',
+      SCHEDULER_LEASE_SECONDS: '20',
       TIMELINE_KEY: KEY,
       RUNBOOK_DIR: 'team/runbook',
     });
@@ -139,6 +140,7 @@ describe('loadConfig', () => {
       incidentChannelPrivate: true,
       escalationChannel: 'CCOMMANDERS',
       schedulerTickSeconds: 15,
+      schedulerLeaseSeconds: 20,
       timelineKey: KEY,
       drill: false,
       clockSpeed: 1,
@@ -165,6 +167,11 @@ describe('loadConfig', () => {
 });
 
 describe('operations settings', () => {
+  it('refuses a job lease shorter than 5 seconds, naming SCHEDULER_LEASE_SECONDS', () => {
+    expect(configError({ ...HTTP, SCHEDULER_LEASE_SECONDS: '1' }).message).toContain('SCHEDULER_LEASE_SECONDS: expected whole seconds, 5 to 600');
+    expect(loadConfig(HTTP).schedulerLeaseSeconds).toBeUndefined();
+  });
+
   it('refuses an escalation channel given as #name, saying a channel id is needed and to invite the bot', () => {
     const e = configError({ ...HTTP, INCIDENT_ESCALATION_CHANNEL: '#incident-commanders' });
     expect(e.message).toContain('INCIDENT_ESCALATION_CHANNEL');
