@@ -67,7 +67,9 @@ export class RoomTalk {
     if (!roomId) return;
     const chat = this.chat(ws);
     const old = state.posted[shows];
-    const refs = await chat.post(ws, roomId, view, `${state.incident.id}:${shows}:${state.incident.seq}`);
+    // Keyed by what the post replaces, not by the state's seq: a process that died after Slack took the
+    // post, before it was recorded, left it under the key the next attempt uses, whatever changed since.
+    const refs = await chat.post(ws, roomId, view, `${state.incident.id}:${shows}:${old?.refs[0]?.ref ?? 'first'}`);
     await this.deps.repo.recordPosted(ws, state.incident.id, shows, { roomId, refs, stamp: state.incident.seq });
     if (pin && refs[0]) await chat.pin(ws, roomId, refs[0].ref);
     if (old) await this.retire(ws, state, old.refs.map((r) => r.ref), view, pin);

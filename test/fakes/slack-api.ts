@@ -8,9 +8,11 @@ import type { AddressInfo } from 'node:net';
 export type Call = { method: string; body: Record<string, unknown>; response?: Record<string, unknown> };
 /**
  * `error`/`status`: refused before any work. `lost`: the work is done, the answer never sent.
+ * `dropped`: the work is done, then the connection is closed without an answer.
  * `after`: the work is done, then this HTTP status is answered instead (a 503 after the post).
  */
-type Failure = { error?: string; status?: number; lost?: boolean; after?: number; times: number };
+type Failure = { error?: string; status?: number; lost?: boolean; dropped?: boolean; after?: number; times: number };
+export type Fault = Omit<Failure, 'times'>;
 type Channel = { id: string; name: string; creator: string; is_archived: boolean };
 type Message = { ts: string; text: unknown; metadata?: unknown };
 
@@ -29,6 +31,8 @@ export class FakeSlackApi {
   readonly calls: Call[] = [];
   /** Display names users.info answers with, by user id; anyone else is a user without a name. */
   readonly users = new Map<string, string>();
+  /** Consulted for each call no `fail()` applies to: a fault to inject (chaos tests pick one at random), or none. */
+  faults?: (method: string) => Fault | undefined;
   private failures = new Map<string, Failure>();
   private server = http.createServer((req, res) => this.handle(req, res));
   private seq = 0;
@@ -76,12 +80,14 @@ export class FakeSlackApi {
       const body = parseBody(raw, req.headers['content-type']);
       const call: Call = { method, body };
       this.calls.push(call);
-      const failure = this.failures.get(method);
-      if (failure && failure.times > 0) {
-        failure.times -= 1;
-        if (failure.lost || failure.after) {
+      const scripted = this.failures.get(method);
+      const failure = scripted && scripted.times > 0 ? scripted : this.faults?.(method);
+      if (failure) {
+        if (scripted?.times) scripted.times -= 1;
+        if (failure.lost || failure.dropped || failure.after) {
           call.response = this.answer(method, body);
           if (failure.after) return res.writeHead(failure.after).end('unavailable');
+          if (failure.dropped) return void req.socket.destroy();
           return void this.held.push(res);
         }
         if (failure.status) return res.writeHead(failure.status).end('unavailable');

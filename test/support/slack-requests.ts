@@ -7,7 +7,7 @@ export function sign(body: string, timestamp: number, secret = SIGNING_SECRET): 
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
 }
 
-export type SendOptions = { timestamp?: number; signature?: string | null; retryNum?: number; contentType?: string };
+export type SendOptions = { timestamp?: number; signature?: string | null; retryNum?: number; contentType?: string; signal?: AbortSignal };
 
 export type SlackResponse = { status: number; body: string; json(): unknown };
 
@@ -23,7 +23,7 @@ export async function postSigned(url: string, body: string, opts: SendOptions = 
     headers['x-slack-retry-num'] = String(opts.retryNum);
     headers['x-slack-retry-reason'] = 'http_timeout';
   }
-  const res = await fetch(url, { method: 'POST', headers, body });
+  const res = await fetch(url, { method: 'POST', headers, body, ...(opts.signal ? { signal: opts.signal } : {}) });
   const text = await res.text();
   return { status: res.status, body: text, json: () => JSON.parse(text) };
 }

@@ -83,8 +83,14 @@ export function slackChat(client: WebClient, opts: { timeoutMs?: number; posts?:
         : new Map<number, string>();
       const refs: MessageRef[] = [];
       for (const [part, message] of render(view).entries()) {
-        const ts = earlier.get(part) ?? (await markedPost(once, client, roomId, message, key, part));
-        refs.push({ ref: ts, digest: digest(message) });
+        const found = earlier.get(part);
+        if (!found) {
+          refs.push({ ref: await markedPost(once, client, roomId, message, key, part), digest: digest(message) });
+          continue;
+        }
+        // The earlier copy shows what was true when it was posted: brought up to date, or left for the next repaint.
+        const shown = await call(() => client.chat.update({ channel: roomId, ts: found, ...message })).then(() => digest(message), () => '');
+        refs.push({ ref: found, digest: shown });
       }
       return refs;
     },

@@ -8,7 +8,7 @@ export const runActionButton = (deps: SlackDeps) =>
     // The button's value names the action; its action id only has to be unique in the message.
     const { action, prefill } = await deps.app.requestForm({ ...asked, actionId: args.action.value ?? '' });
     await args.client.views.open({ trigger_id: args.body.trigger_id, view: requestModal(action, prefill, asked.roomId ?? '') });
-  });
+  }, { ackFirst: true });
 
 export const approveActionButton = (deps: SlackDeps) => click(deps, 'request', async ({ asked, args }) => deps.app.approveAction({ ...asked, requestId: args.action.value ?? '' }));
 

@@ -1,5 +1,7 @@
-// The frame every button listener shares: ack first, build the intent's `Asked` from the verified
-// request, run the handler, and answer any refusal or failure privately to whoever clicked.
+// The frame every button listener shares: build the intent's `Asked` from the verified request, run
+// the handler, ack, and answer any refusal or failure privately to whoever clicked. The change is
+// saved before the ack: once Slack has its 200 it never sends the click again, so a process that died
+// between an early ack and the commit would lose the click. Buttons that only open a form ack first.
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Asked, Outcome } from '../../../../app/intent.js';
 import type { Logger } from '../../../../log.js';
@@ -24,9 +26,15 @@ function checkValue(carried: Carried, value: string | undefined) {
 }
 
 /** Runs a button's intent; its answer goes privately to the clicker, then its room talk runs. */
-export function click(deps: SlackDeps, carried: Carried, handle: (c: Click) => Promise<Outcome | void>) {
+export function click(deps: SlackDeps, carried: Carried, handle: (c: Click) => Promise<Outcome | void>, opts: { ackFirst?: boolean } = {}) {
   return async (args: ClickArgs) => {
-    await args.ack();
+    let acked = false;
+    const ack = async () => {
+      if (acked) return;
+      acked = true;
+      await args.ack();
+    };
+    if (opts.ackFirst) await ack();
     const { body, action, client } = args;
     const actor = body.user.id;
     const roomId = body.channel?.id ?? '';
@@ -37,11 +45,13 @@ export function click(deps: SlackDeps, carried: Carried, handle: (c: Click) => P
       const ws = await slackWorkspace(deps, body.team?.id);
       const asked: Asked = { ws, actor, roomId, key: clickKey({ actionTs: action.action_ts, actionId: action.action_id, userId: actor }) };
       const outcome = await handle({ asked, log, tell, args });
+      await ack();
       if (!outcome) return;
       const reply = replyOf(outcome);
       if (reply) await client.chat.postEphemeral({ channel: roomId, user: actor, text: reply.text, ...(reply.blocks ? { blocks: reply.blocks as never } : {}) }).catch((err) => log.warn({ err }, 'ephemeral failed'));
       await outcome.after?.();
     } catch (e) {
+      await ack();
       await tell(errorText(e, log));
     }
   };

@@ -8,6 +8,6 @@ export const openUpdate = (deps: SlackDeps) =>
   click(deps, 'incident', async ({ asked, args }) => {
     const { mitigationOptions } = await deps.app.updateForm(asked);
     await args.client.views.open({ trigger_id: args.body.trigger_id, view: updateModal(asked.roomId ?? '', mitigationOptions, asked.actor) });
-  });
+  }, { ackFirst: true });
 
 export const snoozeUpdate = (deps: SlackDeps) => click(deps, 'incident', async ({ asked }) => deps.app.snooze(asked));

@@ -1,0 +1,89 @@
+// `npm run test:chaos`: a scripted incident per round, driven over signed Slack HTTP against 2 or 3
+// bot processes on one PostgreSQL, while the fake Slack loses answers and processes are SIGKILLed at
+// random and started again. After a final settle it prints the counts, and exits 1 if any count that
+// must be zero is not. Needs DATABASE_URL (a PostgreSQL server; `npm run test:chaos` starts one).
+//   CHAOS_SEED       the seed of every random choice (printed; default: random)
+//   CHAOS_ROUNDS     incidents to run (default 12), CHAOS_PARALLEL at once (default 2)
+//   CHAOS_PROCESSES  bot processes (default 3)
+//   CHAOS_FAULT_RATE share of effectful Slack calls whose answer is lost (default 0.15)
+//   CHAOS_KILL_MS    mean time between kills (default 4000)
+//   CHAOS_ENTRY      dist (the compiled bot, as `npm start` runs it; the default) or tsx (src/main.ts)
+import path from 'node:path';
+import { createDb } from '../../src/db/client.js';
+import { TEST_TIMELINE_KEY } from '../fakes/timeline-key.js';
+import { freshDatabase } from '../support/database.js';
+import { sleep, Deliveries } from './deliveries.js';
+import { fastRunbook, faultySlack, Fleet, runDir, seeded } from './harness.js';
+import { checkRun, MUST_BE_ZERO } from './invariants.js';
+import { runIncident, type Expected } from './script.js';
+import { settle } from './settle.js';
+
+const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+
+if (!process.env.DATABASE_URL) {
+  process.stderr.write('test:chaos needs DATABASE_URL (a PostgreSQL server): run it as `npm run test:chaos`, which starts one.\n');
+  process.exit(2);
+}
+const seed = num('CHAOS_SEED', Math.floor(Math.random() * 2 ** 31));
+const rounds = num('CHAOS_ROUNDS', 12);
+const parallel = num('CHAOS_PARALLEL', 2);
+const size = num('CHAOS_PROCESSES', 3);
+const faultRate = num('CHAOS_FAULT_RATE', 0.15);
+const killMs = num('CHAOS_KILL_MS', 4000);
+const entry = process.env.CHAOS_ENTRY === 'tsx' ? 'tsx' : 'dist';
+const LEASE_SECONDS = 8;
+process.stdout.write(`chaos: seed ${seed}, ${rounds} incidents (${parallel} at once), ${size} processes (${entry}), fault rate ${faultRate}, a kill every ~${killMs} ms\n`);
+
+const random = seeded(seed);
+const dir = runDir();
+const database = await freshDatabase();
+const slack = await faultySlack(random, faultRate);
+const logFile = path.join(dir, 'bots.log');
+const fleet = new Fleet({ size, databaseUrl: database.url, slackApiUrl: slack.apiUrl, entry, logFile, runbookDir: fastRunbook(dir), leaseSeconds: LEASE_SECONDS });
+const db = createDb(database.url, 2);
+let status = 1;
+try {
+  await fleet.start();
+  const deliveries = new Deliveries(fleet, random);
+  const expected: Expected[] = [];
+  const refused: string[] = [];
+  // Room set-up that a kill interrupts is finished by its safety-net job two minutes after the declaration.
+  const context = { db, deliveries, responseUrl: `${slack.url}/response/1`, expected, refused, waitMs: 150_000, dwellMs: 8_000 };
+
+  let scripting = true;
+  const killer = (async () => {
+    while (scripting) {
+      await sleep(killMs / 2 + random.int(killMs));
+      if (scripting) fleet.kill(random.int(size));
+    }
+  })();
+  const runId = seed.toString(36);
+  for (let n = 0; n < rounds; n += parallel) {
+    await Promise.all(Array.from({ length: Math.min(parallel, rounds - n) }, (_, k) => runIncident(context, runId, n + k + 1)));
+  }
+  scripting = false;
+  await killer;
+
+  await fleet.settle();
+  const settled = await settle(db, LEASE_SECONDS);
+  await fleet.stop();
+
+  const { counts, problems } = await checkRun(db, TEST_TIMELINE_KEY, slack, expected);
+  const all: Record<string, number> = { ...counts, refused: refused.length, kills: fleet.kills, 'deliveries sent': deliveries.sent, 'slack retries': deliveries.retried, 'answers lost by slack': [...slack.injected.values()].reduce((a, b) => a + b, 0) };
+  process.stdout.write(`chaos: ${Object.entries(all).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+  process.stdout.write(`chaos: faults ${[...slack.injected].map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+  for (const r of refused) problems.push(`refused: ${r}`);
+  if (!settled) problems.push('the run did not settle: jobs were still overdue at the end');
+  for (const p of problems) process.stdout.write(`chaos: PROBLEM ${p}\n`);
+  // For the vitest wrapper: the counts as one JSON line.
+  process.stdout.write(`CHAOS_RESULT ${JSON.stringify({ seed, counts: all, problems })}\n`);
+  const failing = MUST_BE_ZERO.filter((k) => all[k] !== 0);
+  status = failing.length === 0 && settled ? 0 : 1;
+  process.stdout.write(status === 0 ? `chaos: OK (seed ${seed})\n` : `chaos: FAILED (seed ${seed}): ${failing.join(', ')}; the bots' log is ${logFile}\n`);
+} finally {
+  await fleet.stop().catch(() => {});
+  await db.$disconnect();
+  await slack.stop();
+  await database.close();
+}
+process.exit(status);
