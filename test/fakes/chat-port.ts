@@ -4,7 +4,7 @@
 import { ChatError, type ChatPort, type ChatView, type MessageRef } from '../../src/app/chat-port.js';
 import type { Platform, Workspace } from '../../src/core/incidents/model.js';
 
-export type Message = { ref: string; roomId: string; view: ChatView; updates: number };
+export type Message = { ref: string; roomId: string; view: ChatView; updates: number; key?: string };
 export type Told = { userId: string; roomId: string | null; view: ChatView };
 
 const digest = (view: ChatView) => JSON.stringify(view);
@@ -60,10 +60,13 @@ export class FakeChat implements ChatPort {
     for (const u of userIds) this.rooms.find((r) => r.id === roomId)?.members.add(u);
   }
 
-  async post(_ws: Workspace, roomId: string, view: ChatView): Promise<MessageRef[]> {
+  /** A keyed post made before is found, brought up to date and answered with, as the Slack port does. */
+  async post(_ws: Workspace, roomId: string, view: ChatView, key?: string): Promise<MessageRef[]> {
     this.check('post');
-    const ref = `m${++this.seq}`;
-    this.messages.push({ ref, roomId, view, updates: 0 });
+    const earlier = key ? this.messages.find((m) => m.roomId === roomId && m.key === key) : undefined;
+    if (earlier) Object.assign(earlier, { view, updates: earlier.updates + 1 });
+    const ref = earlier?.ref ?? `m${++this.seq}`;
+    if (!earlier) this.messages.push({ ref, roomId, view, updates: 0, ...(key ? { key } : {}) });
     return [{ ref, digest: digest(view) }];
   }
 

@@ -67,6 +67,14 @@ it('finds a keyed post made before a crash instead of posting it again', async (
   expect(slack.messages.get('CINC1')).toHaveLength(1);
 });
 
+it('brings a keyed post found from before a crash up to date with what it shows now', async () => {
+  const [first] = await chat.post(WS, 'CINC1', hello, 'inc1:header:first');
+  const [again] = await chat.post(WS, 'CINC1', { kind: 'text', text: text`Hello again` }, 'inc1:header:first');
+  expect(again!.ref).toBe(first!.ref);
+  expect(slack.messages.get('CINC1')).toHaveLength(1);
+  expect(slack.called('chat.update').map((c) => [c.body.ts, c.body.text])).toEqual([[first!.ref, 'Hello again']]);
+});
+
 it('gives up on a post that is never answered, having posted it once', async () => {
   slack.fail('chat.postMessage', { lost: true }, 10);
   slack.fail('conversations.history', { lost: true }, 10);

@@ -84,6 +84,24 @@ describe('a step', () => {
     expect(header.updates).toBe(1);
   });
 
+  it('after a process died between posting the checklist and recording it, repaints that post rather than posting a second', async () => {
+    // The set-up's checklist post reaches the room, and the process dies before it is recorded.
+    const record = repo.recordPosted.bind(repo);
+    let died = false;
+    repo.recordPosted = async (...args: Parameters<typeof record>) => {
+      if (args[2] !== 'checklist:triage' || died) return record(...args);
+      died = true;
+      throw new Error('process killed');
+    };
+    const { id, room } = await declared();
+    expect(died).toBe(true);
+    // Other changes move the incident on before a step's repaint finds the checklist unrecorded.
+    await settle(await app.takeRole({ ...asked(OPS, room), incidentId: id, role: 'ops' }));
+    await settle(await app.step({ ...asked(IC, room), incidentId: id, verb: 'done', itemId: 'triage.impacted-scope' }));
+    expect(chat.in(room).filter((m) => m.view.kind === 'checklist')).toHaveLength(1);
+    expect(stepState(room, 'triage.impacted-scope')).toBe('done');
+  });
+
   it('changes nothing when the same delivery comes again, even after other clicks', async () => {
     const { id, room } = await declared();
     const step = { incidentId: id, itemId: 'triage.impacted-scope' };
