@@ -109,8 +109,16 @@ export class Fleet {
     return this.slots.flatMap((s) => (s.url ? [s.url] : []));
   }
 
-  /** SIGKILLs slot `i` (if alive) and starts it again in the background. */
-  kill(i: number): void {
+  /**
+   * SIGKILLs one of the processes serving now, picked by `random`, and starts it again in the
+   * background; never the last one serving, so that Slack's retries always find a process.
+   */
+  killOne(random: Random): void {
+    const live = this.slots.flatMap((s, i) => (s.url ? [i] : []));
+    if (live.length > 1) this.kill(random.pick(live));
+  }
+
+  private kill(i: number): void {
     const slot = this.slots[i]!;
     if (!slot.child || !slot.url) return;
     this.kills++;

@@ -8,6 +8,9 @@
 //   CHAOS_FAULT_RATE share of effectful Slack calls whose answer is lost (default 0.15)
 //   CHAOS_KILL_MS    mean time between kills (default 4000)
 //   CHAOS_ENTRY      dist (the compiled bot, as `npm start` runs it; the default) or tsx (src/main.ts)
+//   CHAOS_DWELL_MS   how long each incident stays open at its end for reminders (default 8000)
+//   CHAOS_SPARE_SETUPS=1  no kill while a declared incident has no channel yet (the short run: an
+//                    interrupted set-up is finished by its safety-net job only two minutes later)
 import path from 'node:path';
 import { createDb } from '../../src/db/client.js';
 import { TEST_TIMELINE_KEY } from '../fakes/timeline-key.js';
@@ -31,8 +34,15 @@ const size = num('CHAOS_PROCESSES', 3);
 const faultRate = num('CHAOS_FAULT_RATE', 0.15);
 const killMs = num('CHAOS_KILL_MS', 4000);
 const entry = process.env.CHAOS_ENTRY === 'tsx' ? 'tsx' : 'dist';
+const spareSetups = process.env.CHAOS_SPARE_SETUPS === '1';
+const dwellMs = num('CHAOS_DWELL_MS', 8000);
 const LEASE_SECONDS = 8;
-process.stdout.write(`chaos: seed ${seed}, ${rounds} incidents (${parallel} at once), ${size} processes (${entry}), fault rate ${faultRate}, a kill every ~${killMs} ms\n`);
+process.stdout.write(`chaos: seed ${seed}, ${rounds} incidents (${parallel} at once), ${size} processes (${entry}), fault rate ${faultRate}, a kill every ~${killMs} ms${spareSetups ? ', sparing set-ups' : ''}\n`);
+
+// Stopped from outside (a test's timeout, Ctrl-C): exit, so that the fleet's exit hook kills the bots.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(1));
+const t0 = Date.now();
+const phase = (what: string) => process.stdout.write(`chaos: ${what} after ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 
 const random = seeded(seed);
 const dir = runDir();
@@ -44,17 +54,20 @@ const db = createDb(database.url, 2);
 let status = 1;
 try {
   await fleet.start();
+  phase(`${size} processes up`);
   const deliveries = new Deliveries(fleet, random);
   const expected: Expected[] = [];
   const refused: string[] = [];
   // Room set-up that a kill interrupts is finished by its safety-net job two minutes after the declaration.
-  const context = { db, deliveries, responseUrl: `${slack.url}/response/1`, expected, refused, waitMs: 150_000, dwellMs: 8_000 };
+  const context = { db, deliveries, responseUrl: `${slack.url}/response/1`, expected, refused, waitMs: 150_000, dwellMs };
 
   let scripting = true;
   const killer = (async () => {
     while (scripting) {
       await sleep(killMs / 2 + random.int(killMs));
-      if (scripting) fleet.kill(random.int(size));
+      // Sparing set-ups: a set-up a kill interrupts is finished only by its safety net, minutes later.
+      if (spareSetups && (await db.incident.count({ where: { roomId: null } })) > 0) continue;
+      if (scripting) fleet.killOne(random);
     }
   })();
   const runId = seed.toString(36);
@@ -63,10 +76,12 @@ try {
   }
   scripting = false;
   await killer;
+  phase('script done');
 
   await fleet.settle();
   const settled = await settle(db, LEASE_SECONDS);
   await fleet.stop();
+  phase(settled ? 'settled and stopped' : 'stopped, unsettled');
 
   const { counts, problems } = await checkRun(db, TEST_TIMELINE_KEY, slack, expected);
   const all: Record<string, number> = { ...counts, refused: refused.length, kills: fleet.kills, 'deliveries sent': deliveries.sent, 'slack retries': deliveries.retried, 'answers lost by slack': [...slack.injected.values()].reduce((a, b) => a + b, 0) };
