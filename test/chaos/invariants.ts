@@ -70,17 +70,24 @@ export async function checkRun(db: Db, timelineKey: string, slack: FakeSlackApi,
     if (chainBreak) (broken++, problems.push(`chain of ${i.title} broken at #${chainBreak.seq}: ${chainBreak.reason}`));
   }
 
-  // Slack: a keyed post (its key in the metadata) at most once per part; a header or reminder text at most once per room.
+  // Slack: a keyed post (its key in the metadata) at most once per part; a reminder at most once per
+  // incident, kind and due time (two jobs for one due time would post it twice under two keys); any
+  // other text (headers, checklists, updates, action prompts) at most once per room. Reminder texts
+  // repeat legitimately: two updates in one minute leave the same "last update at" in the next ones.
+  const jobs = new Map((await db.job.findMany({ select: { id: true, kind: true, incidentId: true, dueAt: true } })).map((j) => [j.id, j]));
   let messagesDoubled = 0;
   let posts = 0;
   for (const [channel, messages] of slack.messages) {
     const seen = new Map<string, number>();
+    const see = (what: string) => seen.set(what, (seen.get(what) ?? 0) + 1);
     for (const m of messages) {
       posts++;
       const meta = m.metadata as { event_type?: string; event_payload?: { key?: string; part?: number } } | undefined;
-      const key = meta?.event_type === POST_EVENT ? `${meta.event_payload?.key}#${meta.event_payload?.part}` : undefined;
-      if (key) seen.set(`key ${key}`, (seen.get(`key ${key}`) ?? 0) + 1);
-      if (typeof m.text === 'string') seen.set(`text ${m.text}`, (seen.get(`text ${m.text}`) ?? 0) + 1);
+      const key = meta?.event_type === POST_EVENT ? meta.event_payload?.key : undefined;
+      if (key) see(`key ${key}#${meta?.event_payload?.part}`);
+      const job = key?.startsWith('job:') ? jobs.get(key.slice('job:'.length)) : undefined;
+      if (job) see(`${job.kind} of ${job.incidentId} due ${job.dueAt.toISOString()}`);
+      else if (typeof m.text === 'string') see(`text ${m.text}`);
     }
     for (const [what, n] of seen) {
       if (n < 2) continue;
@@ -96,8 +103,8 @@ export async function checkRun(db: Db, timelineKey: string, slack: FakeSlackApi,
   const roomless = incidents.filter((i) => !i.roomId);
   for (const i of roomless) problems.push(`incident ${i.title} has no channel`);
 
-  const jobs = await db.job.groupBy({ by: ['kind', 'outcome'], _count: true });
-  const reminders = jobs.filter((j) => j.kind === 'update.reminder' && j.outcome === 'posted').reduce((n, j) => n + j._count, 0);
+  const outcomes = await db.job.groupBy({ by: ['kind', 'outcome'], _count: true });
+  const reminders = outcomes.filter((j) => j.kind === 'update.reminder' && j.outcome === 'posted').reduce((n, j) => n + j._count, 0);
   return {
     counts: {
       'acked changes': expected.filter((x) => x.acked).length,

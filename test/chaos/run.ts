@@ -73,6 +73,7 @@ try {
   const runId = seed.toString(36);
   for (let n = 0; n < rounds; n += parallel) {
     await Promise.all(Array.from({ length: Math.min(parallel, rounds - n) }, (_, k) => runIncident(context, runId, n + k + 1)));
+    phase(`${Math.min(n + parallel, rounds)} of ${rounds} incidents run, ${fleet.kills} kills`);
   }
   scripting = false;
   await killer;

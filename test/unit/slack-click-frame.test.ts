@@ -40,6 +40,16 @@ describe('a button click', () => {
     expect(order).toEqual(['refused', 'ack', 'told']);
   });
 
+  it('acked too late (Slack answered the request already) keeps its change, tells no error, and still runs its room talk', async () => {
+    const { order, deps, args } = harness();
+    const late = { ...args, ack: async () => Promise.reject(new Error('Cannot write headers after they are sent to the client')) } as unknown as ClickArgs;
+    await click(deps, 'incident', async () => {
+      order.push('saved');
+      return { after: async () => void order.push('talk') };
+    })(late);
+    expect(order).toEqual(['saved', 'talk']);
+  });
+
   it('that only opens a form is acked before the form is opened', async () => {
     const { order, deps, args } = harness();
     await click(deps, 'action', async () => void order.push('form opened'), { ackFirst: true })({ ...args, action: { ...args.action, value: 'pause-auto-activation' } } as ClickArgs);

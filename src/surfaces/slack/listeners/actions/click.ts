@@ -28,17 +28,19 @@ function checkValue(carried: Carried, value: string | undefined) {
 /** Runs a button's intent; its answer goes privately to the clicker, then its room talk runs. */
 export function click(deps: SlackDeps, carried: Carried, handle: (c: Click) => Promise<Outcome | void>, opts: { ackFirst?: boolean } = {}) {
   return async (args: ClickArgs) => {
-    let acked = false;
-    const ack = async () => {
-      if (acked) return;
-      acked = true;
-      await args.ack();
-    };
-    if (opts.ackFirst) await ack();
     const { body, action, client } = args;
     const actor = body.user.id;
     const roomId = body.channel?.id ?? '';
     const log = deps.log.child({ workspace: body.team?.id, user: actor, channel: roomId, action: action.action_id });
+    let acked = false;
+    // An ack later than Slack's 3 s finds the request answered already (Slack sends the click again,
+    // and that delivery replays): the change stands, so the clicker is not told of an error.
+    const ack = async () => {
+      if (acked) return;
+      acked = true;
+      await args.ack().catch((err: unknown) => log.warn({ err }, 'the ack came too late; Slack will send the click again'));
+    };
+    if (opts.ackFirst) await ack();
     const tell = (text: string) => client.chat.postEphemeral({ channel: roomId, user: actor, text }).catch((err) => log.warn({ err }, 'ephemeral failed'));
     try {
       checkValue(carried, action.value);
