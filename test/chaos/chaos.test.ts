@@ -3,10 +3,19 @@
 // test/chaos/run.ts as `npm run test:chaos` does, on the PostgreSQL server in DATABASE_URL (CI), or
 // on a throw-away one that .ci/with-postgres starts (the embedded database serves one process only).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { MUST_BE_ZERO } from './invariants.js';
 
 type Result = { seed: number; counts: Record<string, number>; problems: string[] };
+
+/** The compiled bot when every source file is built (CI builds it in `npm ci`), else src/main.ts through tsx. */
+function entry(): 'dist' | 'tsx' {
+  const sources = readdirSync('src', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+  const built = (f: string) => (statSync(path.join('dist/src', f.replace(/\.ts$/, '.js')), { throwIfNoEntry: false })?.mtimeMs ?? 0) >= statSync(path.join('src', f)).mtimeMs;
+  return sources.every(built) ? 'dist' : 'tsx';
+}
 
 let running: ChildProcess | undefined;
 // A run cut short (a timeout) is stopped as a whole: its bots, and the PostgreSQL it started.
@@ -37,7 +46,7 @@ it('kills bot processes mid-incident while Slack loses answers: every acked chan
     CHAOS_ROUNDS: '1',
     CHAOS_PARALLEL: '1',
     CHAOS_PROCESSES: '2',
-    CHAOS_ENTRY: 'tsx',
+    CHAOS_ENTRY: entry(),
     CHAOS_KILL_MS: '4000',
     CHAOS_DWELL_MS: '6000',
     CHAOS_SPARE_SETUPS: '1',
