@@ -65,7 +65,7 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
     lifecycle,
     postmortems,
     actions,
-    chats: { slack: slackChat(slack.app.client) },
+    chats: { slack: slackChat(slack.client) },
     executorFor,
     kick,
     background,
