@@ -12,8 +12,8 @@ type Counted = { sql: string; at: number };
 const trips: Counted[] = [];
 let lastActivity = 0;
 
-/** Counts round trips on every pg client of this process (the adapter's pool included). */
-function countPg(): void {
+/** Counts round trips on every pg client of this process (the adapter's pool included); returns the undo. */
+function countPg(): () => void {
   const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown; __inFlight?: number };
   const original = proto.query;
   proto.query = function (this: { __inFlight?: number }, ...args: unknown[]) {
@@ -44,6 +44,9 @@ function countPg(): void {
       },
     );
   };
+  return () => {
+    proto.query = original;
+  };
 }
 
 const isRefresh = (sql: string) => /room_messages/.test(sql) && /^\s*(UPDATE|WITH given)/i.test(sql);
@@ -61,7 +64,7 @@ async function quiet(calls: () => number, ms = 300): Promise<void> {
 export type IntentCount = { intent: string; ack: number; beforeRefresh: number; refresh: number; chat: Record<string, number> };
 
 export async function countRoundTrips(repeat = 5): Promise<IntentCount[]> {
-  countPg();
+  const uncount = countPg();
   const t = await startTestBot();
   const send = async (body: string) => {
     const ts = Math.floor(Date.now() / 1000);
@@ -101,6 +104,7 @@ export async function countRoundTrips(repeat = 5): Promise<IntentCount[]> {
     return [declare, done, take, update];
   } finally {
     await t.stop();
+    uncount();
   }
 }
 
