@@ -114,7 +114,7 @@ export function roundTripLines(counts: IntentCount[]): string[] {
     'Round trips per intent (in-process bot, one request at a time; targets: ack path <= 2, before refresh <= 3; refresh = 1 chat call per changed message)',
     ...counts.map(
       (c) =>
-        `  ${c.intent.padEnd(28)} db: ack path ${f(c.ack)}, before refresh ${f(c.beforeRefresh)} (${c.beforeRefresh <= 3 && c.ack <= 2 ? 'met' : 'NOT MET'}), refresh ${f(c.refresh)}; chat: ${Object.entries(c.chat).map(([m, n]) => `${m} ${f(n)}`).join(', ') || 'none'}`,
+        `  ${c.intent.padEnd(28)} db: ack path ${f(c.ack)} (${c.ack <= 2 ? 'met' : 'NOT MET'}), in all before refresh ${f(c.beforeRefresh)} (${c.beforeRefresh <= 3 ? 'met' : 'NOT MET'}), refresh ${f(c.refresh)}; chat: ${Object.entries(c.chat).map(([m, n]) => `${m} ${f(n)}`).join(', ') || 'none'}`,
     ),
   ];
 }

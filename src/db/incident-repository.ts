@@ -9,7 +9,7 @@ import { GENESIS_HASH } from '../core/timeline/chain.js';
 import { Prisma } from '../../prisma/generated/client.js';
 import type pg from 'pg';
 import { poolOf, type Db } from './client.js';
-import { LOAD_STATE_SQL, stateRow, type Loaded } from './state-sql.js';
+import { LOAD_ROOM_STATE_SQL, LOAD_STATE_SQL, stateRow, type Loaded } from './state-sql.js';
 import { inDelivery, nextChangeKey, revive } from './delivery.js';
 import { applyChange, toPosted, toActionRequest, toEvent, toFollowup, toHolder, toIncident, toItemState, toPostmortem } from './incident-mapping.js';
 import { chainEvents, type Head } from './timeline-rows.js';
@@ -299,9 +299,10 @@ export class PrismaIncidentRepository implements IncidentRepository {
     return UUID.test(incidentId) ? this.load(this.db, ws, incidentId) : Promise.resolve(null);
   }
 
+  /** One statement on the pool: commands and forms find their incident by room on every request. */
   async findByRoom(ws: Workspace, roomId: string) {
-    const row = await this.db.incident.findUnique({ where: { workspaceId_roomId: { workspaceId: ws.id, roomId } }, select: { id: true } });
-    return row ? this.load(this.db, ws, row.id) : null;
+    const { rows } = await this.pool.query<{ state: Loaded }>(LOAD_ROOM_STATE_SQL, [roomId, ws.id]);
+    return rows[0] ? toState(stateRow(rows[0].state)) : null;
   }
 
   async timeline(ws: Workspace, incidentId: string) {

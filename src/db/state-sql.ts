@@ -8,8 +8,7 @@ const some = (table: string, where: string, order: string, cols: string) =>
 const all = (table: string, where: string, order: string) =>
   `COALESCE((SELECT json_agg(to_json(x) ORDER BY ${order}) FROM ${table} x WHERE x.incident_id = i.id${where}), '[]'::json)`;
 
-/** $1 the incident id, $2 the workspace id; no row when the incident is not the workspace's. */
-export const LOAD_STATE_SQL = `
+const loadState = (where: string) => `
   SELECT json_build_object(
     'incident', to_json(i),
     'roles', ${all('role_assignments', ' AND x.ended_at IS NULL', 'x.assigned_at')},
@@ -21,7 +20,13 @@ export const LOAD_STATE_SQL = `
     'actions', ${all('action_requests', '', 'x.seq')},
     'messages', ${all('room_messages', '', 'x.shows, x.part')}
   ) AS state
-  FROM incidents i WHERE i.id = $1::uuid AND i.workspace_id = $2::uuid`;
+  FROM incidents i WHERE ${where} AND i.workspace_id = $2::uuid`;
+
+/** $1 the incident id, $2 the workspace id; no row when the incident is not the workspace's. */
+export const LOAD_STATE_SQL = loadState('i.id = $1::uuid');
+
+/** $1 the room id, $2 the workspace id: the incident of a room. */
+export const LOAD_ROOM_STATE_SQL = loadState('i.room_id = $1');
 
 /** Timestamp and date columns, by Prisma field name: JSON gives them as strings. */
 const DATES = new Set(['approvedAt', 'assignedAt', 'at', 'attachedAt', 'createdAt', 'declaredAt', 'doneAt', 'dueAt', 'dueOn', 'endedAt', 'lastUpdateAt', 'leaseUntil', 'liftedAt', 'occurredAt', 'outcomeAt', 'requestedAt', 'resolvedAt', 'updatedAt']);
