@@ -35,7 +35,10 @@ const fmt = (f: Figures) => `p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)}
 async function clicksFor(url: string, n: number): Promise<Prepared[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const { rows } = await client.query<{ id: string; room_id: string }>('SELECT id, room_id FROM incidents WHERE room_id IS NOT NULL ORDER BY number LIMIT $1', [n]);
+  const { rows } = await client.query<{ id: string; room_id: string }>(
+    `SELECT id, room_id FROM incidents i WHERE EXISTS (SELECT 1 FROM room_messages m WHERE m.incident_id = i.id AND m.shows = 'header') ORDER BY number LIMIT $1`,
+    [n],
+  );
   await client.end();
   if (rows.length < n) throw new Error(`only ${rows.length} provisioned incidents for ${n} clicks`);
   return rows.map((r, i) => signed(buttonClick({ team: 'TBENCH', user: `UTAKER${i}`, channel: r.room_id }, 'take_role:ops', r.id, 'http://127.0.0.1:9/unused')));
@@ -66,9 +69,12 @@ async function botRun(slackApiUrl: string, nodeFlags: string[]) {
     await poll.connect();
     const deadline = Date.now() + 180_000;
     for (;;) {
-      const { rows } = await poll.query<{ n: string }>('SELECT count(*) AS n FROM incidents WHERE header_message_id IS NOT NULL');
+      const { rows } = await poll.query<{ n: string }>(`SELECT count(DISTINCT incident_id) AS n FROM room_messages WHERE shows = 'header'`);
       if (Number(rows[0]!.n) >= WARMUP + MEASURED) break;
-      if (Date.now() > deadline) throw new Error(`set-up of ${WARMUP + MEASURED} incidents not finished after 180 s`);
+      if (Date.now() > deadline) {
+        await poll.end();
+        throw new Error(`set-up of ${WARMUP + MEASURED} incidents not finished after 180 s`);
+      }
       await new Promise((r) => setTimeout(r, 250));
     }
     await poll.end();
@@ -86,11 +92,15 @@ async function botRun(slackApiUrl: string, nodeFlags: string[]) {
   }
 }
 
+const progress = (what: string) => process.stderr.write(`bench: ${what}\n`);
+
 async function main() {
   const slack = await new FakeSlackApi().start();
   const out: string[] = [];
   try {
+    progress('round trips per intent');
     out.push(...roundTripLines(await countRoundTrips()));
+    progress('the bare Bolt floor');
 
     // Floor first, on the same requests.
     const floor = await startFloorProcess(SIGNING_SECRET, slack.apiUrl);
@@ -100,7 +110,9 @@ async function main() {
     const floorClick = await timed(floor.child, floorUrl, declares(0, MEASURED).map(() => signed(buttonClick({ team: 'TBENCH', user: 'UX', channel: 'CX' }, 'take_role:ops', '00000000-0000-0000-0000-000000000000', 'http://127.0.0.1:9/unused'))));
     await stop(floor.child);
 
+    progress('the bot, Node defaults');
     const plain = await botRun(slack.apiUrl, []);
+    progress(`the bot, ${HEAP_FLAGS.join(' ')}`);
     const tuned = await botRun(slack.apiUrl, HEAP_FLAGS);
 
     const ratio = (a: Figures, b: Figures) => `p50 ${(a.p50 / b.p50).toFixed(2)}x, p99 ${(a.p99 / b.p99).toFixed(2)}x`;
@@ -124,6 +136,7 @@ async function main() {
       memory('bot+heap', tuned),
     );
     // Start-up on the embedded database: first start (creates it) and a restart.
+    progress('start-up on the embedded database');
     const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-embedded-'));
     const embeddedEnv = { DATABASE_URL: '', DATA_DIR: dataDir, SLACK_API_URL: slack.apiUrl, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET };
     const cold = await startBotProcess(embeddedEnv);
@@ -134,6 +147,7 @@ async function main() {
     rmSync(dataDir, { recursive: true, force: true });
     out.push(`Start-up to /readyz on the embedded database: first start ${(cold.startupMs / 1000).toFixed(2)} s, restart ${(warm.startupMs / 1000).toFixed(2)} s (target <= 3 s)`);
 
+    progress('the scheduler');
     // The scheduler (issue 4): due scan, reminder rate and lag, on the same PostgreSQL server.
     out.push(...(await schedulerBench(process.env.DATABASE_URL!)));
   } finally {
