@@ -224,10 +224,12 @@ export class PrismaIncidentRepository implements IncidentRepository {
     } catch (e) {
       await client.query('ROLLBACK').catch((err: Error) => (broken = err));
       if (!key || !isRawUniqueViolation(e)) throw e;
-      return this.replay<T>(ws, incidentId, key);
     } finally {
       client.release(broken);
     }
+    // A replayed delivery (the only way here) reads after its connection is back in the pool, so
+    // replays on a full pool never wait for themselves.
+    return this.replay<T>(ws, incidentId, key!);
   }
 
   /** A delivery handled before: its first result, on the state as it is now. */
