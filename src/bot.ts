@@ -17,29 +17,31 @@ import { createHttpServer, listen, type Route } from './server.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { createSlackSurface } from './surfaces/slack/app.js';
 import { slackChat } from './surfaces/slack/slack-chat.js';
+import { createTeamsSurface } from './surfaces/teams/app.js';
+import { teamsListeners } from './surfaces/teams/listeners/index.js';
+import { PrismaTeamsStore } from './db/teams-store.js';
 import { createWebhookExecutor } from './executors/webhook.js';
 import { createApp } from './app/app.js';
-import type { ExecutorFor } from './app/deps.js';
+import { selectExecutors } from './executors/select.js';
 
 const BACKGROUND_CONCURRENCY = 4;
 
 export type RunningBot = { port: number; databaseUrl: string; scheduler: Scheduler; stop(): Promise<void> };
 
-/** Tests replace the clock and drive the scheduler's ticks themselves. */
 /** The webhook executor for the actions configured to use it; the rest are confirmed by hand. */
-function actionExecutors(config: Config): ExecutorFor {
-  const hook = config.actionWebhook;
-  if (!hook) return () => null;
+function webhookExecutor(hook: NonNullable<Config['actionWebhook']>) {
   // Worst case, 4 attempts of 10 s plus at most 15 s of backoff, stays inside the scheduler's 60 s
   // lease, so a slow receiver is never handed the same request by a second claim.
-  const webhook = createWebhookExecutor({ url: hook.url, secret: hook.secret, timeoutMs: 10_000, retries: 3, backoffMs: 500, maxBackoffMs: 5_000 });
-  return (actionId) => (hook.actions === 'all' || hook.actions.includes(actionId) ? webhook : null);
+  return createWebhookExecutor({ url: hook.url, secret: hook.secret, timeoutMs: 10_000, retries: 3, backoffMs: 500, maxBackoffMs: 5_000 });
 }
 
+/** Tests replace the clock and drive the scheduler's ticks themselves. */
 export type BotOptions = { clock?: Clock; autoTick?: boolean };
 
 export async function startBot(config: Config, log: Logger, opts: BotOptions = {}): Promise<RunningBot> {
   const content = loadContent();
+  // Before anything opens: an unknown action id in ACTION_WEBHOOK_ACTIONS stops start-up, naming it.
+  const { kindOf, executorFor } = selectExecutors(config.actionWebhook, content.actions, webhookExecutor);
   const database = await openDatabase({ ...config, poolSize: config.databasePoolSize }, log);
   const repo = new PrismaIncidentRepository(database.db);
   const core = { repo, clock: opts.clock ?? { now: () => new Date() }, ...content };
@@ -48,8 +50,7 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   const cadence = new CadenceService(core);
   const lifecycle = new LifecycleService(core);
   const postmortems = new PostmortemService({ ...core, lifecycle });
-  const actions = new ActionService({ ...core, lifecycle });
-  const executorFor = actionExecutors(config);
+  const actions = new ActionService({ ...core, lifecycle, executorOf: kindOf });
 
   const background = pLimit(BACKGROUND_CONCURRENCY);
   // The scheduler runs the app's jobs and the app kicks the scheduler: bound late.
@@ -57,6 +58,10 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   const kick = () => scheduler?.tick() ?? Promise.resolve(0);
   // The surface's WebClient carries the Slack chat port; its listeners then call the app built around it.
   const slack = createSlackSurface(config.slack, log);
+  // Teams: each tenant its own workspace, its chat port over conversation references in PostgreSQL.
+  const teams = config.teams
+    ? createTeamsSurface(config.teams, { store: new PrismaTeamsStore(database.db), log, workspace: (tenantId) => incidents.workspace('teams', tenantId) })
+    : undefined;
   const app = createApp({
     repo,
     incidents,
@@ -65,7 +70,7 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
     lifecycle,
     postmortems,
     actions,
-    chats: { slack: slackChat(slack.client) },
+    chats: { slack: slackChat(slack.client), ...(teams ? { teams: teams.chat } : {}) },
     executorFor,
     kick,
     background,
@@ -75,13 +80,17 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   });
   slack.listen({ app, log });
   const routes: Route[] = slack.handle ? [{ path: '/slack/events', handle: slack.handle }] : [];
+  if (teams && config.teams) {
+    teams.listen(teamsListeners({ app, chat: teams.chat, render: teams.render, botId: `28:${config.teams.appId}`, log }));
+    routes.push(...teams.routes);
+  }
   const ready = async () => (await database.db.$queryRaw<{ ok: number }[]>`SELECT 1 AS ok`).length === 1;
   const server = createHttpServer(ready, routes);
   const port = await listen(server, config.port);
   await slack.start();
   scheduler = new Scheduler({ repo, cadence, poster: app.jobs, clock: core.clock, log });
   if (opts.autoTick ?? true) scheduler.start(config.schedulerTickSeconds);
-  log.info({ port, mode: slack.handle ? 'http' : 'socket', embedded: !config.databaseUrl }, 'incident bot ready');
+  log.info({ port, mode: slack.handle ? 'http' : 'socket', teams: Boolean(teams), embedded: !config.databaseUrl }, 'incident bot ready');
 
   return {
     port,

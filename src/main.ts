@@ -27,7 +27,9 @@ async function main() {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   } catch (e) {
-    log.fatal({ err: e }, e instanceof RunbookError ? 'the runbook content is invalid' : 'start-up failed');
+    // A configuration that only the loaded catalog can judge (ACTION_WEBHOOK_ACTIONS) reads like any other.
+    if (e instanceof ConfigError) process.stderr.write(`${e.message}\n`);
+    else log.fatal({ err: e }, e instanceof RunbookError ? 'the runbook content is invalid' : 'start-up failed');
     process.exit(1);
   }
 }

@@ -1,7 +1,8 @@
 // Runs an approved containment action when the scheduler hands it over: through its executor when
 // one is configured for it, else by asking the requester to do it by hand and confirm. The outcome
-// is recorded once, then told in the room; a lift of a freeze goes back through the same executor.
-import type { ExecutionOutcome, ExecutionRequest } from '../core/actions/ports.js';
+// is recorded once, then told in the room; a lift of a freeze goes back through the same executor, and
+// the freeze stays in force until that lift has succeeded. A request nobody approved expires here.
+import { executionRequest, type ExecutionOutcome } from '../core/actions/ports.js';
 import { describeRequest } from '../core/actions/service.js';
 import type { ActionEntry } from '../core/actions/catalog.js';
 import type { ActionRequest, IncidentState, Workspace } from '../core/incidents/model.js';
@@ -25,23 +26,12 @@ export class ActionRuns {
     private readonly talk: RoomTalk,
   ) {}
 
-  private request(ws: Workspace, state: IncidentState, request: ActionRequest, action: Pick<ActionEntry, 'id' | 'title'>, key: string): ExecutionRequest {
-    return {
-      requestId: request.id,
-      idempotencyKey: key,
-      action,
-      params: request.params,
-      incident: { id: state.incident.id, number: state.incident.number, workspace: ws.externalId },
-      requestedBy: request.requestedBy,
-    };
-  }
-
   async run(ws: Workspace, state: IncidentState, requestId: string): Promise<void> {
     const request = state.actions.find((a) => a.id === requestId);
     if (!request || request.status !== 'approved' || !state.incident.roomId) return;
     const action = this.deps.actions.action(request.actionId);
     const executor = this.deps.executorFor(action.id);
-    const req = this.request(ws, state, request, { id: action.id, title: action.title }, request.id);
+    const req = executionRequest(ws, state, request, action);
     if (!executor) {
       const { changed } = await this.deps.actions.recordOutcome(ws, state.incident.id, requestId, 'awaiting_confirmation');
       const view = { kind: 'action-confirm' as const, line: actionLine(request, action), instructions: coreText(manualPrompt(req).text) };
@@ -61,17 +51,29 @@ export class ActionRuns {
     await this.talk.refreshHeader(ws, state);
   }
 
-  /** Tells the executor that applied a lifted freeze, pause or hold to undo it; manual ones were lifted by hand. */
+  /** Tells the executor that applied a freeze, pause or hold to undo it; the hold ends only if that succeeds. */
   async lift(ws: Workspace, state: IncidentState, requestId: string): Promise<void> {
     const request = state.actions.find((a) => a.id === requestId);
-    if (!request?.liftedAt || !state.incident.roomId) return;
+    if (request?.liftStatus !== 'requested' || !state.incident.roomId) return;
     const action = this.deps.actions.action(request.actionId);
+    if (!action.liftable) return;
     const executor = this.deps.executorFor(action.id);
-    if (!executor || !action.liftable) return;
-    const req = this.request(ws, state, request, { id: `${action.id}:lift`, title: action.liftable.title }, `${request.id}:lift`);
-    const outcome = await executor.execute({ ...req, requestedBy: request.liftedBy ?? request.requestedBy });
-    const { state: after } = await this.deps.actions.recordLiftOutcome(ws, state.incident.id, requestId, outcome);
+    // The configuration changed since the lift was asked for: it fails, so it can be asked for again (by hand).
+    const outcome: ExecutionOutcome = executor
+      ? await executor.execute(executionRequest(ws, state, request, action, true))
+      : { status: 'failed', detail: 'ACTION_WEBHOOK_ACTIONS no longer sends this action to the webhook, so nothing undid it; lift it again to do it by hand.' };
+    const recorded = await this.deps.actions.recordLiftOutcome(ws, state.incident.id, requestId, outcome);
+    if (!recorded.changed) return;
     this.talk.logFor(state).info({ request: requestId, status: outcome.status }, 'lift sent to the executor');
-    await this.talk.chat(ws).post(ws, after.incident.roomId!, { kind: 'text', text: t`${icon(outcome.status)} ${action.liftable.title} (#${request.seq}): ${outcomeWords(outcome)}` });
+    const still = outcome.status === 'succeeded' ? '' : ' It is still in force; the header offers to lift it again.';
+    await this.told(ws, recorded.state, t`${icon(outcome.status)} ${action.liftable.title} (#${request.seq}): ${outcomeWords(outcome)}${still}`);
+  }
+
+  /** A request, or a lift, that nobody approved in time: recorded expired by its own job, then told in the room. */
+  async expire(ws: Workspace, state: IncidentState, requestId: string, lift: boolean): Promise<void> {
+    const { state: after, result, changed } = await this.deps.actions.expire(ws, state.incident.id, requestId, lift);
+    if (!changed || !result || !after.incident.roomId) return;
+    this.talk.logFor(state).info({ request: requestId, lift }, 'approval expired');
+    await this.told(ws, after, t`${icon('timed_out')} ${coreText(describeRequest(result.request, result.action))}: ${coreText(result.reason)}`);
   }
 }

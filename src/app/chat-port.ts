@@ -2,6 +2,7 @@
 // Each surface implements it once; what is posted is one of the core's view models, and the
 // surface's renderer decides how a view becomes messages (Block Kit, Adaptive Cards, HTML).
 import type { ActionEntry } from '../core/actions/catalog.js';
+import type { LiftControl } from '../core/actions/service.js';
 import type { ActionRequest, Platform, Severity, Workspace } from '../core/incidents/model.js';
 import type { ReminderView, UpdateView } from '../core/views/cadence.js';
 import type { ChecklistView } from '../core/views/checklist.js';
@@ -20,7 +21,7 @@ export type ChatView =
   /** A checklist message that a newer copy replaced: no buttons, a pointer to the new one. */
   | { kind: 'retired'; title: string }
   | { kind: 'update'; view: UpdateView }
-  | { kind: 'reminder'; view: Exclude<ReminderView, { kind: 'setup' | 'action' | 'lift' | 'escalation' }> }
+  | { kind: 'reminder'; view: Exclude<ReminderView, { kind: 'setup' | 'action' | 'lift' | 'expire' | 'escalation' }> }
   /** The commanders' room hears of a reminder missed too often; `roomId` is the incident's room. */
   | { kind: 'escalation'; view: Extract<ReminderView, { kind: 'escalation' }>; roomId: string }
   /** A playbook asks for a higher severity (§6.2, §6.7); `done` once raised or moot (no buttons). */
@@ -28,7 +29,7 @@ export type ChatView =
   /** The §6 playbooks with their §10 symptoms, attached ones marked. */
   | { kind: 'playbooks'; incidentId: string; playbooks: PlaybookLine[] }
   /** `/incident actions`: the catalog, requests awaiting approval, actions in force. */
-  | { kind: 'actions'; catalog: ActionEntry[]; awaiting: ActionLine[]; inForce: (ActionLine & { lift: string; liftFailed: boolean })[] }
+  | { kind: 'actions'; catalog: ActionEntry[]; awaiting: ActionLine[]; inForce: (ActionLine & { lift: string; liftFailed: boolean; control: LiftControl })[] }
   | { kind: 'action-requested'; line: ActionLine; approvers: string[] | null }
   /** A manual action: the requester does it by hand and confirms Done or Failed. */
   | { kind: 'action-confirm'; line: ActionLine; instructions: Rich }

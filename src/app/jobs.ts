@@ -1,5 +1,6 @@
 // What the scheduler's due jobs become: reminders posted in the incident's room, escalations in the
-// commanders' room, and work that is not a message (a half-done set-up, an approved action, a lift).
+// commanders' room, and work that is not a message (a half-done set-up, an approved action, a lift,
+// the expiry of a request nobody approved).
 // A failure throws, so the scheduler keeps the job and retries it.
 import type { IncidentState, Workspace } from '../core/incidents/model.js';
 import type { ReminderView } from '../core/views/cadence.js';
@@ -15,6 +16,7 @@ export function jobDispatcher(deps: AppDeps, talk: RoomTalk, setup: RoomSetup, r
       if (view.kind === 'setup') return void (await setup.run(ws, state));
       if (view.kind === 'action') return runs.run(ws, state, view.requestId);
       if (view.kind === 'lift') return runs.lift(ws, state, view.requestId);
+      if (view.kind === 'expire') return runs.expire(ws, state, view.requestId, view.lift);
       const roomId = state.incident.roomId;
       if (!roomId) throw new Error('the incident has no room yet');
       const chat = talk.chat(ws);

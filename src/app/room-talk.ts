@@ -2,7 +2,7 @@
 // repeat: views are rendered from the stored state, never patched, and each repaint is stamped with
 // the timeline seq it was rendered from, so an older render never paints over a newer one, on any
 // replica. A failure is logged and recorded in the timeline, never thrown at the person who clicked.
-import { describeRequest } from '../core/actions/service.js';
+import { inForceView } from '../core/actions/service.js';
 import { checklistShows, HEADER, type IncidentState, type Workspace } from '../core/incidents/model.js';
 import type { EscalationPrompt } from '../core/checklists/service.js';
 import type { Checklist } from '../core/runbook/checklist-schema.js';
@@ -29,11 +29,10 @@ export class RoomTalk {
   }
 
   header(state: IncidentState): ChatView {
-    const inForce = this.deps.actions.inForce(state).map(({ request, action }) => ({
-      requestId: request.id,
-      text: coreText(describeRequest(request, action)),
-      lift: action.liftable?.title ?? 'Lift',
-    }));
+    const inForce = this.deps.actions.inForce(state).map(({ request, action }) => {
+      const v = inForceView(request, action);
+      return { ...v, text: coreText(v.text) };
+    });
     return { kind: 'header', view: headerView(this.deps.incidents.model, state, inForce) };
   }
 

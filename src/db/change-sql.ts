@@ -132,7 +132,12 @@ export function writeAction(wsId: string, incidentId: string, a: Change<unknown>
         outcome_detail = COALESCE(${v.outcomeDetail ?? null}, outcome_detail),
         outcome_at = COALESCE(${v.outcomeAt ?? null}::timestamptz, outcome_at),
         lifted_by = COALESCE(${v.liftedBy ?? null}, lifted_by),
-        lifted_at = COALESCE(${v.liftedAt ?? null}::timestamptz, lifted_at)
+        lifted_at = COALESCE(${v.liftedAt ?? null}::timestamptz, lifted_at),
+        lift_status = COALESCE(${v.liftStatus ?? null}::"LiftStatus", lift_status),
+        lift_requested_by = COALESCE(${v.liftRequestedBy ?? null}, lift_requested_by),
+        lift_requested_at = COALESCE(${v.liftRequestedAt ?? null}::timestamptz, lift_requested_at),
+        lift_approved_by = COALESCE(${v.liftApprovedBy ?? null}, lift_approved_by),
+        lift_detail = COALESCE(${v.liftDetail ?? null}, lift_detail)
       WHERE id = ${a.update.id}::uuid AND workspace_id = ${wsId}::uuid AND incident_id = ${incidentId}::uuid`;
   }
   const r = a?.insert;

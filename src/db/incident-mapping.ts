@@ -158,4 +158,9 @@ export const toActionRequest = (r: Prisma.ActionRequestGetPayload<object>): Acti
   outcomeAt: r.outcomeAt,
   liftedBy: r.liftedBy,
   liftedAt: r.liftedAt,
+  liftStatus: r.liftStatus,
+  liftRequestedBy: r.liftRequestedBy,
+  liftRequestedAt: r.liftRequestedAt,
+  liftApprovedBy: r.liftApprovedBy,
+  liftDetail: r.liftDetail,
 });

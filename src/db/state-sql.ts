@@ -28,8 +28,11 @@ export const LOAD_STATE_SQL = loadState('i.id = $1::uuid');
 /** $1 the room id, $2 the workspace id: the incident of a room. */
 export const LOAD_ROOM_STATE_SQL = loadState('i.room_id = $1');
 
-/** Timestamp and date columns, by Prisma field name: JSON gives them as strings. */
-const DATES = new Set(['approvedAt', 'assignedAt', 'at', 'attachedAt', 'createdAt', 'declaredAt', 'doneAt', 'dueAt', 'dueOn', 'endedAt', 'lastUpdateAt', 'leaseUntil', 'liftedAt', 'occurredAt', 'outcomeAt', 'requestedAt', 'resolvedAt', 'updatedAt']);
+/**
+ * Timestamp and date fields come back from JSON as strings. The schema names every one of them
+ * `…At`, `…On`, `at` or `leaseUntil` (test/integration/repository-contract checks the loaded state).
+ */
+const isDate = (field: string) => field === 'at' || field === 'leaseUntil' || /[a-z](At|On)$/.test(field);
 
 const camel = (column: string) => column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
 
@@ -38,7 +41,7 @@ function row<T>(json: Record<string, unknown>): T {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(json)) {
     const field = camel(k);
-    out[field] = DATES.has(field) && typeof v === 'string' ? new Date(v) : v;
+    out[field] = isDate(field) && typeof v === 'string' ? new Date(v) : v;
   }
   return out as T;
 }

@@ -1,17 +1,9 @@
 // Manual execution: the bot does not act; it asks the requester to carry the action out and to confirm
 // it done or failed, with a note. The surface shows the prompt and records the confirmation; this module
-// says which actions are manual and what the confirmation becomes. An action configured for a webhook
-// without a webhook configured is manual.
-import type { ExecutorKind } from '../core/actions/catalog-schema.js';
+// says what the confirmation becomes. Every action ACTION_WEBHOOK_ACTIONS does not send to the webhook
+// is manual (see select.ts).
 import type { ExecutionOutcome, ExecutionRequest } from '../core/actions/ports.js';
 import { mention } from '../core/views/text.js';
-
-export const MANUAL = 'manual' satisfies ExecutorKind;
-
-/** The executor an action runs with: its catalog choice, or manual when that choice is not configured. */
-export function executorKindFor(action: { executor: ExecutorKind }, configured: ReadonlySet<ExecutorKind>): ExecutorKind {
-  return action.executor !== MANUAL && configured.has(action.executor) ? action.executor : MANUAL;
-}
 
 export type ManualPrompt = {
   /** Only this user confirms the outcome. */

@@ -1,27 +1,34 @@
-// The webhook executor: POSTs the request as JSON to a configured URL.
+// The webhook executor: POSTs the request as JSON to a configured URL, signed the Standard Webhooks way
+// (https://www.standardwebhooks.com), so a receiver verifies it with the `standardwebhooks` package:
 //
-//   X-Incident-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>   the receiver recomputes it over the bytes it got
-//   X-Incident-Timestamp: <unix seconds of the attempt>
-//   Idempotency-Key:      <the request's key>                           identical across retries and restarts
+//   webhook-id:        <the request's key>            identical across retries and restarts
+//   webhook-timestamp: <unix seconds of the attempt>  a receiver refuses a delivery older than 5 minutes
+//   webhook-signature: v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<raw body>")>
+//   Idempotency-Key:   <the request's key>            the same value, for receivers that deduplicate on it
+//
+// The key is the secret's bytes after `whsec_` (base64), or the secret itself as bytes when it has no prefix.
+// The body names who requested and who approved, the severity and any evidence override, so a
+// receiver can check the two-person rule itself.
 //
 // Each attempt has its own timeout. Network errors, timeouts, 5xx and 429 are retried with exponential
 // backoff (honouring Retry-After, capped); any other status is final. 2xx is success; anything else is
 // a failure with the response recorded; a final attempt that timed out is `timed_out` (the receiver may
 // have acted: it deduplicates on the Idempotency-Key). Redirects are not followed.
-import { createHmac } from 'node:crypto';
 import { setTimeout as sleepFor } from 'node:timers/promises';
+import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
 import type { ExecutionOutcome, ExecutionRequest, Executor } from '../core/actions/ports.js';
 
-export const SIGNATURE_HEADER = 'X-Incident-Signature';
-export const TIMESTAMP_HEADER = 'X-Incident-Timestamp';
+export const ID_HEADER = 'webhook-id';
+export const TIMESTAMP_HEADER = 'webhook-timestamp';
+export const SIGNATURE_HEADER = 'webhook-signature';
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 
 /** The recorded response body is cut to this many characters. */
 export const RESPONSE_BODY_MAX = 4000;
 
 const optionsSchema = z.object({
-  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).refine((u) => u.startsWith('https:') || /^http:\/\/(localhost|127\.[0-9.]+|\[::1\])[:/]/.test(u), 'must be https (http only to loopback)'),
   secret: z.string().min(16, 'must be at least 16 characters'),
   timeoutMs: z.number().int().positive().max(120_000),
   retries: z.number().int().min(0).max(10),
@@ -36,20 +43,20 @@ export type WebhookExecutorOptions = z.input<typeof optionsSchema> & {
   sleep?: (ms: number) => Promise<void>;
 };
 
-/** "sha256=<hex>" over the exact body bytes. */
-export function signature(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
-}
+/** The signer for a configured secret: `whsec_<base64>` as Standard Webhooks issues it, or raw bytes. */
+export const signer = (secret: string): Webhook => (secret.startsWith('whsec_') ? new Webhook(secret) : new Webhook(Buffer.from(secret, 'utf8'), { format: 'raw' }));
 
 /** The JSON the receiver gets: the same bytes on every attempt of a request. */
 export function webhookBody(req: ExecutionRequest): string {
   return JSON.stringify({
     requestId: req.requestId,
     idempotencyKey: req.idempotencyKey,
-    action: { id: req.action.id, title: req.action.title },
+    action: { id: req.action.id, title: req.action.title, effects: req.action.effects },
     params: req.params,
-    incident: { id: req.incident.id, number: req.incident.number, workspace: req.incident.workspace },
+    incident: req.incident,
     requestedBy: req.requestedBy,
+    approvedBy: req.approvedBy,
+    overrideReason: req.overrideReason,
   });
 }
 
@@ -79,6 +86,7 @@ export function createWebhookExecutor(options: WebhookExecutorOptions): Executor
     throw new Error(`webhook executor: bad options: ${issues}`);
   }
   const { url, secret, timeoutMs, retries, backoffMs, maxBackoffMs } = parsed.data;
+  const sign = signer(secret);
   const doFetch = options.fetch ?? globalThis.fetch;
   const now = options.now ?? (() => new Date());
   const sleep = options.sleep ?? ((ms: number) => sleepFor(ms).then(() => undefined));
@@ -92,8 +100,9 @@ export function createWebhookExecutor(options: WebhookExecutorOptions): Executor
     const at = now();
     const headers = {
       'Content-Type': 'application/json',
-      [SIGNATURE_HEADER]: signature(secret, body),
+      [ID_HEADER]: idempotencyKey,
       [TIMESTAMP_HEADER]: String(Math.floor(at.getTime() / 1000)),
+      [SIGNATURE_HEADER]: sign.sign(idempotencyKey, at, body),
       [IDEMPOTENCY_HEADER]: idempotencyKey,
     };
     const signal = AbortSignal.timeout(timeoutMs);

@@ -5,21 +5,15 @@
 // (retries, a final 4xx, a lease that expires mid-call and is re-driven with the same idempotency
 // key); manual confirmation by the requester; and a freeze in force on the header with its gated Lift.
 // Each test checks what a responder sees, what the receiver got and the rows written.
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadActionCatalog } from '../../src/core/actions/catalog.js';
-import { findChainBreak } from '../../src/core/timeline/chain.js';
-import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
-import type { Call } from '../fakes/slack-api.js';
-import { requestSubmission } from '../support/slack-forms.js';
+import { actionHarness, at, type Block, type Incident } from '../support/action-harness.js';
+import { Receiver } from '../support/action-receiver.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
-import { declareAndWait } from '../support/declared.js';
-import { buttonClick, commandBody, postSigned, type Actor } from '../support/slack-requests.js';
+import type { Actor } from '../support/slack-requests.js';
 
 const MINUTE = 60_000;
-const HOOK_SECRET = 'hook-secret-0123456789abcdef';
+const HOOK_SECRET = `whsec_${Buffer.from('hook-secret-0123456789abcdef').toString('base64')}`;
 /** Actions sent to the webhook; every other one is confirmed by hand. */
 const WEBHOOK_ACTIONS = ['rollback-to-lkg', 'freeze-publish-activation', 'halt-dispatch'];
 const IC = 'UIC';
@@ -27,95 +21,13 @@ const OPS = 'UOPS';
 const SEC = 'USEC';
 const CATALOG = loadActionCatalog();
 
-type Block = {
-  type: string;
-  block_id?: string;
-  text?: { text: string };
-  accessory?: { action_id?: string; value?: string; text?: { text: string } };
-  elements?: { action_id?: string; value?: string; text?: { text: string } }[];
-  element?: { type: string; action_id: string; initial_value?: string; options?: { value: string }[] };
-  optional?: boolean;
-};
-type Incident = { id: string; room: string; header: string; number: number };
-
-// ---- the webhook receiver ----------------------------------------------------------------------
-
-type Hit = { key: string; raw: string; body: { requestId: string; idempotencyKey: string; action: { id: string }; params: Record<string, unknown> }; signatureOk: boolean; answered?: number };
-type Plan = { status: number; body?: string } | 'hold';
-
-/** A receiver on 127.0.0.1 that checks the signature over the raw bytes, records every call, and answers as told. */
-class Receiver {
-  readonly hits: Hit[] = [];
-  private plans: Plan[] = [];
-  private held: { hit: Hit; res: http.ServerResponse }[] = [];
-  private server = http.createServer((req, res) => this.handle(req, res));
-  url = '';
-
-  constructor(private readonly secret: string) {}
-
-  async start() {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
-    return this;
-  }
-
-  stop(): Promise<void> {
-    this.releaseAll();
-    this.server.closeAllConnections();
-    return new Promise((r) => this.server.close(() => r()));
-  }
-
-  /** The next calls are answered so, in order; after them, 200. */
-  next(...plans: Plan[]) {
-    this.plans.push(...plans);
-  }
-
-  get heldCount() {
-    return this.held.length;
-  }
-
-  /** Answers the `i`-th call still held with 200. */
-  release(i = 0) {
-    const [h] = this.held.splice(i, 1);
-    if (!h) throw new Error('nothing held');
-    h.hit.answered = 200;
-    h.res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-  }
-
-  releaseAll() {
-    while (this.held.length) this.release();
-  }
-
-  private verify(raw: string, header: string | string[] | undefined): boolean {
-    if (typeof header !== 'string' || !header.startsWith('sha256=')) return false;
-    const want = Buffer.from(createHmac('sha256', this.secret).update(raw, 'utf8').digest('hex'));
-    const got = Buffer.from(header.slice('sha256='.length));
-    return want.length === got.length && timingSafeEqual(want, got);
-  }
-
-  private handle(req: http.IncomingMessage, res: http.ServerResponse) {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      const hit: Hit = { key: String(req.headers['idempotency-key'] ?? ''), raw, body: JSON.parse(raw) as Hit['body'], signatureOk: this.verify(raw, req.headers['x-incident-signature']) };
-      this.hits.push(hit);
-      if (!hit.signatureOk) return void res.writeHead(401).end('bad signature');
-      const plan = this.plans.shift() ?? { status: 200, body: '{"ok":true}' };
-      if (plan === 'hold') return void this.held.push({ hit, res });
-      hit.answered = plan.status;
-      res.writeHead(plan.status, { 'content-type': 'application/json' }).end(plan.body ?? '');
-    });
-  }
-}
-
 // ---- the bot -----------------------------------------------------------------------------------
 
 let t: TestBot;
 let hook: Receiver;
-let views = 0;
 const general: Actor = { team: 'T1', user: IC, channel: 'CGENERAL' };
-const at = (room: string, user: string): Actor => ({ team: 'T1', user, channel: room });
+const { mark, since, postsIn, blocksOf, buttons, declare, command, click, submitRequest, refusedSubmission, events, actionEvents, requests, requestBySeq, untilStatus, ephemeral, lastHeader, chainIntact } =
+  actionHarness(() => t, CATALOG, general);
 
 beforeAll(async () => {
   hook = await new Receiver(HOOK_SECRET).start();
@@ -125,72 +37,6 @@ afterAll(async () => {
   await hook?.stop();
   await t?.stop();
 });
-
-// ---- helpers -----------------------------------------------------------------------------------
-
-const mark = () => t.slack.calls.length;
-const since = (from: number, method: string) => t.slack.calls.slice(from).filter((c) => c.method === method);
-const postsIn = (from: number, room: string) => since(from, 'chat.postMessage').filter((c) => c.body.channel === room);
-const blocksOf = (c: Call) => (c.body.blocks ?? []) as Block[];
-const buttons = (blocks: Block[]) => blocks.flatMap((b) => [b.accessory, ...(b.elements ?? [])]).filter((e): e is NonNullable<Block['accessory']> => !!e?.action_id);
-
-const declare = (title: string, severity: string, scope: { tenants: string; channels: string; environments?: string }): Promise<Incident> =>
-  declareAndWait(t, general, `VACT${++views}`, { title, severity, areas: ['distribution_activation'], ...scope });
-
-async function command(who: Actor, text: string) {
-  const res = await postSigned(t.eventsUrl, commandBody(who, text, t.responseUrl));
-  expect(res.status).toBe(200);
-  return (res.body ? res.json() : {}) as { text?: string; blocks?: Block[] };
-}
-
-const click = (who: Actor, actionId: string, value: string) => postSigned(t.eventsUrl, buttonClick(who, actionId, value, t.responseUrl));
-
-function submitRequest(who: Actor, roomId: string, actionId: string, params: Record<string, string>, override?: string) {
-  return postSigned(t.eventsUrl, requestSubmission(who, roomId, CATALOG.actions.find((a) => a.id === actionId)!, params, override));
-}
-
-/** A submission the gates refuse: the form stays open with one error, returned. */
-async function refusedSubmission(res: Awaited<ReturnType<typeof postSigned>>): Promise<[string, string]> {
-  expect(res.status).toBe(200);
-  const body = res.json() as { response_action: string; errors: Record<string, string> };
-  expect(body.response_action).toBe('errors');
-  const errors = Object.entries(body.errors);
-  expect(errors).toHaveLength(1);
-  return errors[0]!;
-}
-
-const events = (incidentId: string, type: string) => t.db.timelineEvent.findMany({ where: { incidentId, type }, orderBy: { seq: 'asc' } });
-const actionEvents = async (incidentId: string) =>
-  (await t.db.timelineEvent.findMany({ where: { incidentId, type: { startsWith: 'action.' } }, orderBy: { seq: 'asc' } })).map((e) => ({ type: e.type, actor: e.actor, data: e.data as Record<string, unknown> }));
-const requests = (incidentId: string) => t.db.actionRequest.findMany({ where: { incidentId }, orderBy: { seq: 'asc' } });
-const requestBySeq = (incidentId: string, seq: number) => t.db.actionRequest.findUniqueOrThrow({ where: { incidentId_seq: { incidentId, seq } } });
-
-/** Waits until request `seq` of the incident exists with `status`. */
-const untilStatus = (incidentId: string, seq: number, status: string, timeoutMs = 5000) =>
-  t.slack.until(async () => {
-    const r = await t.db.actionRequest.findUnique({ where: { incidentId_seq: { incidentId, seq } } });
-    expect(r?.status).toBe(status);
-    return r!;
-  }, timeoutMs);
-
-function ephemeral(from: number, user: string, room: string) {
-  return t.slack.until(() => {
-    const m = since(from, 'chat.postEphemeral').filter((c) => c.body.user === user && c.body.channel === room);
-    expect(m).toHaveLength(1);
-    return String(m[0]!.body.text);
-  });
-}
-
-/** The last header update of the incident. */
-const lastHeader = (inc: Incident) => t.slack.called('chat.update').filter((c) => c.body.channel === inc.room && c.body.ts === inc.header).at(-1);
-
-async function chainIntact(incidentId: string) {
-  const row = await t.db.incident.findUniqueOrThrow({ where: { id: incidentId } });
-  const ws = { id: row.workspaceId, platform: 'slack' as const, externalId: 'T1' };
-  const timeline = await new PrismaIncidentRepository(t.db).timeline(ws, incidentId);
-  expect(timeline.length).toBeGreaterThan(0);
-  expect(findChainBreak(timeline)).toBeNull();
-}
 
 const EVIDENCE_STEPS = [
   'triage.snapshot-build-record',

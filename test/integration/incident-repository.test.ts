@@ -1,4 +1,5 @@
-// The Prisma repository on a real database, under the races a busy incident produces.
+// The Prisma repository on a real database: the repository contract the in-memory fake keeps too, and
+// the races a busy incident produces.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadContent } from '../../src/core/runbook/content.js';
 import { IncidentService } from '../../src/core/incidents/service.js';
@@ -6,6 +7,7 @@ import { findChainBreak } from '../../src/core/timeline/chain.js';
 import { createDb, type Db } from '../../src/db/client.js';
 import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { repositoryContract } from '../support/repository-contract.js';
 
 let database: TestDatabase;
 let db: Db;
@@ -62,3 +64,15 @@ it('never reads or changes an incident through another workspace', async () => {
   await expect(s.changeSeverity(theirs, state.incident.id, 'UA', 'SEV1', null)).rejects.toMatchObject({ code: 'incident_not_found' });
   expect(await s.timeline(theirs, state.incident.id)).toEqual([]);
 });
+
+repositoryContract('PrismaIncidentRepository', async () => ({
+  repo: new PrismaIncidentRepository(db),
+  written: async () => ({
+    workspaces: await db.workspace.count(),
+    incidents: await db.incident.count(),
+    assignments: await db.roleAssignment.count(),
+    events: await db.timelineEvent.count(),
+    items: await db.checklistItem.count(),
+    deliveries: await db.delivery.count(),
+  }),
+}));

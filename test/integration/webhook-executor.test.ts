@@ -1,15 +1,15 @@
-// The webhook executor against a real HTTP receiver on 127.0.0.1: the receiver verifies the signature
-// over the bytes it got, sees one Idempotency-Key per request however many attempts (and executors)
-// deliver it, and the executor's outcome says what happened: succeeded, failed with the response, or
-// timed out.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+// The webhook executor against a real HTTP receiver on 127.0.0.1: the receiver verifies each delivery
+// with the `standardwebhooks` package itself (signature over id, timestamp and the bytes it got, and the
+// timestamp's age), sees one Idempotency-Key per request however many attempts (and executors) deliver
+// it, and the executor's outcome says what happened: succeeded, failed with the response, or timed out.
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ExecutionRequest } from '../../src/core/actions/ports.js';
 import { createWebhookExecutor, type WebhookExecutorOptions } from '../../src/executors/webhook.js';
 
-const SECRET = 'test-secret-0123456789abcdef';
+const SECRET = `whsec_${Buffer.from('test-secret-0123456789abcdef').toString('base64')}`;
 
 type Received = { headers: IncomingHttpHeaders; body: string; signatureValid: boolean; at: number };
 /** What the receiver does with the n-th request: answer with a status (and body), or never answer. */
@@ -23,12 +23,14 @@ let script: Reply[] = [];
 let acted: Set<string>;
 const hanging: ServerResponse[] = [];
 
-/** What a real receiver does: recompute HMAC-SHA256 over the raw body with the shared secret. */
-function verify(secret: string, body: string, header: string | string[] | undefined): boolean {
-  if (typeof header !== 'string' || !header.startsWith('sha256=')) return false;
-  const want = Buffer.from(createHmac('sha256', secret).update(body).digest('hex'), 'utf8');
-  const got = Buffer.from(header.slice('sha256='.length), 'utf8');
-  return want.length === got.length && timingSafeEqual(want, got);
+/** What a real receiver does: verify the delivery with the Standard Webhooks library and the shared secret. */
+function verify(secret: string, body: string, headers: IncomingHttpHeaders): boolean {
+  try {
+    new Webhook(secret).verify(body, headers as Record<string, string>);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 beforeAll(async () => {
@@ -37,7 +39,7 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const signatureValid = verify(SECRET, body, req.headers['x-incident-signature']);
+      const signatureValid = verify(SECRET, body, req.headers);
       received.push({ headers: req.headers, body, signatureValid, at: Date.now() });
       if (!signatureValid) {
         res.writeHead(401).end('bad signature');
@@ -71,10 +73,12 @@ beforeEach(() => {
 const request = (over: Partial<ExecutionRequest> = {}): ExecutionRequest => ({
   requestId: 'req-1',
   idempotencyKey: 'action-request:7f9c2a51-1b7e-4d0f-9a51-6b1c2e3d4f50',
-  action: { id: 'pause-auto-activation', title: 'Pause auto-activation' },
+  action: { id: 'pause-auto-activation', title: 'Pause auto-activation', effects: ['freeze-activation'] },
   params: { tenant: 'acme', channel: ['stable', 'beta'] },
-  incident: { id: 'inc-1', number: 42, workspace: 'ws-1' },
+  incident: { id: 'inc-1', number: 42, workspace: 'ws-1', severity: 'SEV1', integrityUncertain: true },
   requestedBy: 'U_OPS',
+  approvedBy: 'U_IC',
+  overrideReason: 'Every acme device is failing activation.',
   ...over,
 });
 
@@ -95,21 +99,42 @@ describe('webhook executor', () => {
     expect(r.signatureValid).toBe(true);
     expect(r.headers['content-type']).toBe('application/json');
     expect(r.headers['idempotency-key']).toBe(request().idempotencyKey);
-    const ts = Number(r.headers['x-incident-timestamp']);
+    expect(r.headers['webhook-id']).toBe(request().idempotencyKey);
+    const ts = Number(r.headers['webhook-timestamp']);
     expect(ts).toBeGreaterThanOrEqual(before);
     expect(ts).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000));
+    // Enough for the receiver to check the two-person rule itself.
     expect(JSON.parse(r.body)).toEqual({
       requestId: 'req-1',
       idempotencyKey: request().idempotencyKey,
-      action: { id: 'pause-auto-activation', title: 'Pause auto-activation' },
+      action: { id: 'pause-auto-activation', title: 'Pause auto-activation', effects: ['freeze-activation'] },
       params: { tenant: 'acme', channel: ['stable', 'beta'] },
-      incident: { id: 'inc-1', number: 42, workspace: 'ws-1' },
+      incident: { id: 'inc-1', number: 42, workspace: 'ws-1', severity: 'SEV1', integrityUncertain: true },
       requestedBy: 'U_OPS',
+      approvedBy: 'U_IC',
+      overrideReason: 'Every acme device is failing activation.',
     });
   });
 
+  it('a delivery replayed after five minutes fails verification by its age, and a changed body by its signature', async () => {
+    const old = await executor({ now: () => new Date(Date.now() - 6 * 60_000), retries: 0 }).execute(request());
+    expect(received[0]!.signatureValid).toBe(false);
+    expect(old).toMatchObject({ status: 'failed', response: { status: 401 } });
+    await executor({ retries: 0 }).execute(request());
+    const good = received[1]!;
+    expect(good.signatureValid).toBe(true);
+    expect(verify(SECRET, good.body.replace('"acme"', '"globex"'), good.headers)).toBe(false);
+  });
+
+  it('a secret without the whsec_ prefix signs with its own bytes, as a receiver in raw mode verifies', async () => {
+    const raw = 'raw-secret-0123456789abcdef';
+    await executor({ secret: raw, retries: 0 }).execute(request());
+    const r = received[0]!;
+    expect(() => new Webhook(Buffer.from(raw), { format: 'raw' }).verify(r.body, r.headers as Record<string, string>)).not.toThrow();
+  });
+
   it('a receiver with another secret refuses the signature; 401 is final, not retried', async () => {
-    const out = await executor({ secret: 'another-secret-0123456789' }).execute(request());
+    const out = await executor({ secret: `whsec_${Buffer.from('another-secret-0123456789').toString('base64')}` }).execute(request());
     expect(received).toHaveLength(1);
     expect(received[0]!.signatureValid).toBe(false);
     expect(out).toMatchObject({ status: 'failed', response: { status: 401, body: 'bad signature' } });
@@ -212,7 +237,7 @@ describe('webhook executor', () => {
     expect(received).toHaveLength(2);
     expect(received[0]!.headers['idempotency-key']).toBe(received[1]!.headers['idempotency-key']);
     expect(received[0]!.body).toBe(received[1]!.body);
-    expect(received[0]!.headers['x-incident-signature']).toBe(received[1]!.headers['x-incident-signature']);
+    expect(received[0]!.headers['webhook-id']).toBe(received[1]!.headers['webhook-id']);
     expect([...acted]).toEqual([request().idempotencyKey]);
     // A different request is a different key.
     await executor().execute(request({ requestId: 'req-2', idempotencyKey: 'action-request:other' }));
@@ -221,6 +246,7 @@ describe('webhook executor', () => {
 
   it('bad options stop start-up with a message naming them', () => {
     expect(() => createWebhookExecutor({ url: 'ftp://example.com/x', secret: SECRET, timeoutMs: 1000, retries: 1, backoffMs: 10 })).toThrow(/url/);
+    expect(() => createWebhookExecutor({ url: 'http://ops.example.com/x', secret: SECRET, timeoutMs: 1000, retries: 1, backoffMs: 10 })).toThrow(/https/);
     expect(() => createWebhookExecutor({ url: `${base}/`, secret: 'short', timeoutMs: 1000, retries: 1, backoffMs: 10 })).toThrow(/secret/);
     expect(() => createWebhookExecutor({ url: `${base}/`, secret: SECRET, timeoutMs: 1000, retries: 99, backoffMs: 10 })).toThrow(/retries/);
   });

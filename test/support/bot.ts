@@ -13,6 +13,8 @@ export type TestBot = {
   slack: FakeSlackApi;
   db: Db;
   eventsUrl: string;
+  /** POST /api/messages, when Teams is configured. */
+  messagesUrl: string;
   responseUrl: string;
   stop(): Promise<void>;
 };
@@ -29,7 +31,7 @@ export class ShiftableClock {
 }
 
 export async function startTestBot(
-  opts: { privateChannels?: boolean; escalationChannel?: string; actionWebhook?: Config['actionWebhook'] } = {},
+  opts: { privateChannels?: boolean; escalationChannel?: string; actionWebhook?: Config['actionWebhook']; teams?: Config['teams'] } = {},
 ): Promise<TestBot> {
   const clock = new ShiftableClock();
   const database: TestDatabase = await freshDatabase();
@@ -45,6 +47,7 @@ export async function startTestBot(
       incidentChannelPrivate: opts.privateChannels ?? false,
       escalationChannel: opts.escalationChannel,
       actionWebhook: opts.actionWebhook,
+      ...(opts.teams ? { teams: opts.teams } : {}),
       schedulerTickSeconds: 10,
     },
     createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
@@ -58,6 +61,7 @@ export async function startTestBot(
     slack,
     db,
     eventsUrl: `http://127.0.0.1:${bot.port}/slack/events`,
+    messagesUrl: `http://127.0.0.1:${bot.port}/api/messages`,
     responseUrl: `${slack.url}/response/1`,
     async stop() {
       await db.$disconnect();

@@ -1,14 +1,15 @@
 // The action catalog is data checked at start-up: the shipped catalog has one entry for every §6 action
-// issue 5 lists, each playbook action key maps to an entry, and no configuration can add an action that
-// weakens §2 (fail-closed integrity, no canon edits, tenant isolation): a broken copy stops the bot with
-// an error naming the file, the entry and the rule.
+// issue 5 lists, each playbook action key maps to an entry, and each entry declares what it does as
+// effects from the code's closed vocabulary. No file can weaken §2 (fail-closed integrity, no canon
+// edits, tenant isolation): every weakening issue 12 tried is refused with an error naming the file,
+// the entry and the rule.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { ACTIONS_FILE, actionsForStep, findAction, loadActionCatalog, prefill } from '../../src/core/actions/catalog.js';
-import { DENIED_CAPABILITIES, deniedEffect } from '../../src/core/actions/catalog-schema.js';
+import { deriveGates, EFFECT_NAMES, EFFECTS, isEffect } from '../../src/core/actions/effects.js';
 import type { Incident } from '../../src/core/incidents/model.js';
 import { findItem, loadRunbook } from '../../src/core/runbook/checklists.js';
 import { RUNBOOK_DIR, RunbookError } from '../../src/core/runbook/loader.js';
@@ -87,7 +88,6 @@ describe('the shipped catalog', () => {
     const a = findAction(catalog, id);
     expect(a, id).toBeDefined();
     expect(a!.refs).toContain(ref);
-    expect(a!.executor).toBe('manual');
   });
 
   it('every playbook item with an action key maps to the entry of that id, which runs from the item', () => {
@@ -122,13 +122,14 @@ describe('the shipped catalog', () => {
     }
   });
 
-  it('every tenant-scoped action takes exactly one required tenant, prefilled from the incident', () => {
-    const scoped = catalog.actions.filter((a) => a.tenantScoped);
-    expect(scoped.length).toBeGreaterThan(15);
+  it('every action acting inside a tenant takes exactly one required tenant, typed so its value is checked against the incident', () => {
+    const scoped = catalog.actions.filter((a) => a.scopes.some((x) => x !== 'shared'));
+    expect(scoped.length).toBe(17);
     for (const a of scoped) {
-      const t = a.parameters.find((p) => p.name === 'tenant');
-      expect(t, a.id).toMatchObject({ type: 'string', required: true, multiple: false, prefill: 'incident.tenants' });
+      const t = a.parameters.filter((p) => p.type === 'tenant');
+      expect(t, a.id).toEqual([expect.objectContaining({ name: 'tenant', required: true, multiple: false })]);
     }
+    expect(catalog.actions.filter((a) => !scoped.includes(a)).map((a) => a.id)).toEqual(['open-orgo-case', 'block-publish']);
   });
 
   it('prefills a tenant only when the incident has exactly one, and lists the incident values to choose from', () => {
@@ -144,96 +145,81 @@ describe('the shipped catalog', () => {
   });
 });
 
-describe('fail-closed: the schema refuses effects that weaken §2', () => {
-  // The effects issue 5 and runbook §2 forbid, whatever the code's list says.
-  const REQUIRED = [
-    'bypass-signature-verification',
-    'skip-hash-check',
-    'broaden-trust-acceptance',
-    'accept-unsigned',
-    'edit-canon',
-    'hot-edit-canon',
-    'disable-validation',
-    'cross-tenant',
-  ];
-  // Each of them, every further deny-listed effect, and spellings a config author might reach for.
-  const spellings: [capability: string, denied: string][] = [
-    ...[...new Set([...REQUIRED, ...Object.keys(DENIED_CAPABILITIES)])].map((c): [string, string] => [`tenant:${c}`, c]),
-    ['bypass-signature-verification', 'bypass-signature-verification'],
-    ['BYPASS_SIGNATURE_VERIFICATION', 'bypass-signature-verification'],
-    ['tenant:quietly-skip-hash-check-now', 'skip-hash-check'],
-    ['shared:Hot Edit Canon', 'hot-edit-canon'],
-    ['shared:accept.unsigned', 'accept-unsigned'],
-    ['tenant:cross-tenant', 'cross-tenant'],
-  ];
+describe('gates follow from the effects of the shipped catalog', () => {
+  const catalog = loadActionCatalog();
+  const a = (id: string) => findAction(catalog, id)!;
 
-  it.each(spellings)('capability "%s" is refused as deny-listed "%s", naming the file, the entry and the rule', (capability, denied) => {
-    const { dir, file } = withCatalog((d) => entry(d, 'pause-auto-activation').capabilities.push(capability));
-    const msg = loadError(dir);
-    expect(msg).toContain(file);
-    expect(msg).toContain(`at actions.${0}.capabilities.1: action "pause-auto-activation": capability "${capability}"`);
-    expect(msg).toContain(`("${denied}" is deny-listed)`);
-    expect(msg).toContain('§2 is fail-closed');
+  it('rotating keys is destructive, evidence first, approved at SEV1, and owned by Security alone', () => {
+    expect(a('rotate-keys')).toMatchObject({ effects: ['rotate-key'], destructive: true, approval: { secondPersonAtOrAbove: 'SEV1' }, roles: ['sec'], scopes: ['environment'] });
   });
 
-  it('every deny-listed capability is recognised (the table above covers the whole list)', () => {
-    for (const c of Object.keys(DENIED_CAPABILITIES)) expect(deniedEffect(c)?.denied, c).toBe(c);
-    expect(deniedEffect('tenant:pause-auto-activation')).toBeUndefined();
-    expect(deniedEffect('tenant:replace-trust-roots')).toBeUndefined();
+  it('a freeze is a hold whose lift fails closed; a pin is a hold whose lift does not', () => {
+    expect(a('freeze-publish-activation')).toMatchObject({ destructive: false, approval: 'none', roles: ['ops'], liftable: { effects: ['unfreeze-publish', 'unfreeze-activation'], failClosed: true } });
+    expect(a('quarantine-artifacts').liftable).toMatchObject({ effects: ['unquarantine-artifact'], failClosed: true });
+    expect(a('pin-channel').liftable).toMatchObject({ effects: ['unpin-release'], failClosed: false });
+  });
+
+  it('the file narrows roles but the effects bound them', () => {
+    expect(a('quarantine-release').roles).toEqual(['ops', 'konnaxion']);
+    expect(a('quarantine-artifacts').roles).toEqual(['sec', 'konnaxion']);
+  });
+});
+
+describe('the vocabulary', () => {
+  it('every destructive effect needs a second person at SEV1 or earlier, and every hold names a lift in the vocabulary', () => {
+    for (const name of EFFECT_NAMES) {
+      const rule = EFFECTS[name];
+      if (rule.destructive) expect(rule.approvalAt, name).toBe('SEV1');
+      if ('liftedBy' in rule) expect(isEffect(rule.liftedBy as string), name).toBe(true);
+      expect(rule.roles.length, name).toBeGreaterThan(0);
+    }
+  });
+
+  it('has no word for a verification bypass, a canon edit or an effect across tenants', () => {
+    const words = EFFECT_NAMES.join(' ');
+    for (const w of ['verif', 'signature', 'hash', 'canon', 'trust-any', 'unsigned', 'all-tenant', 'every-tenant', 'cross']) expect(words).not.toContain(w);
+    expect(EFFECT_NAMES.filter((e) => EFFECTS[e].scope === 'shared')).toEqual(['hold-publish-gate', 'release-publish-gate', 'open-governed-case']);
+  });
+
+  it('an action gets the strictest gate of its effects and the roles owning all of them', () => {
+    expect(deriveGates(['freeze-publish', 'rollback-to-lkg'])).toEqual({
+      scopes: ['channel'],
+      destructive: true,
+      approvalAt: 'SEV1',
+      failClosed: false,
+      roles: ['ops'],
+      lift: { effects: ['unfreeze-publish'], failClosed: true },
+    });
+    expect(deriveGates(['open-governed-case'])).toMatchObject({ scopes: ['shared'], destructive: false, approvalAt: null, roles: ['orgo'], lift: null });
+  });
+});
+
+describe('fail-closed: a catalog that weakens a gate is refused at load', () => {
+  // Issue 12, D3: capabilities a deny-list of exact words let through; none is an effect.
+  it.each([
+    'disable-verification',
+    'ignore-signature-failures',
+    'trust-any-signing-key',
+    'allow-unsigned-packs',
+    'rewrite-canon',
+    'patch-canon-in-place',
+    'apply-to-every-tenant',
+    // D4: a hold relabelled as shared.
+    'shared:pause-auto-activation',
+    'tenant:freeze-publish',
+  ])('effect "%s" is not in the vocabulary: refused, naming the file, the entry and the rule', (effect) => {
+    const { dir, file } = withCatalog((d) => entry(d, 'pause-auto-activation').effects.push(effect));
+    const msg = loadError(dir);
+    expect(msg).toContain(`${file}: does not match the runbook schema`);
+    expect(msg).toContain(`at actions.0.effects.1: action "pause-auto-activation": "${effect}" is not an effect the code knows`);
+    expect(msg).toContain('nothing may bypass verification, edit canon or act across tenants');
   });
 
   type Bad = [name: string, change: (d: Data) => void, id: string, at: string, rule: string];
   const bad: Bad[] = [
-    [
-      'a deny-listed value an enum parameter could choose',
-      (d) => entry(d, 'isolate-tasks').parameters[1].values.push('skip-hash-check'),
-      'isolate-tasks',
-      'parameters.1.values.2',
-      'value "skip-hash-check" of parameter "mode" bypasses hash verification',
-    ],
-    ['a deny-listed action id', (d) => (entry(d, 'pin-channel').id = 'accept-unsigned'), 'accept-unsigned', 'id', 'the id "accept-unsigned" accepts unsigned artifacts'],
-    [
-      'a tenant-scoped effect without a tenant parameter',
-      (d) => entry(d, 'rotate-keys').parameters.splice(0, 1),
-      'rotate-keys',
-      'parameters',
-      'a tenant-scoped capability needs a required "tenant" parameter',
-    ],
-    [
-      'a tenant-scoped effect with an optional tenant',
-      (d) => (entry(d, 'rotate-keys').parameters[0].required = false),
-      'rotate-keys',
-      'parameters',
-      'a tenant-scoped capability needs a required "tenant" parameter',
-    ],
-    [
-      'a tenant parameter allowing several tenants',
-      (d) => (entry(d, 'halt-dispatch').parameters[0].multiple = true),
-      'halt-dispatch',
-      'parameters.0.multiple',
-      'must name exactly one tenant',
-    ],
-    [
-      'a tenant list under another name',
-      (d) => entry(d, 'block-publish').parameters.push({ name: 'tenants', label: 'Tenants', type: 'string', required: false, multiple: true }),
-      'block-publish',
-      'parameters.2.name',
-      'parameter "tenants" looks like a tenant',
-    ],
-    [
-      'a tenant chosen from a fixed list',
-      (d) => Object.assign(entry(d, 'gate-templates').parameters[0], { type: 'enum', values: ['acme', 'globex'] }),
-      'gate-templates',
-      'parameters.0.type',
-      'the "tenant" parameter must be type: string',
-    ],
-    [
-      'a destructive action nobody need approve',
-      (d) => (entry(d, 'rollback-to-lkg').approval = 'none'),
-      'rollback-to-lkg',
-      'approval',
-      'a destructive action needs a second person at SEV1 and above',
-    ],
+    // Issue 12: configuration weakening gates.
+    ['rotate-keys declared not destructive', (d) => (entry(d, 'rotate-keys').destructive = false), 'rotate-keys', 'destructive', 'effect "rotate-key" is destructive'],
+    ['rotate-keys with no approval', (d) => (entry(d, 'rotate-keys').approval = 'none'), 'rotate-keys', 'approval', 'needs a second person at SEV1 and above; approval: none is refused'],
     [
       'a destructive action approved only at SEV0',
       (d) => (entry(d, 'rollback-to-lkg').approval = { secondPersonAtOrAbove: 'SEV0' }),
@@ -242,25 +228,54 @@ describe('fail-closed: the schema refuses effects that weaken §2', () => {
       'secondPersonAtOrAbove may not be SEV0',
     ],
     [
-      'a capability without a scope',
-      (d) => (entry(d, 'halt-dispatch').capabilities = ['halt-task-dispatch']),
-      'halt-dispatch',
-      'capabilities.0',
-      'must be "<scope>:<effect>"',
+      'a role added to deploy-trust-roots',
+      (d) => (entry(d, 'deploy-trust-roots').roles = ['sec', 'ops']),
+      'deploy-trust-roots',
+      'roles.1',
+      'role "ops" does not own effect "deploy-tenant-trust-roots" (owned by sec); the file may narrow the roles that request an action, never add one',
+    ],
+    ['an executor chosen in the catalog', (d) => (entry(d, 'halt-dispatch').executor = 'manual'), 'halt-dispatch', 'executor', 'ACTION_WEBHOOK_ACTIONS names the actions sent to the webhook'],
+    ['capabilities instead of effects', (d) => (entry(d, 'halt-dispatch').capabilities = ['tenant:halt-task-dispatch']), 'halt-dispatch', 'capabilities', 'declare what the action does as effects'],
+    // D4: relabelled as shared, the tenant dropped, a list of customers added.
+    [
+      'pause-auto-activation without its tenant',
+      (d) => (entry(d, 'pause-auto-activation').parameters = entry(d, 'pause-auto-activation').parameters.filter((p: Data) => p.type !== 'tenant')),
+      'pause-auto-activation',
+      'parameters',
+      'its effects act inside one tenant, so it needs a required parameter of type tenant',
     ],
     [
-      'an id used twice',
-      (d) => (entry(d, 'pin-channel').id = 'pause-auto-activation'),
+      'a free-form list of customers',
+      (d) => entry(d, 'pause-auto-activation').parameters.push({ name: 'customers', label: 'Customers', type: 'string', required: false, multiple: true }),
       'pause-auto-activation',
-      'actions.2.id',
-      'already defined at actions.0',
+      'parameters.3.name',
+      'parameter "customers" names scope, so it must be typed tenant, channel or environment',
     ],
+    [
+      'a free-form list on a shared action',
+      (d) => entry(d, 'block-publish').parameters.push({ name: 'pipelines', label: 'Pipelines', type: 'string', required: false, multiple: true }),
+      'block-publish',
+      'parameters.2.multiple',
+      'a free-form list on shared infrastructure',
+    ],
+    ['a channel as free text', (d) => (entry(d, 'freeze-publish-activation').parameters[1].type = 'string'), 'freeze-publish-activation', 'parameters.1.name', 'parameter "channel" names scope'],
+    ['a tenant parameter allowing several tenants', (d) => (entry(d, 'halt-dispatch').parameters[0].multiple = true), 'halt-dispatch', 'parameters.0.multiple', 'must name exactly one tenant'],
+    [
+      'two tenant parameters',
+      (d) => entry(d, 'halt-dispatch').parameters.push({ name: 'target', label: 'Target', type: 'tenant', required: false }),
+      'halt-dispatch',
+      'parameters',
+      'at most one tenant parameter',
+    ],
+    ['a hold without its lift', (d) => delete entry(d, 'halt-dispatch').liftable, 'halt-dispatch', 'liftable', 'stays in force until lifted'],
+    ['effects no role owns together', (d) => (entry(d, 'halt-dispatch').effects = ['freeze-dispatch', 'rotate-key']), 'halt-dispatch', 'effects', 'no role owns all of freeze-dispatch, rotate-key'],
+    ['an id used twice', (d) => (entry(d, 'pin-channel').id = 'pause-auto-activation'), 'pause-auto-activation', 'actions.2.id', 'already defined at actions.0'],
   ];
 
   it.each(bad)('%s is refused, naming the file, the entry and the rule', (_name, change, id, at, rule) => {
     let index = -1;
     const { dir, file } = withCatalog((d) => {
-      index = indexOf(d, id === 'accept-unsigned' ? 'pin-channel' : id);
+      index = indexOf(d, id === 'pause-auto-activation' && at.startsWith('actions.') ? 'pin-channel' : id);
       change(d);
     });
     const msg = loadError(dir);
@@ -270,14 +285,26 @@ describe('fail-closed: the schema refuses effects that weaken §2', () => {
     expect(msg).toContain(rule);
   });
 
-  it('an entry without approval, destructive flag or required flags is refused (nothing defaults to lenient)', () => {
-    const { dir } = withCatalog((d) => {
-      delete entry(d, 'rotate-keys').destructive;
-      delete entry(d, 'rotate-keys').parameters[1].required;
-    });
+  it.each([120, 31, 4, 7.5])('approval expiry of %s minutes is refused: approvals last 5 to 30 minutes', (minutes) => {
+    const { dir, file } = withCatalog((d) => (d.approvalExpiryMinutes = minutes));
     const msg = loadError(dir);
-    expect(msg).toContain('destructive: true or destructive: false');
-    expect(msg).toContain('required: true or required: false');
+    expect(msg).toContain(`${file}: does not match the runbook schema`);
+    expect(msg).toMatch(/at approvalExpiryMinutes: must be (at most 30|at least 5|whole minutes)/);
+  });
+
+  it('stricter is allowed: fewer roles, an earlier approval, destructive on a hold', () => {
+    const { dir } = withCatalog((d) => {
+      entry(d, 'halt-dispatch').roles = ['swarmcraft'];
+      Object.assign(entry(d, 'pause-auto-activation'), { destructive: true, approval: { secondPersonAtOrAbove: 'SEV2' } });
+    });
+    const c = loadActionCatalog(dir);
+    expect(findAction(c, 'halt-dispatch')!.roles).toEqual(['swarmcraft']);
+    expect(findAction(c, 'pause-auto-activation')).toMatchObject({ destructive: true, approval: { secondPersonAtOrAbove: 'SEV2' } });
+  });
+
+  it('a parameter without its required flag is refused (nothing defaults to lenient)', () => {
+    const { dir } = withCatalog((d) => delete entry(d, 'rotate-keys').parameters[1].required);
+    expect(loadError(dir)).toContain('required: true or required: false');
   });
 });
 

@@ -61,13 +61,8 @@ function state(opts: { severity?: Severity; tenants?: string[]; holders?: [Role,
   return { incident, holders, checklists: [], items: opts.items ?? {}, jobs: [] } as unknown as IncidentState;
 }
 
-/** Every §5.3 step settled: done, one skipped, one not applicable. */
-const SETTLED: Record<string, ItemState> = Object.fromEntries(
-  EVIDENCE.map((id, i): [string, ItemState] => [
-    id,
-    i === 0 ? { status: 'skipped', by: IC, at: T0, reason: 'no build involved' } : i === 1 ? { status: 'na', by: IC, at: T0 } : done(),
-  ]),
-);
+/** Every §5.3 snapshot done: the only way the evidence counts as preserved. */
+const SETTLED: Record<string, ItemState> = Object.fromEntries(EVIDENCE.map((id): [string, ItemState] => [id, done()]));
 /** All settled but the trust-root snapshot. */
 const ONE_OPEN: Record<string, ItemState> = Object.fromEntries(Object.entries(SETTLED).filter(([id]) => id !== 'triage.snapshot-trust-roots'));
 
@@ -395,8 +390,69 @@ describe('approval', () => {
     expect(ask(strict, 'SEV2')).toMatchObject({ ok: true, needsApproval: true });
     expect(ask(strict, 'SEV3')).toMatchObject({ ok: true, needsApproval: false });
     // A catalog that slipped past the schema still cannot weaken the floor.
-    const weak = { ...DESTRUCTIVE, approval: 'none' as const };
+    const weak = { ...DESTRUCTIVE, approval: 'none' as const, destructive: false };
     expect(ask(weak, 'SEV1')).toMatchObject({ ok: true, needsApproval: true });
     expect(ask(weak, 'SEV2')).toMatchObject({ ok: true, needsApproval: false });
+    // Nor skip the evidence its effect requires.
+    const open = evaluateRequest({ action: weak, params: { tenant: 'acme', channel: 'stable' }, actor: OPS, state: state({ severity: 'SEV2', items: ONE_OPEN }), runbook });
+    expectRefused(open, 'evidence');
+  });
+});
+
+describe('evidence: only a snapshot marked done counts', () => {
+  it.each([
+    ['skipped', { status: 'skipped', by: IC, at: T0, reason: 'no build involved' }],
+    ['not applicable', { status: 'na', by: IC, at: T0 }],
+  ] as [string, ItemState][])('a %s §5.3 step is no evidence: the destructive action is refused, and the IC may still override', (_name, item) => {
+    const items = { ...SETTLED, 'triage.snapshot-build-record': item };
+    const ask = (actor: string, override?: { reason: string }) =>
+      evaluateRequest({ action: DESTRUCTIVE, params: { tenant: 'acme', channel: 'stable' }, actor, state: state({ severity: 'SEV2', items }), runbook, roleNames, ...(override ? { override } : {}) });
+    const r = expectRefused(ask(OPS), 'evidence');
+    expect(r.reason).toContain('1 evidence snapshot step is still open ("Orgo Build Record + stage logs")');
+    expect(r.reason).toContain('never a skipped step');
+    expect(ask(IC, { reason: 'urgent' })).toMatchObject({ ok: true, override: { openSteps: ['triage.snapshot-build-record'] } });
+  });
+});
+
+describe('scope: typed channel and environment parameters lie inside the incident', () => {
+  const ask = (params: Record<string, ParamValue | undefined>, a = HOLD) => evaluateRequest({ action: a, params, actor: OPS, state: state({ severity: 'SEV2', items: SETTLED }), runbook, roleNames });
+
+  it('a channel the incident does not list is refused, naming the ones it does', () => {
+    const r = expectRefused(ask({ tenant: 'acme', channel: ['stable', 'beta'] }), 'scope');
+    expect(r.reason).toBe(`Scope rule (§2): "beta" is not an impacted channel of this incident, so choose from stable for Channel(s) (channel), or add it to the incident's scope first.`);
+    expect(ask({ tenant: 'acme', channel: ['stable'] })).toMatchObject({ ok: true });
+  });
+
+  it('an environment outside the incident is refused, even an optional one', () => {
+    expect(expectRefused(ask({ tenant: 'acme', channel: 'stable', environment: 'prod-us' }), 'scope').reason).toContain('"prod-us" is not an impacted environment');
+    expect(ask({ tenant: 'acme', channel: 'stable', environment: 'prod' })).toMatchObject({ ok: true, params: { environment: 'prod' } });
+  });
+});
+
+describe('fail closed: accepting a corrected or rotated root', () => {
+  const roots = action('deploy-trust-roots');
+  const VERIFY = runbook.playbooks.find((p) => p.ref === '6.2')!.sections.flatMap((s) => s.items).map((i) => i.id);
+  const settled = (except: string[] = []) => Object.fromEntries(VERIFY.filter((id) => !except.includes(id)).map((id): [string, ItemState] => [id, done(SEC)]));
+  const ask = (severity: Severity, items: Record<string, ItemState>, integrityUncertain = false) => {
+    const s = state({ severity, holders: [['ic', IC], ['sec', SEC]], items: { ...SETTLED, ...items } });
+    s.incident.integrityUncertain = integrityUncertain;
+    return evaluateRequest({ action: roots, params: { tenant: 'acme', channel: 'stable', trustRootSet: 'roots@v7' }, actor: SEC, state: s, runbook, roleNames });
+  };
+
+  it('its effect fails closed and is destructive, owned by Security alone', () => {
+    expect(roots).toMatchObject({ effects: ['deploy-tenant-trust-roots'], failClosed: true, destructive: true, roles: ['sec'] });
+  });
+
+  it('at SEV1 it waits for the §6.2 verification steps other than its own, then for a second person', () => {
+    const r = expectRefused(ask('SEV1', settled(['verification-failure.confirm-trust-roots'])), 'fail-closed');
+    expect(r.reason).toContain('1 step is still open ("Confirm tenant/channel trust roots are correct.")');
+    // Its own step (deploy corrected roots) is what it carries out, so it need not be settled first.
+    expect(ask('SEV1', settled(['verification-failure.deploy-corrected-roots']))).toMatchObject({ ok: true, needsApproval: true, approvers: { candidates: [IC] } });
+  });
+
+  it('with integrity uncertain it fails closed at any severity; below SEV1 with integrity certain it does not', () => {
+    expectRefused(ask('SEV2', {}, true), 'fail-closed');
+    expect(ask('SEV2', settled(), true)).toMatchObject({ ok: true, needsApproval: true });
+    expect(ask('SEV2', {})).toMatchObject({ ok: true, needsApproval: false });
   });
 });

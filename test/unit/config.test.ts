@@ -141,8 +141,91 @@ describe('the action webhook', () => {
     expect(loadConfig(HTTP).actionWebhook).toBeUndefined();
   });
 
+  it.each([
+    ['ftp://ops.example.com/hook'],
+    ['http://ops.example.com/hook'],
+    ['http://127.0.0.1.example.com/hook'],
+    ['file:///etc/passwd'],
+    ['not a url'],
+  ])('refuses ACTION_WEBHOOK_URL=%s with a configuration error that says https', (url) => {
+    const e = configError({ ...HTTP, ACTION_WEBHOOK_URL: url, ACTION_WEBHOOK_SECRET: 'sixteen-chars-ok!' });
+    expect(e.message).toContain('ACTION_WEBHOOK_URL: expected');
+    expect(e.message).toMatch(/https:\/\/|URL such as/);
+  });
+
+  it('accepts http only to loopback, and a whsec_ secret', () => {
+    const secret = `whsec_${Buffer.from('0123456789abcdef0123').toString('base64')}`;
+    for (const url of ['http://127.0.0.1:8080/hook', 'http://localhost/hook', 'http://[::1]:9/x']) {
+      expect(loadConfig({ ...HTTP, ACTION_WEBHOOK_URL: url, ACTION_WEBHOOK_SECRET: secret }).actionWebhook?.url).toBe(url);
+    }
+    expect(configError({ ...HTTP, ACTION_WEBHOOK_URL: 'https://ops.example.com/hook', ACTION_WEBHOOK_SECRET: 'whsec_not-base64!!!!!!!!!!' }).message).toContain('ACTION_WEBHOOK_SECRET: expected whsec_');
+  });
+
   it('refuses a webhook URL without its signing secret, or a short secret, naming the variable', () => {
     expect(() => loadConfig({ ...HTTP, ACTION_WEBHOOK_URL: 'https://ops.example.com/hook' })).toThrow(/ACTION_WEBHOOK_SECRET/);
     expect(() => loadConfig({ ...HTTP, ACTION_WEBHOOK_URL: 'https://ops.example.com/hook', ACTION_WEBHOOK_SECRET: 'short' })).toThrow(/ACTION_WEBHOOK_SECRET: expected at least 16 characters/);
+  });
+});
+
+describe('Microsoft Teams', () => {
+  const APP = { MICROSOFT_APP_ID: '6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f', MICROSOFT_APP_PASSWORD: 'client-secret' };
+  const TENANT = '0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e';
+  const LOCAL = {
+    TEAMS_OPENID_METADATA_URL: 'http://127.0.0.1:4000/v1/.well-known/openidconfiguration',
+    TEAMS_TOKEN_ISSUER: 'https://api.botframework.com',
+    TEAMS_LOGIN_URL: 'http://127.0.0.1:4000/botframework.com',
+  };
+
+  it('stays off without an app id, and runs beside Slack with one', () => {
+    expect(loadConfig(HTTP).teams).toBeUndefined();
+    const c = loadConfig({ ...HTTP, ...APP });
+    expect(c.slack.botToken).toBe(HTTP.SLACK_BOT_TOKEN);
+    expect(c.teams).toEqual({ appId: APP.MICROSOFT_APP_ID, appType: 'MultiTenant', appPassword: 'client-secret' });
+  });
+
+  it('refuses an app id without a credential, rather than running without authentication', () => {
+    expect(() => loadConfig({ ...HTTP, MICROSOFT_APP_ID: APP.MICROSOFT_APP_ID })).toThrow(/MICROSOFT_APP_PASSWORD/);
+  });
+
+  it('refuses Teams settings without the app id they belong to, naming what was set', () => {
+    const e = configError({ ...HTTP, MICROSOFT_APP_PASSWORD: 'client-secret', MICROSOFT_GRAPH_URL: 'https://graph.microsoft.com/v1.0' });
+    expect(e.message).toContain('MICROSOFT_APP_ID');
+    expect(e.message).toContain('MICROSOFT_APP_PASSWORD, MICROSOFT_GRAPH_URL are set without it');
+  });
+
+  it('asks for the tenant of a single-tenant app or a managed identity', () => {
+    expect(() => loadConfig({ ...HTTP, ...APP, MICROSOFT_APP_TYPE: 'SingleTenant' })).toThrow(/MICROSOFT_APP_TENANT_ID \(required for SingleTenant\)/);
+    const msi = loadConfig({ ...HTTP, MICROSOFT_APP_ID: APP.MICROSOFT_APP_ID, MICROSOFT_APP_TYPE: 'UserAssignedMSI', MICROSOFT_APP_TENANT_ID: TENANT });
+    expect(msi.teams).toEqual({ appId: APP.MICROSOFT_APP_ID, appType: 'UserAssignedMSI', tenantId: TENANT });
+  });
+
+  it.each<[string, NodeJS.ProcessEnv]>([
+    ['MICROSOFT_APP_ID', { MICROSOFT_APP_ID: 'bot-1' }],
+    ['MICROSOFT_APP_TYPE', { MICROSOFT_APP_TYPE: 'Anonymous' }],
+    ['MICROSOFT_GRAPH_URL', { MICROSOFT_GRAPH_URL: 'graph' }],
+    ['TEAMS_LINK_SECRET', { TEAMS_LINK_SECRET: 'short' }],
+  ])('refuses a malformed %s, naming it', (name, bad) => {
+    expect(configError({ ...HTTP, ...APP, ...bad }).message).toContain(`${name}:`);
+  });
+
+  it('takes the endpoint overrides only all together', () => {
+    expect(loadConfig({ ...HTTP, ...APP, ...LOCAL }).teams?.endpoints).toEqual({
+      openIdMetadataUrl: LOCAL.TEAMS_OPENID_METADATA_URL,
+      tokenIssuer: LOCAL.TEAMS_TOKEN_ISSUER,
+      loginUrl: LOCAL.TEAMS_LOGIN_URL,
+    });
+    const e = configError({ ...HTTP, ...APP, TEAMS_LOGIN_URL: LOCAL.TEAMS_LOGIN_URL });
+    expect(e.message).toContain('TEAMS_OPENID_METADATA_URL and TEAMS_TOKEN_ISSUER (set all three endpoint overrides together, or none)');
+  });
+
+  it('sends the client secret over plain http only to this machine', () => {
+    expect(() => loadConfig({ ...HTTP, ...APP, ...LOCAL, TEAMS_LOGIN_URL: 'http://login.example.com/tenant' })).toThrow(/TEAMS_LOGIN_URL as an https:\/\/ URL/);
+  });
+
+  it('reads Graph and the signed file links, which need their secret', () => {
+    const c = loadConfig({ ...HTTP, ...APP, MICROSOFT_GRAPH_URL: 'http://127.0.0.1:5000/v1.0/', TEAMS_PUBLIC_URL: 'https://bot.example.com/', TEAMS_LINK_SECRET: 'x'.repeat(32) });
+    expect(c.teams?.graphUrl).toBe('http://127.0.0.1:5000/v1.0');
+    expect(c.teams?.files).toEqual({ publicUrl: 'https://bot.example.com', secret: 'x'.repeat(32) });
+    expect(() => loadConfig({ ...HTTP, ...APP, TEAMS_PUBLIC_URL: 'https://bot.example.com' })).toThrow(/TEAMS_PUBLIC_URL and TEAMS_LINK_SECRET together/);
   });
 });

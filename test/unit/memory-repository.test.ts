@@ -1,4 +1,4 @@
-// The in-memory repository keeps the same contract as the Prisma one (test/integration runs it
+// The in-memory repository keeps the same contract as the Prisma one (test/integration/incident-repository.test.ts runs it
 // there), or the service tests prove nothing.
 import { describe, expect, it } from 'vitest';
 import { TestClock } from '../fakes/clock.js';

@@ -1,9 +1,10 @@
-// §6 containment actions: the request form, request, approve, confirm by hand, lift, the overview.
+// §6 containment actions: the request form, request, approve, confirm by hand, lift and approve a lift,
+// the overview.
 import { prefill } from '../../core/actions/catalog.js';
-import { describeRequest } from '../../core/actions/service.js';
+import { describeRequest, inForceView } from '../../core/actions/service.js';
 import type { ParamValue } from '../../core/actions/gates.js';
 import { DomainError, ErrorCode, incidentNotFound } from '../../core/errors.js';
-import { strong, t, user } from '../../core/views/rich-text.js';
+import { join, strong, t, user } from '../../core/views/rich-text.js';
 import { manualOutcome } from '../../executors/manual.js';
 import { actionLine } from '../action-runs.js';
 import type { ChatView } from '../chat-port.js';
@@ -76,13 +77,22 @@ export function actionIntents(ctx: AppContext) {
       return { after: async () => (done.replayed ? ctx.talk.refreshHeader(asked.ws, done.state) : ctx.runs.told(asked.ws, done.state, text)) };
     });
 
-  /** Lift on a freeze, pause or hold in force; one that an executor applied is undone through it. */
-  const liftAction = (asked: Asked & { requestId: string }): Promise<Outcome> =>
+  /**
+   * Lift on a freeze, pause or hold in force, and the second person's Approve of a lift that fails
+   * closed: done by hand at once, undone through the executor that applied it, or waiting for approval.
+   */
+  const lifting = (decide: 'lift' | 'approveLift') => (asked: Asked & { requestId: string }): Promise<Outcome> =>
     keyed(ctx, asked, async () => {
-      const done = await actions.lift(asked.ws, asked.roomId ?? '', asked.actor, asked.requestId);
+      const done = await actions[decide](asked.ws, asked.roomId ?? '', asked.actor, asked.requestId);
       const r = done.result;
       if (!r.ok) throw refused(r.reason);
-      const text = t`${user(asked.actor)} lifted ${coreText(describeRequest(r.request, r.action))} (${r.action.liftable?.title ?? 'Lift'}).`;
+      const what = t`${coreText(describeRequest(r.request, r.action))} (${r.action.liftable?.title ?? 'Lift'})`;
+      const text =
+        r.lift === 'lifted'
+          ? t`${user(asked.actor)} lifted ${what}.`
+          : r.lift === 'requested'
+            ? t`${user(asked.actor)} asked to lift ${what}. It stays in force until the lift succeeds.`
+            : t`${user(asked.actor)} asked to lift ${what}. It fails closed, so a second person must approve (${join(r.approvers.map(user), ' or ')}) with Approve lift on the header; it stays in force until then.`;
       return {
         after: async () => {
           if (done.replayed) await ctx.talk.refreshHeader(asked.ws, done.state);
@@ -91,6 +101,8 @@ export function actionIntents(ctx: AppContext) {
         },
       };
     });
+  const liftAction = lifting('lift');
+  const approveLift = lifting('approveLift');
 
   /** The catalog with Run buttons, requests awaiting approval, actions in force with Lift. */
   const overview = async (asked: Asked): Promise<Outcome> => {
@@ -99,10 +111,13 @@ export function actionIntents(ctx: AppContext) {
       kind: 'actions',
       catalog: actions.catalog.actions,
       awaiting: actions.awaitingApproval(s).map(({ request, action }) => actionLine(request, action)),
-      inForce: actions.inForce(s).map(({ request, action }) => ({ ...actionLine(request, action), lift: action.liftable?.title ?? 'Lift', liftFailed: false })),
+      inForce: actions.inForce(s).map(({ request, action }) => {
+        const v = inForceView(request, action);
+        return { ...actionLine(request, action), text: coreText(v.text), lift: v.lift, liftFailed: request.liftStatus === 'failed' || request.liftStatus === 'timed_out', control: v.control };
+      }),
     };
     return { reply: view };
   };
 
-  return { requestForm, requestAction, approveAction, confirmAction, liftAction, overview };
+  return { requestForm, requestAction, approveAction, confirmAction, liftAction, approveLift, overview };
 }

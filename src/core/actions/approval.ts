@@ -19,6 +19,8 @@ export type ApprovalInput = {
   /** Defaults to the catalog's approvalExpiryMinutes. */
   expiryMs?: number;
   roleNames?: RoleNames;
+  /** The request is for the lift of the hold. */
+  lift?: boolean;
 };
 
 export type Approved = { ok: true; approvedBy: string; approvedAt: Date; asRole: Role };
@@ -44,7 +46,7 @@ export function evaluateApproval(input: ApprovalInput): Approved | Refusal {
     return refuse(ErrorCode.InvalidInput, `"${request.actionId}" is not an action of the catalog, so this request cannot be approved.`);
   }
   const roles = owningRoles(action);
-  const title = `"${action.title}"`;
+  const title = input.lift && action.liftable ? `"${action.liftable.title}" (lifting request ${action.title})` : `"${action.title}"`;
   const who = either(roles.map((r) => describeRole(state, r, roleNames)));
 
   // Expiry first: once expired nobody can approve, and the request is recorded expired whoever clicked.

@@ -1,97 +1,48 @@
 // The §6 containment actions as data: the zod schema of runbook/actions.yaml. Each entry is checked at
 // start-up; a broken entry stops the bot with a message naming the file, the entry and the rule.
 //
-// The §2 rules are not configuration. The schema refuses, whatever the file says:
-// - a capability (or an action id, or a value a parameter may take) that would bypass signature or hash
-//   verification, broaden trust acceptance, edit canon, disable validation or cross tenants (DENIED_CAPABILITIES);
-// - a tenant-scoped effect without the single, required `tenant` parameter, and any parameter that could
-//   name several tenants;
-// - a destructive action that a second person need not approve at SEV0/SEV1.
-// Rules that need the playbooks (every playbook `action` key has an entry) are in catalog.ts.
+// An entry declares what it does as effects from the code's closed vocabulary (effects.ts). Its scope,
+// destructiveness, least approval, evidence-first, fail-closed lift and owning roles follow from those
+// effects; the file may make a gate stricter (fewer roles, an earlier approval, destructive: true), never
+// looser, and cannot name an effect the code does not know. Rules that need the playbooks are in
+// catalog.ts.
 import { z } from 'zod';
 import { ROLES, SEVERITIES, type Role, type Severity } from '../incidents/model.js';
 import { severityRank } from '../incidents/rules.js';
+import { deriveGates, EFFECT_NAMES, effectRule, isEffect, type Effect } from './effects.js';
 
 const text = z.string().trim().min(1);
-const KEBAB = '[a-z0-9]+(?:-[a-z0-9]+)*';
-const kebab = z.string().regex(new RegExp(`^${KEBAB}$`), 'must be kebab-case: lower-case letters and digits joined by single hyphens');
+const kebab = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be kebab-case: lower-case letters and digits joined by single hyphens');
 
 /** Action ids travel in button payloads and timeline events: keep them short. */
 export const ACTION_ID_MAX = 48;
 
+/** How long a request may wait for its second person (minutes): long enough to find one, short enough to be current. */
+export const APPROVAL_EXPIRY_MINUTES = { min: 5, max: 30 } as const;
+
 /**
- * Effects no action may declare (§2: fail-closed on integrity, no canon mutation, tenant isolation).
- * Matched against every capability, action id and enum value after normalising case and separators, and
- * anywhere inside it ("tenant:quietly-skip-hash-check" is refused too).
+ * A parameter's type. `tenant`, `channel` and `environment` name scope: their values must lie inside the
+ * incident's impacted scope, and the Run form offers the incident's values. A tenant is always one.
  */
-export const DENIED_CAPABILITIES = {
-  'bypass-signature-verification': 'bypasses signature verification',
-  'skip-signature-verification': 'bypasses signature verification',
-  'disable-signature-verification': 'bypasses signature verification',
-  'bypass-hash-check': 'bypasses hash verification',
-  'skip-hash-check': 'bypasses hash verification',
-  'disable-hash-check': 'bypasses hash verification',
-  'skip-verification': 'bypasses verification',
-  'bypass-verification': 'bypasses verification',
-  'broaden-trust-acceptance': 'broadens trust acceptance',
-  'broaden-trust': 'broadens trust acceptance',
-  'accept-unsigned': 'accepts unsigned artifacts',
-  'accept-untrusted': 'accepts untrusted artifacts',
-  'edit-canon': 'edits canon',
-  'hot-edit-canon': 'edits canon',
-  'mutate-canon': 'edits canon',
-  'disable-validation': 'disables validation',
-  'relax-validation': 'disables validation',
-  'cross-tenant': 'acts across tenants',
-  'all-tenants': 'acts across tenants',
-} as const satisfies Record<string, string>;
+export const PARAM_TYPES = ['tenant', 'channel', 'environment', 'string', 'enum'] as const;
+export type ParamType = (typeof PARAM_TYPES)[number];
+export type ScopeParamType = Extract<ParamType, 'tenant' | 'channel' | 'environment'>;
+export const SCOPE_PARAM_TYPES: readonly ScopeParamType[] = ['tenant', 'channel', 'environment'];
+export const isScopeType = (t: ParamType): t is ScopeParamType => (SCOPE_PARAM_TYPES as readonly string[]).includes(t);
 
-const DENIED_BY_LENGTH = Object.entries(DENIED_CAPABILITIES).sort(([a], [b]) => b.length - a.length);
-
-/** Lower case, every run of separators ("_", ".", ":", "/", spaces) as one hyphen. */
-export function normalizeEffect(s: string): string {
-  return s
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-}
-
-/** The deny-listed effect `s` contains, if any. */
-export function deniedEffect(s: string): { denied: string; why: string } | undefined {
-  const n = `-${normalizeEffect(s)}-`;
-  // The longest match names the effect best ("hot-edit-canon" rather than "edit-canon").
-  for (const [denied, why] of DENIED_BY_LENGTH) {
-    if (n.includes(`-${denied}-`)) return { denied, why };
-  }
-  return undefined;
-}
-
-/** Where an effect lands: inside one tenant, or on infrastructure the tenants share. */
-export const SCOPES = ['tenant', 'shared'] as const;
-export type Scope = (typeof SCOPES)[number];
-const CAPABILITY_RE = new RegExp(`^(${SCOPES.join('|')}):${KEBAB}$`);
-
-export const PREFILL_SOURCES = ['incident.tenants', 'incident.channels', 'incident.environments'] as const;
-export type PrefillSource = (typeof PREFILL_SOURCES)[number];
-
-export const PARAM_TYPES = ['string', 'enum'] as const;
-export const EXECUTORS = ['manual', 'webhook'] as const;
-export type ExecutorKind = (typeof EXECUTORS)[number];
-
-/** The one parameter that names a tenant. */
-export const TENANT_PARAM = 'tenant';
+/** Words that name scope: a free-form parameter called so would carry scope past the scope check. */
+const SCOPE_WORDS = /^(tenants?|customers?|clients?|orgs?|organi[sz]ations?|accounts?|workspaces?|channels?|env|envs|environments?|regions?|scopes?)$/;
 
 export type ActionParameter = {
-  /** camelCase; `tenant` is the tenant, always one. */
+  /** camelCase. */
   name: string;
   label: string;
-  type: 'string' | 'enum';
+  type: ParamType;
   /** The choices of an enum parameter. */
   values?: string[];
   required: boolean;
-  /** Several values in one request (a list). Never for `tenant`. */
+  /** Several values in one request (a list). Never for a tenant. */
   multiple: boolean;
-  prefill?: PrefillSource;
 };
 
 /** `none`, or: at this severity or more severe, a second person approves. */
@@ -103,17 +54,17 @@ export type ActionEntryFile = {
   refs: string[];
   /** Runbook steps the action carries out, besides the playbook items keyed to it. */
   steps?: string[];
-  roles: Role[];
-  destructive: boolean;
-  approval: ApprovalRule;
+  effects: Effect[];
+  /** Narrows the roles owning the effects; never adds one. */
+  roles?: Role[];
+  /** May only say true (an effect that is not destructive treated as if it were). */
+  destructive?: boolean;
+  /** May only ask for more than the effects require. */
+  approval?: ApprovalRule;
+  /** Required when an effect is a hold: the lift's title. */
   liftable?: { title: string };
-  capabilities: string[];
-  executor: ExecutorKind;
   parameters: ActionParameter[];
 };
-
-/** The least a destructive action must ask for: a second person at SEV1 and above. */
-export const DESTRUCTIVE_APPROVAL_FLOOR: Severity = 'SEV1';
 
 const ref = z
   .string({ error: 'must be a quoted section number such as "6.1"' })
@@ -127,14 +78,10 @@ const parameterSchema = z
     values: z.array(text).min(1).optional(),
     required: z.boolean({ error: 'must say required: true or required: false' }),
     multiple: z.boolean().default(false),
-    prefill: z.enum(PREFILL_SOURCES).optional(),
   })
   .strict();
 
-const approvalSchema = z.union([
-  z.literal('none'),
-  z.object({ secondPersonAtOrAbove: z.enum(SEVERITIES) }).strict(),
-]);
+const approvalSchema = z.union([z.literal('none'), z.object({ secondPersonAtOrAbove: z.enum(SEVERITIES) }).strict()]);
 
 const entrySchema = z
   .object({
@@ -142,104 +89,131 @@ const entrySchema = z
     title: text.max(80),
     refs: z.array(ref).min(1),
     steps: z.array(z.string().min(1)).min(1).optional(),
-    roles: z.array(z.enum(ROLES)).min(1),
-    destructive: z.boolean({ error: 'must say destructive: true or destructive: false' }),
-    approval: approvalSchema,
+    effects: z.array(z.string(), { error: 'must list the effects, such as [freeze-publish]' }).min(1),
+    roles: z.array(z.enum(ROLES)).min(1).optional(),
+    destructive: z.boolean().optional(),
+    approval: approvalSchema.optional(),
     liftable: z.object({ title: text.max(80) }).strict().optional(),
-    capabilities: z.array(z.string()).min(1),
-    executor: z.enum(EXECUTORS).default('manual'),
     parameters: z.array(parameterSchema).default([]),
+    // Refused with their own explanation rather than as unknown keys.
+    executor: z.unknown().optional(),
+    capabilities: z.unknown().optional(),
   })
   .strict()
-  .superRefine((e, ctx) => checkEntry(e as ActionEntryFile, ctx));
+  .superRefine((e, ctx) => checkEntry(e as ActionEntryFile & { executor?: unknown; capabilities?: unknown }, ctx));
 
 type Ctx = z.RefinementCtx;
+const camelWords = (name: string): string[] => name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(' ');
 
 /** The rules of one entry; every message starts with the entry, then says the rule broken. */
-function checkEntry(e: ActionEntryFile, ctx: Ctx): void {
-  const issue = (path: (string | number)[], rule: string) =>
-    ctx.addIssue({ code: 'custom', path, message: `action "${e.id}": ${rule}` });
-  const failClosed = (path: (string | number)[], what: string, hit: { denied: string; why: string }) =>
-    issue(
-      path,
-      `${what} ${hit.why} ("${hit.denied}" is deny-listed); runbook §2 is fail-closed on integrity, forbids canon edits under pressure and keeps tenants isolated, so no action may declare it`,
-    );
+function checkEntry(e: ActionEntryFile & { executor?: unknown; capabilities?: unknown }, ctx: Ctx): void {
+  const issue = (path: (string | number)[], rule: string) => ctx.addIssue({ code: 'custom', path, message: `action "${e.id}": ${rule}` });
 
-  const idHit = deniedEffect(e.id);
-  if (idHit) failClosed(['id'], `the id "${e.id}"`, idHit);
-
-  // Capabilities: the deny-list first, so a denied effect is reported as such whatever its spelling.
-  let tenantScoped = false;
-  e.capabilities.forEach((c, i) => {
-    const hit = deniedEffect(c);
-    if (hit) {
-      failClosed(['capabilities', i], `capability "${c}"`, hit);
-      return;
-    }
-    if (!CAPABILITY_RE.test(c)) {
-      issue(['capabilities', i], `capability "${c}" must be "<scope>:<effect>" with scope ${SCOPES.join(' or ')} and a kebab-case effect, such as "tenant:pause-auto-activation"`);
-      return;
-    }
-    if (c.startsWith('tenant:')) tenantScoped = true;
-  });
-  const dupCap = e.capabilities.find((c, i) => e.capabilities.indexOf(c) !== i);
-  if (dupCap) issue(['capabilities'], `capability "${dupCap}" is listed twice`);
-
-  // Parameters.
-  const names = new Set<string>();
-  e.parameters.forEach((p, i) => {
-    if (names.has(p.name)) issue(['parameters', i, 'name'], `parameter "${p.name}" appears twice`);
-    names.add(p.name);
-    if (p.type === 'enum' && !p.values) issue(['parameters', i, 'values'], `enum parameter "${p.name}" must list its values`);
-    if (p.type === 'string' && p.values) issue(['parameters', i, 'values'], `string parameter "${p.name}" takes no values (use type: enum)`);
-    (p.values ?? []).forEach((v, j) => {
-      const hit = deniedEffect(v);
-      if (hit) failClosed(['parameters', i, 'values', j], `value "${v}" of parameter "${p.name}"`, hit);
-    });
-    if (p.name !== TENANT_PARAM && /tenant/i.test(p.name)) {
-      issue(['parameters', i, 'name'], `parameter "${p.name}" looks like a tenant; a tenant is named only by the single "tenant" parameter (one request acts on one tenant)`);
-    }
-    if (p.name === TENANT_PARAM) {
-      if (p.multiple) issue(['parameters', i, 'multiple'], 'the "tenant" parameter must name exactly one tenant (multiple: false); one request acts on one tenant (§2 tenant isolation)');
-      if (p.type !== 'string') issue(['parameters', i, 'type'], 'the "tenant" parameter must be type: string; its value is checked against the incident\'s impacted tenants');
-      if (p.prefill !== undefined && p.prefill !== 'incident.tenants') {
-        issue(['parameters', i, 'prefill'], 'the "tenant" parameter may only be prefilled from incident.tenants');
-      }
-    }
-  });
-  const tenant = e.parameters.find((p) => p.name === TENANT_PARAM);
-  if (tenantScoped && (!tenant || !tenant.required)) {
-    issue(
-      ['parameters'],
-      'a tenant-scoped capability needs a required "tenant" parameter naming one impacted tenant (§2 tenant isolation)',
-    );
+  if (e.executor !== undefined) {
+    issue(['executor'], 'the catalog does not choose the executor: ACTION_WEBHOOK_ACTIONS names the actions sent to the webhook, and every other one is confirmed by hand, so remove executor');
+  }
+  if (e.capabilities !== undefined) {
+    issue(['capabilities'], `capabilities are not read: declare what the action does as effects, chosen from ${EFFECT_NAMES.join(', ')}`);
   }
 
-  // Roles.
-  const dupRole = e.roles.find((r, i) => e.roles.indexOf(r) !== i);
+  // Effects: only the code's words. A bypass, a canon edit or a cross-tenant effect has none.
+  const effects: Effect[] = [];
+  e.effects.forEach((name, i) => {
+    if (!isEffect(name)) {
+      issue(
+        ['effects', i],
+        `"${name}" is not an effect the code knows; an action may only do ${EFFECT_NAMES.join(', ')} (runbook §2: nothing may bypass verification, edit canon or act across tenants, so those have no effect to declare)`,
+      );
+      return;
+    }
+    if (effects.includes(name)) issue(['effects', i], `effect "${name}" is listed twice`);
+    else effects.push(name);
+  });
+  if (effects.length !== e.effects.length) return;
+  const gates = deriveGates(effects);
+  const owners = (effect: Effect) => effectRule(effect).roles.join(', ');
+
+  // Roles: the owners of every effect, narrowed by the file, never widened.
+  if (gates.roles.length === 0) {
+    issue(['effects'], `no role owns all of ${effects.join(', ')} (${effects.map((x) => `${x}: ${owners(x)}`).join('; ')}), so split it into one action per owner`);
+  }
+  (e.roles ?? []).forEach((role, i) => {
+    if (role === 'ic' || gates.roles.includes(role)) return;
+    const lacking = effects.filter((x) => !effectRule(x).roles.includes(role));
+    issue(
+      ['roles', i],
+      `role "${role}" does not own effect ${lacking.map((x) => `"${x}" (owned by ${owners(x)})`).join(', ')}; the file may narrow the roles that request an action, never add one`,
+    );
+  });
+  const dupRole = e.roles?.find((r, i) => e.roles!.indexOf(r) !== i);
   if (dupRole) issue(['roles'], `role "${dupRole}" is listed twice`);
 
-  // Approval: configuration may ask for more, never for less than the floor.
-  if (e.destructive) {
-    const floor = DESTRUCTIVE_APPROVAL_FLOOR;
-    if (e.approval === 'none') {
-      issue(['approval'], `a destructive action needs a second person at ${floor} and above (approval: { secondPersonAtOrAbove: ${floor} } or a lower severity)`);
-    } else if (severityRank(e.approval.secondPersonAtOrAbove) < severityRank(floor)) {
-      issue(
-        ['approval', 'secondPersonAtOrAbove'],
-        `a destructive action needs a second person at ${floor} and above, so secondPersonAtOrAbove may not be ${e.approval.secondPersonAtOrAbove}`,
-      );
+  // Destructive and approval: stricter only.
+  const destructiveEffect = effects.find((x) => effectRule(x).destructive);
+  if (e.destructive === false && destructiveEffect) {
+    issue(['destructive'], `effect "${destructiveEffect}" is destructive (it waits for the §5.3 evidence and a second person at SEV1 and above), so destructive: false is refused; the file may only make a gate stricter`);
+  }
+  const floor = gates.approvalAt ?? (e.destructive ? 'SEV1' : null);
+  if (e.approval !== undefined && floor !== null) {
+    const why = `${destructiveEffect ? `effect "${destructiveEffect}" is destructive, so it` : 'this action'} needs a second person at ${floor} and above`;
+    if (e.approval === 'none') issue(['approval'], `${why}; approval: none is refused (the file may only ask for more)`);
+    else if (severityRank(e.approval.secondPersonAtOrAbove) < severityRank(floor)) {
+      issue(['approval', 'secondPersonAtOrAbove'], `${why}, so secondPersonAtOrAbove may not be ${e.approval.secondPersonAtOrAbove} (the file may only ask for more)`);
     }
   }
+
+  // A hold has a lift, and only a hold.
+  if (gates.lift && !e.liftable) issue(['liftable'], `effect ${effects.filter((x) => effectRule(x).liftedBy).join(', ')} stays in force until lifted, so give the lift a title (liftable: { title: ... })`);
+  if (!gates.lift && e.liftable) issue(['liftable'], `none of ${effects.join(', ')} stays in force, so there is nothing to lift; remove liftable`);
+
+  checkParameters(e, gates.scopes, issue);
 
   const dupRef = e.refs.find((r, i) => e.refs.indexOf(r) !== i);
   if (dupRef) issue(['refs'], `ref "${dupRef}" is listed twice`);
 }
 
+/** Scope travels only in typed parameters, which the gates check against the incident (§2 tenant isolation). */
+function checkParameters(e: ActionEntryFile, scopes: readonly string[], issue: (path: (string | number)[], rule: string) => void): void {
+  const names = new Set<string>();
+  e.parameters.forEach((p, i) => {
+    if (names.has(p.name)) issue(['parameters', i, 'name'], `parameter "${p.name}" appears twice`);
+    names.add(p.name);
+    if (p.type === 'enum' && !p.values) issue(['parameters', i, 'values'], `enum parameter "${p.name}" must list its values`);
+    if (p.type !== 'enum' && p.values) issue(['parameters', i, 'values'], `${p.type} parameter "${p.name}" takes no values (use type: enum)`);
+    if ((p.type === 'string' || p.type === 'enum') && camelWords(p.name).some((w) => SCOPE_WORDS.test(w))) {
+      issue(
+        ['parameters', i, 'name'],
+        `parameter "${p.name}" names scope, so it must be typed tenant, channel or environment, whose values are checked against the incident's impacted scope`,
+      );
+    }
+    if (p.type === 'tenant' && p.multiple) issue(['parameters', i, 'multiple'], `the tenant parameter "${p.name}" must name exactly one tenant (multiple: false); one request acts on one tenant (§2 tenant isolation)`);
+  });
+
+  const ofType = (t: string) => e.parameters.filter((p) => p.type === t);
+  if (ofType('tenant').length > 1) issue(['parameters'], 'an action takes at most one tenant parameter; one request acts on one tenant (§2 tenant isolation)');
+  const need = (type: 'tenant' | 'channel' | 'environment', why: string) => {
+    if (!ofType(type).some((p) => p.required)) issue(['parameters'], `${why}, so it needs a required parameter of type ${type}, checked against the incident's impacted scope (§2 tenant isolation)`);
+  };
+  if (scopes.some((s) => s !== 'shared')) need('tenant', 'its effects act inside one tenant');
+  if (scopes.includes('channel')) need('channel', "its effects act on a tenant's channels");
+  if (scopes.includes('environment')) need('environment', "its effects act in a tenant's environment");
+  if (scopes.every((s) => s === 'shared')) {
+    e.parameters.forEach((p, i) => {
+      if (p.multiple && !isScopeType(p.type)) {
+        issue(['parameters', i, 'multiple'], `"${p.name}" is a free-form list on shared infrastructure, where a list could carry tenants past the scope check; take one value, or type it`);
+      }
+    });
+  }
+}
+
 /** runbook/actions.yaml. */
 export const actionCatalogFileSchema = z
   .object({
-    approvalExpiryMinutes: z.number().positive().max(120),
+    approvalExpiryMinutes: z
+      .number()
+      .int('must be whole minutes')
+      .min(APPROVAL_EXPIRY_MINUTES.min, `must be at least ${APPROVAL_EXPIRY_MINUTES.min} minutes, to find a second person`)
+      .max(APPROVAL_EXPIRY_MINUTES.max, `must be at most ${APPROVAL_EXPIRY_MINUTES.max} minutes: an approval given later approves a picture of the incident that has moved on`),
     actions: z.array(entrySchema).min(1),
   })
   .strict()
@@ -248,11 +222,7 @@ export const actionCatalogFileSchema = z
     f.actions.forEach((a, i) => {
       const first = seen.get(a.id);
       if (first !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['actions', i, 'id'],
-          message: `action "${a.id}": already defined at actions.${first}; action ids must be unique`,
-        });
+        ctx.addIssue({ code: 'custom', path: ['actions', i, 'id'], message: `action "${a.id}": already defined at actions.${first}; action ids must be unique` });
       } else {
         seen.set(a.id, i);
       }

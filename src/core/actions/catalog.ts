@@ -3,31 +3,42 @@
 //   and the item's owning role among the roles that may request it;
 // - every entry carries out at least one runbook step (an item keyed to it, or one it names in `steps`),
 //   and its refs are exactly the playbooks of those steps;
-// - the triage checklist has the §5.3 evidence section the evidence-first gate reads.
+// - the triage checklist has the §5.3 evidence section the evidence-first gate reads, and the runbook the
+//   §6.2 playbook whose verification steps the fail-closed gate reads.
 // Any broken rule stops start-up with a RunbookError naming the file, the entry or item, and the rule.
 import path from 'node:path';
-import type { Incident } from '../incidents/model.js';
+import type { Incident, Role } from '../incidents/model.js';
 import type { ChecklistItem, Playbook } from '../runbook/checklist-schema.js';
 import { findItem, loadRunbook, type Runbook } from '../runbook/checklists.js';
 import { loadRunbookFile, RUNBOOK_DIR, RunbookError } from '../runbook/loader.js';
-import {
-  actionCatalogFileSchema,
-  TENANT_PARAM,
-  type ActionEntryFile,
-  type ActionParameter,
-  type PrefillSource,
-} from './catalog-schema.js';
+import { actionCatalogFileSchema, type ActionEntryFile, type ActionParameter, type ApprovalRule, type ScopeParamType } from './catalog-schema.js';
+import { deriveGates, type Effect, type Scope } from './effects.js';
 
 export const ACTIONS_FILE = 'actions.yaml';
 
-/** The triage section whose steps must be settled before a destructive action (§5.3). */
+/** The triage section whose steps must be done before a destructive action (§5.3). */
 export const EVIDENCE_SECTION_ID = 'preserve-evidence';
+/** The playbook whose verification steps must be settled before a fail-closed step (§2, §6.2). */
+export const VERIFICATION_REF = '6.2';
 
-export type ActionEntry = Omit<ActionEntryFile, 'steps'> & {
+/** An entry with its gates derived from its effects, tightened by the file where it asked. */
+export type ActionEntry = {
+  id: string;
+  title: string;
+  refs: string[];
   /** Every runbook step the action carries out: items keyed to it, then the ones it names. */
   steps: string[];
-  /** True when a capability is tenant-scoped (the entry then has a required `tenant` parameter). */
-  tenantScoped: boolean;
+  effects: Effect[];
+  parameters: ActionParameter[];
+  /** The §3 roles whose leads may request it (the IC always may). */
+  roles: Role[];
+  destructive: boolean;
+  approval: ApprovalRule;
+  /** At SEV0/SEV1 or with integrity uncertain: a second person and the §6.2 verification settled. */
+  failClosed: boolean;
+  scopes: Scope[];
+  /** A hold: in force until lifted; the lift fails closed like an action when its effect does. */
+  liftable?: { title: string; effects: Effect[]; failClosed: boolean };
 };
 
 export type ActionCatalog = {
@@ -41,7 +52,7 @@ const playbookItems = (runbook: Runbook): { playbook: Playbook; item: ChecklistI
   runbook.playbooks.flatMap((playbook) => playbook.sections.flatMap((s) => s.items.map((item) => ({ playbook, item }))));
 
 /** One line per broken cross-file rule. */
-function crossProblems(file: string, actions: ActionEntryFile[], runbook: Runbook): string[] {
+function crossProblems(file: string, actions: (ActionEntryFile & { roles: Role[] })[], runbook: Runbook): string[] {
   const problems: string[] = [];
   const byId = new Map(actions.map((a, i) => [a.id, { a, i }]));
   const keyed = new Map<string, string[]>();
@@ -105,12 +116,15 @@ function crossProblems(file: string, actions: ActionEntryFile[], runbook: Runboo
       `${file}: the triage checklist has no "${EVIDENCE_SECTION_ID}" section with steps; the evidence-first gate (§2, §5.3) reads it and refuses destructive actions without it`,
     );
   }
+  if (!runbook.playbooks.some((p) => p.ref === VERIFICATION_REF)) {
+    problems.push(`${file}: the runbook has no §${VERIFICATION_REF} playbook; the fail-closed gate (§2) reads its verification steps before a freeze is lifted or a root accepted`);
+  }
   return problems;
 }
 
 /** Builds the catalog from a checked file and the runbook it belongs to. */
 export function buildCatalog(file: string, data: { approvalExpiryMinutes: number; actions: ActionEntryFile[] }, runbook: Runbook): ActionCatalog {
-  const problems = crossProblems(file, data.actions, runbook);
+  const problems = crossProblems(file, data.actions.map((a) => ({ ...a, roles: a.roles ?? deriveGates(a.effects).roles })), runbook);
   if (problems.length > 0) {
     throw new RunbookError(`the action catalog breaks ${problems.length} rule(s) across files:\n  ${problems.join('\n  ')}`);
   }
@@ -120,16 +134,25 @@ export function buildCatalog(file: string, data: { approvalExpiryMinutes: number
       .filter(({ item }) => item.action === a.id)
       .map(({ item }) => item.id);
     const steps = [...new Set([...keyed, ...(a.steps ?? [])])].sort((x, y) => order.get(x)! - order.get(y)!);
-    const { steps: _named, ...rest } = a;
+    const g = deriveGates(a.effects);
+    const destructive = g.destructive || a.destructive === true;
+    const floor = g.approvalAt ?? (destructive ? 'SEV1' : null);
+    // The schema refused anything looser than the floor, so the file's rule, when given, is the one in force.
+    const approval: ApprovalRule = a.approval && a.approval !== 'none' ? a.approval : floor ? { secondPersonAtOrAbove: floor } : 'none';
+    const narrowed: Role[] | undefined = a.roles?.filter((r) => r !== 'ic');
     return {
-      ...rest,
-      roles: [...a.roles],
+      id: a.id,
+      title: a.title,
       refs: [...a.refs],
-      capabilities: [...a.capabilities],
-      parameters: a.parameters.map((p) => ({ ...p, ...(p.values ? { values: [...p.values] } : {}) })),
-      ...(a.liftable ? { liftable: { ...a.liftable } } : {}),
       steps,
-      tenantScoped: a.capabilities.some((c) => c.startsWith('tenant:')),
+      effects: [...a.effects],
+      parameters: a.parameters.map((p) => ({ ...p, ...(p.values ? { values: [...p.values] } : {}) })),
+      roles: narrowed?.length ? g.roles.filter((r) => narrowed.includes(r)) : g.roles,
+      destructive,
+      approval,
+      failClosed: g.failClosed,
+      scopes: g.scopes,
+      ...(a.liftable && g.lift ? { liftable: { title: a.liftable.title, ...g.lift } } : {}),
     };
   });
   return { approvalExpiryMs: data.approvalExpiryMinutes * 60_000, actions };
@@ -160,10 +183,11 @@ export type Prefill = {
   options: string[];
 };
 
-const SOURCE: Record<PrefillSource, (i: Incident) => string[]> = {
-  'incident.tenants': (i) => i.tenants,
-  'incident.channels': (i) => i.channels,
-  'incident.environments': (i) => i.environments,
+/** The incident's impacted values a scope parameter must lie inside. */
+export const IMPACTED: Record<ScopeParamType, (i: Incident) => string[]> = {
+  tenant: (i) => i.tenants,
+  channel: (i) => i.channels,
+  environment: (i) => i.environments,
 };
 
 /**
@@ -177,9 +201,9 @@ export function prefill(action: Pick<ActionEntry, 'parameters'>, incident: Incid
       out[p.name] = { options: [...(p.values ?? [])] };
       continue;
     }
-    if (!p.prefill) continue;
-    const options = [...SOURCE[p.prefill](incident)];
-    const value = p.multiple && p.name !== TENANT_PARAM ? (options.length > 0 ? [...options] : undefined) : options.length === 1 ? options[0] : undefined;
+    if (p.type === 'string') continue;
+    const options = [...IMPACTED[p.type](incident)];
+    const value = p.multiple ? (options.length > 0 ? [...options] : undefined) : options.length === 1 ? options[0] : undefined;
     out[p.name] = value === undefined ? { options } : { value, options };
   }
   return out;

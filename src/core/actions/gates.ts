@@ -2,25 +2,30 @@
 // (no clock, no I/O). Each refusal is one sentence that names the rule and says how to proceed; the
 // caller shows it to the requester and appends it to the timeline.
 //
-// Order: role (§3) -> tenant isolation (§2) -> parameters -> evidence first (§2, §5.3) -> approval need.
+// Order: role (§3) -> tenant isolation and scope (§2) -> parameters -> evidence first (§2, §5.3) ->
+// fail closed (§2, §6.2) -> approval need. What each gate asks of an action comes from its effects
+// (effects.ts), never from words in the catalog.
 import { ErrorCode } from '../errors.js';
-import { ROLES, SEVERITIES, type IncidentState, type Role, type Severity } from '../incidents/model.js';
+import { ROLES, type Incident, type IncidentState, type Role, type Severity } from '../incidents/model.js';
 import { severityRank } from '../incidents/rules.js';
 import type { Runbook } from '../runbook/checklists.js';
 import type { ChecklistItem } from '../runbook/checklist-schema.js';
 import { REASON_MAX, type RoleNames } from '../checklists/state.js';
 import { mention } from '../views/text.js';
-import { EVIDENCE_SECTION_ID, type ActionEntry } from './catalog.js';
-import { DESTRUCTIVE_APPROVAL_FLOOR, TENANT_PARAM, type ApprovalRule } from './catalog-schema.js';
+import { EVIDENCE_SECTION_ID, IMPACTED, VERIFICATION_REF, type ActionEntry } from './catalog.js';
+import { isScopeType, type ActionParameter, type ApprovalRule, type ScopeParamType } from './catalog-schema.js';
+import { deriveGates } from './effects.js';
 
-export type GateRule = 'role' | 'tenant' | 'parameters' | 'evidence' | 'approval';
+export type GateRule = 'role' | 'tenant' | 'scope' | 'parameters' | 'evidence' | 'fail-closed' | 'approval';
 
 /** What each rule is called in a refusal sentence. */
 export const RULE_LABEL: Record<GateRule, string> = {
   role: 'Role rule (§3)',
   tenant: 'Tenant isolation rule (§2)',
+  scope: 'Scope rule (§2)',
   parameters: 'Parameter rule',
   evidence: 'Evidence-first rule (§2, §5.3)',
+  'fail-closed': 'Fail-closed rule (§2, §6.2)',
   approval: 'Approval rule',
 };
 
@@ -90,35 +95,79 @@ export function describeRole(state: IncidentState, role: Role, roleNames: RoleNa
 
 const quote = (s: string) => `"${s}"`;
 
-/** Steps of §5.3 still open (a step without state is open). */
+/**
+ * Steps of §5.3 whose snapshot is not preserved: only Done counts. A skipped or not-applicable step
+ * preserved nothing; the IC's recorded override is the only way past it.
+ */
 export function openEvidenceSteps(runbook: Runbook, state: IncidentState): ChecklistItem[] | undefined {
   const section = runbook.triage.sections.find((s) => s.id === EVIDENCE_SECTION_ID);
   if (!section) return undefined;
-  return section.items.filter((i) => (state.items[i.id]?.status ?? 'open') === 'open');
+  return section.items.filter((i) => state.items[i.id]?.status !== 'done');
 }
 
-/** The approval rule in force for the action: a destructive one never asks for less than the floor. */
-export function effectiveApproval(action: Pick<ActionEntry, 'destructive' | 'approval'>): Exclude<ApprovalRule, 'none'> | null {
-  const floor = action.destructive ? severityRank(DESTRUCTIVE_APPROVAL_FLOOR) : -1;
-  const configured = action.approval === 'none' ? -1 : severityRank(action.approval.secondPersonAtOrAbove);
-  const rank = Math.max(floor, configured);
-  return rank < 0 ? null : { secondPersonAtOrAbove: SEVERITIES[rank]! };
+/** §2 fails closed while the incident is SEV0/SEV1, or while integrity or isolation is uncertain. */
+export const failsClosed = (incident: Pick<Incident, 'severity' | 'integrityUncertain'>): boolean =>
+  severityRank(incident.severity) <= severityRank('SEV1') || incident.integrityUncertain;
+
+/** The §6.2 verification steps still open (done, skipped with a reason or not applicable settle one), except `own`. */
+export function openVerificationSteps(runbook: Runbook, state: IncidentState, own: readonly string[] = []): ChecklistItem[] | undefined {
+  const playbook = runbook.playbooks.find((p) => p.ref === VERIFICATION_REF);
+  if (!playbook) return undefined;
+  return playbook.sections.flatMap((s) => s.items).filter((i) => !own.includes(i.id) && (state.items[i.id]?.status ?? 'open') === 'open');
 }
 
-export function needsSecondPerson(action: Pick<ActionEntry, 'destructive' | 'approval'>, severity: Severity): boolean {
+/** Why a fail-closed step may not go ahead yet, or undefined when the §6.2 verification is settled. */
+export function verificationRefusal(runbook: Runbook, state: IncidentState, what: string, own: readonly string[] = []): Refusal | undefined {
+  const open = openVerificationSteps(runbook, state, own);
+  const why = `at ${state.incident.severity}${state.incident.integrityUncertain ? ' with integrity or isolation uncertain' : ''}`;
+  if (open === undefined) return refuse('fail-closed', ErrorCode.NotAllowed, `the runbook content has no §${VERIFICATION_REF} playbook to check, so ${what} is refused ${why}.`);
+  if (open.length === 0) return undefined;
+  return refuse(
+    'fail-closed',
+    ErrorCode.NotAllowed,
+    `${why}, ${what} waits for the §${VERIFICATION_REF} verification: ${open.length} step${open.length > 1 ? 's are' : ' is'} still open (${listOf(open)}), so attach the §${VERIFICATION_REF} playbook and settle them first.`,
+  );
+}
+
+/**
+ * The approval rule in force: the strictest of what the effects require and what the entry asks. The
+ * effects are read again here, so an entry that slipped past the schema still cannot weaken the floor.
+ */
+export function effectiveApproval(action: Pick<ActionEntry, 'approval' | 'effects' | 'destructive'>): Exclude<ApprovalRule, 'none'> | null {
+  const floor = deriveGates(action.effects).approvalAt;
+  const thresholds = [floor, action.destructive ? 'SEV1' : null, action.approval === 'none' ? null : action.approval.secondPersonAtOrAbove].filter((x): x is Severity => x !== null);
+  if (thresholds.length === 0) return null;
+  return { secondPersonAtOrAbove: thresholds.reduce((a, b) => (severityRank(a) >= severityRank(b) ? a : b)) };
+}
+
+// The entry's flags, or'ed with its effects read again: a hand-built entry cannot drop either.
+const destructiveAction = (a: Pick<ActionEntry, 'destructive' | 'effects'>) => a.destructive || deriveGates(a.effects).destructive;
+const failClosedAction = (a: Pick<ActionEntry, 'failClosed' | 'effects'>) => a.failClosed || deriveGates(a.effects).failClosed;
+
+/** Whether a second person must approve: from the severity, or because the action fails closed now. */
+export function needsSecondPerson(action: Pick<ActionEntry, 'approval' | 'effects' | 'destructive' | 'failClosed'>, incident: Pick<Incident, 'severity' | 'integrityUncertain'>): boolean {
   const rule = effectiveApproval(action);
-  return rule !== null && severityRank(severity) <= severityRank(rule.secondPersonAtOrAbove);
+  return (rule !== null && severityRank(incident.severity) <= severityRank(rule.secondPersonAtOrAbove)) || (failClosedAction(action) && failsClosed(incident));
 }
+
+/** Who may be the second person: holders of the owning roles (and the IC), never `actor`. */
+export function secondPeople(state: IncidentState, roles: readonly Role[], actor: string): string[] {
+  return [...new Set(state.holders.filter((h) => roles.includes(h.role) && h.userId !== actor).map((h) => h.userId))];
+}
+
+const listOf = (items: ChecklistItem[]): string => {
+  const names = items.slice(0, 3).map((i) => quote(i.text));
+  return items.length > 3 ? `${names.join(', ')} and ${items.length - 3} more` : names.join(', ');
+};
 
 /** Tokens that mean "more than one tenant" in a single value. */
 const MANY_TENANTS = /^(\*|all|any|every|everyone|all-tenants)$/i;
 const LIST_SEPARATOR = /[,;|\s]/;
 
-function checkTenant(input: RequestInput, value: ParamValue | undefined): Refusal | string | undefined {
+function checkTenant(input: RequestInput, param: ActionParameter, value: ParamValue | undefined): Refusal | string | undefined {
   const { action, state } = input;
   const impacted = state.incident.tenants;
   const choose = impacted.length ? `choose one of the incident's impacted tenants (${impacted.join(', ')})` : '';
-  const param = action.parameters.find((p) => p.name === TENANT_PARAM)!;
   const values = value === undefined ? [] : Array.isArray(value) ? value : [value];
   if (values.length === 0) {
     if (!param.required) return undefined;
@@ -152,6 +201,21 @@ function checkTenant(input: RequestInput, value: ParamValue | undefined): Refusa
   return tenant;
 }
 
+/** Each channel or environment named must be one the incident lists as impacted. */
+function checkScope(input: RequestInput, p: ActionParameter & { type: ScopeParamType }, values: string[]): Refusal | undefined {
+  const impacted = IMPACTED[p.type](input.state.incident);
+  const outside = values.filter((v) => !impacted.includes(v));
+  if (outside.length === 0) return undefined;
+  const kind = `${p.type}${outside.length > 1 ? 's' : ''}`;
+  return refuse(
+    'scope',
+    ErrorCode.NotAllowed,
+    impacted.length
+      ? `${outside.map(quote).join(', ')} ${outside.length > 1 ? 'are not impacted ' + kind : 'is not an impacted ' + kind} of this incident, so choose from ${impacted.join(', ')} for ${p.label} (${p.name}), or add ${outside.length > 1 ? 'them' : 'it'} to the incident's scope first.`
+      : `${outside.map(quote).join(', ')} ${outside.length > 1 ? 'are' : 'is'} outside this incident's scope, which lists no ${p.type}s, so add the impacted ${p.type} to the incident's scope first.`,
+  );
+}
+
 /** Checks names, presence, enum values and shape of the parameters; returns them trimmed. */
 function checkParams(input: RequestInput): { refusal: Refusal } | { params: Params } {
   const { action } = input;
@@ -164,16 +228,17 @@ function checkParams(input: RequestInput): { refusal: Refusal } | { params: Para
   }
 
   // The tenant first: whatever else is wrong, a request across tenants is refused as such.
-  if (known.has(TENANT_PARAM)) {
-    const raw = input.params[TENANT_PARAM];
+  const tenant = action.parameters.find((p) => p.type === 'tenant');
+  if (tenant) {
+    const raw = input.params[tenant.name];
     const cleaned = raw === undefined ? undefined : Array.isArray(raw) ? raw.map((v) => v.trim()).filter(Boolean) : raw.trim() || undefined;
-    const t = checkTenant(input, cleaned);
+    const t = checkTenant(input, tenant, cleaned);
     if (typeof t === 'object') return { refusal: t };
-    if (t !== undefined) out[TENANT_PARAM] = t;
+    if (t !== undefined) out[tenant.name] = t;
   }
 
   for (const p of action.parameters) {
-    if (p.name === TENANT_PARAM) continue;
+    if (p.type === 'tenant') continue;
     const raw = input.params[p.name];
     let values = raw === undefined ? [] : (Array.isArray(raw) ? raw : [raw]).map((v) => v.trim()).filter(Boolean);
     values = [...new Set(values)];
@@ -189,6 +254,10 @@ function checkParams(input: RequestInput): { refusal: Refusal } | { params: Para
       return {
         refusal: refuse('parameters', ErrorCode.InvalidInput, `${p.label} (${p.name}) must be one line of at most ${PARAM_VALUE_MAX} characters, so shorten it and request again.`),
       };
+    }
+    if (isScopeType(p.type)) {
+      const outside = checkScope(input, { ...p, type: p.type }, values);
+      if (outside) return { refusal: outside };
     }
     if (p.type === 'enum') {
       const bad = values.find((v) => !p.values!.includes(v));
@@ -226,7 +295,7 @@ export function evaluateRequest(input: RequestInput): Accepted | Refusal {
 
   // Evidence first (§2, §5.3).
   let override: EvidenceOverride | undefined;
-  if (action.destructive) {
+  if (destructiveAction(action)) {
     const open = openEvidenceSteps(runbook, state);
     const isIc = holds(state, actor, ['ic']);
     if (open === undefined) {
@@ -237,13 +306,11 @@ export function evaluateRequest(input: RequestInput): Accepted | Refusal {
       );
     }
     if (open.length > 0) {
-      const names = open.slice(0, 3).map((i) => quote(i.text));
-      const list = open.length > 3 ? `${names.join(', ')} and ${open.length - 3} more` : names.join(', ');
       if (!input.override) {
         return refuse(
           'evidence',
           ErrorCode.NotAllowed,
-          `${quote(action.title)} is destructive and ${open.length} evidence snapshot step${open.length > 1 ? 's are' : ' is'} still open (${list}), so settle them in the triage checklist first, or the Incident Commander may override with a written reason.`,
+          `${quote(action.title)} is destructive and ${open.length} evidence snapshot step${open.length > 1 ? 's are' : ' is'} still open (${listOf(open)}): only a snapshot marked done counts, never a skipped step, so take them and mark them done in the triage checklist first, or the Incident Commander may override with a written reason.`,
         );
       }
       if (!isIc) {
@@ -264,13 +331,19 @@ export function evaluateRequest(input: RequestInput): Accepted | Refusal {
     }
   }
 
+  // Fail closed (§2): accepting a corrected or rotated root waits for the §6.2 verification.
+  if (failClosedAction(action) && failsClosed(state.incident)) {
+    const unsettled = verificationRefusal(runbook, state, quote(action.title), action.steps);
+    if (unsettled) return unsettled;
+  }
+
   // Approval: who may be the second person.
   const severity = state.incident.severity;
-  if (!needsSecondPerson(action, severity)) {
+  if (!needsSecondPerson(action, state.incident)) {
     return { ok: true, needsApproval: false, approvers: null, params: clean, ...(override ? { override } : {}) };
   }
-  const rule = effectiveApproval(action)!;
-  const candidates = [...new Set(state.holders.filter((h) => roles.includes(h.role) && h.userId !== actor).map((h) => h.userId))];
+  const rule = effectiveApproval(action) ?? { secondPersonAtOrAbove: severity };
+  const candidates = secondPeople(state, roles, actor);
   if (candidates.length === 0) {
     return refuse(
       'approval',

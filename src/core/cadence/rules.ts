@@ -20,8 +20,10 @@ export const ESCALATION_JOB = 'update.escalation';
 export const SETUP_JOB = 'room.setup';
 /** An approved §6 action waiting to run. */
 export const ACTION_JOB = 'action.execute';
-/** A lifted freeze, pause or hold waiting to be undone by its executor. */
+/** A freeze, pause or hold whose lift waits to be carried out by its executor. */
 export const LIFT_JOB = 'action.lift';
+/** A request (or a lift) awaiting its second person reaches its deadline: it expires by itself. */
+export const EXPIRE_JOB = 'action.expire';
 const SETUP_GRACE = 2 * MINUTE;
 
 const HOUR = 60 * MINUTE;

@@ -12,6 +12,7 @@ import { packetComplete, packetGaps } from '../postmortem/packet.js';
 import {
   ACTION_JOB,
   ESCALATION_JOB,
+  EXPIRE_JOB,
   LIFT_JOB,
   FOLLOWUP_JOB,
   MINUTE,
@@ -115,7 +116,13 @@ export class CadenceService {
     }
     if (job.kind === LIFT_JOB) {
       const req = s.actions.find((a) => a.id === job.data.requestId);
-      return req?.liftedAt ? once({ kind: 'lift', incidentId: i.id, requestId: req.id }) : quiet('done-already');
+      return req?.liftStatus === 'requested' ? once({ kind: 'lift', incidentId: i.id, requestId: req.id }) : quiet('done-already');
+    }
+    if (job.kind === EXPIRE_JOB) {
+      const req = s.actions.find((a) => a.id === job.data.requestId);
+      const lift = job.data.lift === true;
+      const waiting = lift ? req?.liftStatus === 'awaiting_approval' : req?.status === 'awaiting_approval';
+      return req && waiting ? once({ kind: 'expire', incidentId: i.id, requestId: req.id, lift }) : quiet('done-already');
     }
     if (job.kind === ACTION_JOB) {
       const req = s.actions.find((a) => a.id === job.data.requestId);

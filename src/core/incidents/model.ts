@@ -63,6 +63,12 @@ export type PostmortemFields = {
 
 export type ActionStatus = 'awaiting_approval' | 'approved' | 'awaiting_confirmation' | 'succeeded' | 'failed' | 'timed_out' | 'expired';
 
+/**
+ * Where the lift of a hold stands. The hold stays in force until `succeeded`; a lift that failed,
+ * timed out or whose approval expired can be asked for again.
+ */
+export type LiftStatus = 'awaiting_approval' | 'requested' | 'succeeded' | 'failed' | 'timed_out' | 'expired';
+
 /** A §6 containment action request and what became of it. */
 export type ActionRequest = {
   id: string;
@@ -77,8 +83,15 @@ export type ActionRequest = {
   approvedAt: Date | null;
   outcomeDetail: string | null;
   outcomeAt: Date | null;
+  /** Set once the lift has succeeded: the hold is no longer in force. */
   liftedBy: string | null;
   liftedAt: Date | null;
+  liftStatus: LiftStatus | null;
+  liftRequestedBy: string | null;
+  liftRequestedAt: Date | null;
+  liftApprovedBy: string | null;
+  /** What the executor said to the last lift. */
+  liftDetail: string | null;
 };
 
 /** §9.2 corrective action. */

@@ -33,5 +33,6 @@ export type ReminderView =
   | { kind: 'setup'; incidentId: string }
   | { kind: 'action'; incidentId: string; requestId: string }
   | { kind: 'lift'; incidentId: string; requestId: string }
+  | { kind: 'expire'; incidentId: string; requestId: string; lift: boolean }
   | { kind: 'escalation'; incidentId: string; number: number; title: string; severity: Severity; mention: string; missed: number }
   | { kind: 'followup'; incidentId: string; number: number; title: string; mention: string; seq: number; action: string };

@@ -4,6 +4,7 @@ import { holderOf, pendingJob, type IncidentState, type Role, type Severity, typ
 import { requiredRoles } from '../incidents/rules.js';
 import type { Runbook } from '../runbook/checklists.js';
 import type { IncidentModel } from '../runbook/schema.js';
+import type { LiftControl } from '../actions/service.js';
 import type { Rich } from './rich-text.js';
 
 export type RoleLine = { role: Role; name: string; userId: string | null; required: boolean };
@@ -27,7 +28,7 @@ export type HeaderView = {
   /** When the next §7.1 update is due; null when none is scheduled. */
   nextUpdateDueAt: Date | null;
   /** Freezes, pauses and holds in force, each with the title of the action that lifts it. */
-  inForce: { requestId: string; text: Rich; lift: string }[];
+  inForce: { requestId: string; text: Rich; lift: string; control: LiftControl }[];
 };
 
 /** Required roles, filled or not, then any other role someone holds. */

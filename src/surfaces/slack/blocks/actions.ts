@@ -5,7 +5,8 @@ import type { ActionEntry, Prefill } from '../../../core/actions/catalog.js';
 import type { ActionRequest } from '../../../core/incidents/model.js';
 import type { ActionLine } from '../../../app/chat-port.js';
 import { mrkdwn } from './rich.js';
-import { LIFT_ACTION } from './header.js';
+import type { LiftControl } from '../../../core/actions/service.js';
+import { APPROVE_LIFT, LIFT_ACTION } from './header.js';
 import { md, plain } from './text.js';
 
 export const RUN_ACTION = 'run_action';
@@ -24,7 +25,7 @@ const button = (text: string, action_id: string, value: string, style?: 'primary
   ...(style ? { style } : {}),
 });
 
-export function actionsOverview(catalog: ActionEntry[], pending: ActionLine[], inForce: (ActionLine & { lift: string })[]): { text: string; blocks: types.KnownBlock[] } {
+export function actionsOverview(catalog: ActionEntry[], pending: ActionLine[], inForce: (ActionLine & { lift: string; control: LiftControl })[]): { text: string; blocks: types.KnownBlock[] } {
   const rows: types.KnownBlock[] = catalog.slice(0, 40).map((a) => ({
     type: 'section',
     block_id: `run:${a.id}`,
@@ -37,11 +38,13 @@ export function actionsOverview(catalog: ActionEntry[], pending: ActionLine[], i
     text: md(`Awaiting approval: ${mrkdwn(text)}`),
     accessory: button('Approve', APPROVE_ACTION, request.id, 'primary'),
   }));
-  const held: types.KnownBlock[] = inForce.map(({ request, text, lift }) => ({
+  const held: types.KnownBlock[] = inForce.map(({ request, text, lift, control }) => ({
     type: 'section',
     block_id: `lift:${request.id}`,
     text: md(`In force: ${mrkdwn(text)}`),
-    accessory: button(lift, `${LIFT_ACTION}:${request.id}`, request.id, 'danger'),
+    ...(control === 'none'
+      ? {}
+      : { accessory: control === 'approve-lift' ? button(lift, `${APPROVE_LIFT}:${request.id}`, request.id, 'primary') : button(lift, `${LIFT_ACTION}:${request.id}`, request.id, 'danger') }),
   }));
   return {
     text: `${catalog.length} containment actions, ${pending.length} awaiting approval, ${inForce.length} in force`,

@@ -11,6 +11,8 @@ import { updateButtons } from './update.js';
 
 /** The header's Lift buttons carry the request id in the action id too, so each is unique in the message. */
 export const LIFT_ACTION = 'lift_action';
+/** The second person's Approve on a lift that fails closed. */
+export const APPROVE_LIFT = 'approve_lift';
 
 export const TAKE_ROLE_ACTION = 'take_role';
 
@@ -63,7 +65,9 @@ export function headerBlocks(v: HeaderView): KnownBlock[] {
         type: 'section',
         block_id: `force:${f.requestId}`,
         text: md(`:lock: In force: ${mrkdwn(f.text)}`),
-        accessory: { type: 'button', action_id: `${LIFT_ACTION}:${f.requestId}`, text: plain(f.lift, 75), value: f.requestId },
+        ...(f.control === 'none'
+          ? {}
+          : { accessory: { type: 'button', action_id: `${f.control === 'approve-lift' ? APPROVE_LIFT : LIFT_ACTION}:${f.requestId}`, text: plain(f.lift, 75), value: f.requestId } }),
       }),
     ),
     {

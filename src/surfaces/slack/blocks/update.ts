@@ -112,7 +112,7 @@ const buttons = (incidentId: string, snooze: boolean): types.KnownBlock => ({
   ],
 });
 
-export function reminderMessage(r: Exclude<ReminderView, { kind: 'escalation' | 'setup' | 'action' | 'lift' }>): { text: string; blocks: types.KnownBlock[] } {
+export function reminderMessage(r: Exclude<ReminderView, { kind: 'escalation' | 'setup' | 'action' | 'lift' | 'expire' }>): { text: string; blocks: types.KnownBlock[] } {
   if (r.kind === 'triage') {
     const text = `<@${r.mention}> Ten minutes into incident #${r.number}: ${r.openSteps.length} triage step(s) still open.`;
     return { text, blocks: [{ type: 'section', text: md(`${text}\n${r.openSteps.map((s) => `• ${escape(s)}`).join('\n')}`) }] };

@@ -1,7 +1,7 @@
 // One place that wires every Slack listener to the app.
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { APPROVE_ACTION, CONFIRM_ACTION, REQUEST_CALLBACK, RUN_ACTION } from '../blocks/actions.js';
-import { LIFT_ACTION } from '../blocks/header.js';
+import { APPROVE_LIFT, LIFT_ACTION } from '../blocks/header.js';
 import { ITEM_ACTION_PATTERN } from '../blocks/checklist.js';
 import { DECLARE_CALLBACK } from '../blocks/declare-modal.js';
 import { ATTACH_PLAYBOOK_PATTERN, RAISE_SEVERITY_PATTERN } from '../blocks/playbooks.js';
@@ -10,7 +10,7 @@ import { SKIP_CALLBACK } from '../blocks/skip-modal.js';
 import { OPEN_UPDATE_ACTION, SNOOZE_ACTION, UPDATE_CALLBACK } from '../blocks/update.js';
 import type { SlackDeps } from '../context.js';
 import { RETRY_PROVISION_ACTION } from '../render.js';
-import { approveActionButton, confirmActionButton, liftActionButton, runActionButton } from './actions/action-buttons.js';
+import { approveActionButton, approveLiftButton, confirmActionButton, liftActionButton, runActionButton } from './actions/action-buttons.js';
 import { checklistItem } from './actions/checklist-item.js';
 import { attachPlaybook, raiseSeverity } from './actions/playbook-buttons.js';
 import { retryProvision } from './actions/retry-provision.js';
@@ -42,5 +42,6 @@ export function registerListeners(app: App, deps: SlackDeps) {
   app.action<BlockButtonAction>(APPROVE_ACTION, approveActionButton(deps));
   app.action<BlockButtonAction>(new RegExp(`^${CONFIRM_ACTION}:`), confirmActionButton(deps));
   app.action<BlockButtonAction>(new RegExp(`^${LIFT_ACTION}:`), liftActionButton(deps));
+  app.action<BlockButtonAction>(new RegExp(`^${APPROVE_LIFT}:`), approveLiftButton(deps));
   app.view(REQUEST_CALLBACK, actionRequest(deps));
 }

@@ -1,4 +1,4 @@
-// Run (opens the request form), Approve, Done/Failed (manual confirmation) and Lift.
+// Run (opens the request form), Approve, Done/Failed (manual confirmation), Lift and Approve lift.
 import { CONFIRM_ACTION, requestModal } from '../../blocks/actions.js';
 import type { SlackDeps } from '../../context.js';
 import { click } from './click.js';
@@ -18,3 +18,6 @@ export const confirmActionButton = (deps: SlackDeps) =>
   );
 
 export const liftActionButton = (deps: SlackDeps) => click(deps, async ({ asked, args }) => deps.app.liftAction({ ...asked, requestId: args.action.value ?? '' }));
+
+/** The second person's Approve on a lift that fails closed. */
+export const approveLiftButton = (deps: SlackDeps) => click(deps, async ({ asked, args }) => deps.app.approveLift({ ...asked, requestId: args.action.value ?? '' }));
