@@ -30,7 +30,7 @@ export const LOAD_ROOM_STATE_SQL = loadState('i.room_id = $1');
 
 /**
  * Timestamp and date fields come back from JSON as strings. The schema names every one of them
- * `…At`, `…On`, `at` or `leaseUntil` (test/integration/repository-contract checks the loaded state).
+ * `…At`, `…On`, `at` or `leaseUntil`.
  */
 const isDate = (field: string) => field === 'at' || field === 'leaseUntil' || /[a-z](At|On)$/.test(field);
 
