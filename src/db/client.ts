@@ -6,7 +6,8 @@ import { PrismaClient } from '../../prisma/generated/client.js';
 
 export type Db = PrismaClient;
 
-const pools = new WeakMap<Db, pg.Pool>();
+/** Where a client keeps its pool: a symbol property, so wrappers (a test's Proxy) still reach it. */
+const POOL = Symbol('pg pool');
 
 export function createDb(url: string, poolSize: number): Db {
   // Pipelined connections: statements sent back to back on one connection share a round trip (the
@@ -17,13 +18,13 @@ export function createDb(url: string, poolSize: number): Db {
   // Prisma's default 2 s wait for a connection is too short for a burst on a small pool: a declare
   // that waited a little is better than one refused.
   const db = new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 10_000 } });
-  pools.set(db, pool);
+  Object.defineProperty(db, POOL, { value: pool });
   return db;
 }
 
 /** The pg pool under a client made by createDb, for the statements the repository runs on it directly. */
 export function poolOf(db: Db): pg.Pool {
-  const pool = pools.get(db);
+  const pool = (db as unknown as Record<symbol, pg.Pool | undefined>)[POOL];
   if (!pool) throw new Error('a Db not made by createDb has no pool');
   return pool;
 }
