@@ -139,13 +139,20 @@ async function main() {
     progress('start-up on the embedded database');
     const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-embedded-'));
     const embeddedEnv = { DATABASE_URL: '', DATA_DIR: dataDir, SLACK_API_URL: slack.apiUrl, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET };
-    const cold = await startBotProcess(embeddedEnv);
-    await stop(cold.child);
-    const warm = await startBotProcess(embeddedEnv);
-    await waitReady(`http://127.0.0.1:${warm.port}/healthz`);
-    await stop(warm.child);
-    rmSync(dataDir, { recursive: true, force: true });
-    out.push(`Start-up to /readyz on the embedded database: first start ${(cold.startupMs / 1000).toFixed(2)} s, restart ${(warm.startupMs / 1000).toFixed(2)} s (target <= 3 s)`);
+    try {
+      const cold = await startBotProcess(embeddedEnv);
+      await stop(cold.child);
+      const warm = await startBotProcess(embeddedEnv);
+      await waitReady(`http://127.0.0.1:${warm.port}/healthz`);
+      await stop(warm.child);
+      out.push(`Start-up to /readyz on the embedded database: first start ${(cold.startupMs / 1000).toFixed(2)} s, restart ${(warm.startupMs / 1000).toFixed(2)} s (targets <= 2 s and <= 1 s)`);
+    } catch (e) {
+      out.push(`Start-up on the embedded database FAILED: ${(e as Error).message}`);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    // What is measured so far survives a failure of what follows.
+    process.stdout.write(`${out.splice(0).join('\n')}\n`);
 
     progress('the scheduler');
     // The scheduler (issue 4): due scan, reminder rate and lag, on the same PostgreSQL server.
