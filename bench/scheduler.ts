@@ -148,8 +148,8 @@ export async function makeDue(c: pg.Client, n: number, dueAt: (i: number) => Dat
 /** Records when Slack accepted each incident's post. */
 function timedPoster(inner: ReminderPoster, posted: Map<string, number>): ReminderPoster {
   return {
-    async post(ws: Workspace, state: IncidentState, view: ReminderView, jobId: string) {
-      await inner.post(ws, state, view, jobId);
+    async post(ws: Workspace, state: IncidentState, view: ReminderView, jobId: string, firstTry: boolean) {
+      await inner.post(ws, state, view, jobId, firstTry);
       posted.set(state.incident.id, Date.now());
     },
   };

@@ -190,52 +190,67 @@ export class PrismaIncidentRepository implements IncidentRepository {
   async change<T>(ws: Workspace, incidentId: string, at: Date, decide: (s: IncidentState) => Change<T>): Promise<ChangeOutcome<T>> {
     if (!UUID.test(incidentId)) throw incidentNotFound();
     const key = nextChangeKey();
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
     try {
-      // The row lock serialises every change to one incident: decisions see the latest state and the
-      // hash chain has a single writer. A keyed change first claims its delivery: a second delivery
-      // of the same key waits for the first to commit, then fails on the unique key and replays.
-      const claim = key
-        ? Prisma.sql`WITH d AS (INSERT INTO deliveries (workspace_id, key, incident_id, at)
-            SELECT ${ws.id}::uuid, ${key}, id, ${at} FROM incidents WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid)`
-        : Prisma.empty;
-      const lock = Prisma.sql`${claim}
-        SELECT timeline_seq AS seq, timeline_head AS hash FROM incidents
-        WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid FOR UPDATE`;
-      const [, locked, loaded] = await Promise.all([
-        client.query('BEGIN'),
-        client.query<Head>(lock.text, lock.values),
-        client.query<{ state: Loaded }>(LOAD_STATE_SQL, [incidentId, ws.id]),
-      ]);
-      if (locked.rows.length === 0 || loaded.rows.length === 0) throw incidentNotFound();
-      const before = toState(stateRow(loaded.rows[0]!.state));
-      const c = decide(before);
-      assertCoherent(before, c);
-      const grants = c.grants ?? [];
-      const changed =
-        [c.patch, c.complete, c.postmortem, c.followup, c.action].some((x) => x !== undefined) || [grants, c.attach ?? [], c.items ?? [], c.cancel ?? [], c.schedule ?? [], c.events].some((l) => l.length > 0);
-      const delivered = key ? { key, result: c.result ?? null } : undefined;
-      if (!changed) {
-        const record = delivered ? Prisma.sql`UPDATE deliveries SET result = ${JSON.stringify(delivered.result)}::jsonb WHERE workspace_id = ${ws.id}::uuid AND key = ${delivered.key}` : null;
-        await Promise.all([...(record ? [client.query(record.text, record.values)] : []), client.query('COMMIT')]);
-        return { state: before, result: c.result, changed };
-      }
-      const { sql, head } = writeStatement(this.timelineKey, ws, incidentId, at, locked.rows[0]!, c, delivered);
-      // A failed write aborts the transaction, and the COMMIT behind it then only ends it.
-      await Promise.all([client.query(sql.text, sql.values), client.query('COMMIT')]);
-      countRefusals(c.events);
-      const after = applyChange(before, c, at);
-      return { state: { ...after, incident: { ...after.incident, seq: head.seq } }, result: c.result, changed };
+      return await this.pipelined(async (client) => {
+        // The row lock serialises every change to one incident: decisions see the latest state and the
+        // hash chain has a single writer. A keyed change first claims its delivery: a second delivery
+        // of the same key waits for the first to commit, then fails on the unique key and replays.
+        const claim = key
+          ? Prisma.sql`WITH d AS (INSERT INTO deliveries (workspace_id, key, incident_id, at)
+              SELECT ${ws.id}::uuid, ${key}, id, ${at} FROM incidents WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid)`
+          : Prisma.empty;
+        const lock = Prisma.sql`${claim}
+          SELECT timeline_seq AS seq, timeline_head AS hash FROM incidents
+          WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid FOR UPDATE`;
+        const [, locked, loaded] = await Promise.all([
+          client.query('BEGIN'),
+          client.query<Head>(lock.text, lock.values),
+          client.query<{ state: Loaded }>(LOAD_STATE_SQL, [incidentId, ws.id]),
+        ]);
+        if (locked.rows.length === 0 || loaded.rows.length === 0) throw incidentNotFound();
+        const before = toState(stateRow(loaded.rows[0]!.state));
+        const c = decide(before);
+        assertCoherent(before, c);
+        const grants = c.grants ?? [];
+        const changed =
+          [c.patch, c.complete, c.postmortem, c.followup, c.action].some((x) => x !== undefined) || [grants, c.attach ?? [], c.items ?? [], c.cancel ?? [], c.schedule ?? [], c.events].some((l) => l.length > 0);
+        const delivered = key ? { key, result: c.result ?? null } : undefined;
+        if (!changed) {
+          const record = delivered ? Prisma.sql`UPDATE deliveries SET result = ${JSON.stringify(delivered.result)}::jsonb WHERE workspace_id = ${ws.id}::uuid AND key = ${delivered.key}` : null;
+          await Promise.all([...(record ? [client.query(record.text, record.values)] : []), client.query('COMMIT')]);
+          return { state: before, result: c.result, changed };
+        }
+        const { sql, head } = writeStatement(this.timelineKey, ws, incidentId, at, locked.rows[0]!, c, delivered);
+        await Promise.all([client.query(sql.text, sql.values), client.query('COMMIT')]);
+        countRefusals(c.events);
+        const after = applyChange(before, c, at);
+        return { state: { ...after, incident: { ...after.incident, seq: head.seq } }, result: c.result, changed };
+      });
     } catch (e) {
-      await client.query('ROLLBACK').catch((err: Error) => (broken = err));
       if (!key || !isRawUniqueViolation(e)) throw e;
-    } finally {
-      client.release(broken);
     }
     // A replayed delivery (the only way here) reads after its connection is back in the pool, so
     // replays on a full pool never wait for themselves.
-    return this.replay<T>(ws, incidentId, key!);
+    return this.replay<T>(ws, incidentId, key);
+  }
+
+  /**
+   * One transaction on a pooled connection of its own, whose statements `work` sends back to back
+   * (pipelined: a batch costs one round trip) and ends with COMMIT. A failed statement aborts the
+   * transaction, and a COMMIT behind it then only ends it; any failure is rolled back and rethrown,
+   * with the connection back in the pool.
+   */
+  private async pipelined<R>(work: (client: pg.PoolClient) => Promise<R>): Promise<R> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      return await work(client);
+    } catch (e) {
+      await client.query('ROLLBACK').catch((err: Error) => (broken = err));
+      throw e;
+    } finally {
+      client.release(broken);
+    }
   }
 
   /** A delivery handled before: its first result, on the state as it is now. */
@@ -249,19 +264,25 @@ export class PrismaIncidentRepository implements IncidentRepository {
   }
 
   async completeJob(ws: Workspace, incidentId: string, at: Date, c: Omit<Change<unknown>, 'result'> & { complete: JobCompletion }) {
-    return this.db.$transaction(async (tx) => {
+    return this.pipelined(async (client) => {
       // The incident first, as every change locks it first (no deadlock with one), then the job with its
       // lease checked: a claim by another process cannot take it over before the write (claims skip
       // locked jobs).
-      const head = await tx.$queryRaw<Head[]>`
-        SELECT timeline_seq AS seq, timeline_head AS hash FROM incidents
-        WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid FOR UPDATE`;
-      const mine = await tx.$queryRaw<{ id: string; kind: string }[]>`
-        SELECT id, kind FROM jobs WHERE id = ${c.complete.jobId}::uuid AND incident_id = ${incidentId}::uuid
-          AND lease_owner = ${c.complete.owner} AND done_at IS NULL FOR UPDATE`;
-      if (head.length === 0 || mine.length === 0) return false;
-      assertCoherent({ jobs: mine.map((j) => ({ ...j, dueAt: at, data: {}, leaseOwner: c.complete.owner })) }, c);
-      await tx.$executeRaw(writeStatement(this.timelineKey, ws, incidentId, at, head[0]!, c).sql);
+      const [, head, mine] = await Promise.all([
+        client.query('BEGIN'),
+        client.query<Head>('SELECT timeline_seq AS seq, timeline_head AS hash FROM incidents WHERE id = $1::uuid AND workspace_id = $2::uuid FOR UPDATE', [incidentId, ws.id]),
+        client.query<{ id: string; kind: string }>(
+          'SELECT id, kind FROM jobs WHERE id = $1::uuid AND incident_id = $2::uuid AND lease_owner = $3 AND done_at IS NULL FOR UPDATE',
+          [c.complete.jobId, incidentId, c.complete.owner],
+        ),
+      ]);
+      if (head.rows.length === 0 || mine.rows.length === 0) {
+        await client.query('COMMIT');
+        return false;
+      }
+      assertCoherent({ jobs: mine.rows.map((j) => ({ ...j, dueAt: at, data: {}, leaseOwner: c.complete.owner })) }, c);
+      const { sql } = writeStatement(this.timelineKey, ws, incidentId, at, head.rows[0]!, c);
+      await Promise.all([client.query(sql.text, sql.values), client.query('COMMIT')]);
       return true;
     });
   }

@@ -63,6 +63,14 @@ it('posts once after a rate limit, when its Retry-After has passed, without sear
   expect((slack.messages.get('CINC1') ?? []).map((m) => m.ts)).toEqual([ref!.ref]);
 });
 
+it("searches the channel before a keyed post, except on a job's first try, which nothing can have posted", async () => {
+  await chat.post(WS, 'CINC1', hello, 'job:j1', true);
+  expect(slack.called('conversations.history')).toHaveLength(0);
+  await chat.post(WS, 'CINC1', hello, 'job:j2');
+  expect(slack.called('conversations.history')).toHaveLength(1);
+  expect(slack.messages.get('CINC1')).toHaveLength(2);
+});
+
 it('posts an unkeyed message once too when its answer is lost', async () => {
   slack.fail('chat.postMessage', { lost: true });
   await chat.post(WS, 'CINC1', hello);

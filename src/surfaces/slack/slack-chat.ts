@@ -76,9 +76,9 @@ export function slackChat(client: WebClient, opts: { timeoutMs?: number; posts?:
       }
     },
 
-    async post(_ws, roomId, view, key) {
+    async post(_ws, roomId, view, key, firstTry) {
       // A keyed post may have been made by an attempt whose answer was lost (or by a process that died).
-      const earlier = key
+      const earlier = key && !firstTry
         ? await findPosted(client, roomId, key).catch((e: unknown) => {
             throw new ChatError(slackErrorCode(e) ?? 'post_unconfirmed', 'the channel could not be searched for an earlier copy of this post');
           })
