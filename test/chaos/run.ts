@@ -59,7 +59,7 @@ try {
   const expected: Expected[] = [];
   const refused: string[] = [];
   // Room set-up that a kill interrupts is finished by its safety-net job two minutes after the declaration.
-  const context = { db, deliveries, responseUrl: `${slack.url}/response/1`, expected, refused, waitMs: 150_000, dwellMs };
+  const context = { db, slack, deliveries, responseUrl: `${slack.url}/response/1`, expected, refused, waitMs: 150_000, dwellMs };
 
   let scripting = true;
   const killer = (async () => {

@@ -4,6 +4,7 @@
 // records the timeline event it must leave exactly once, if its delivery was acked.
 import { loadActionCatalog } from '../../src/core/actions/catalog.js';
 import type { Db } from '../../src/db/client.js';
+import type { FakeSlackApi } from '../fakes/slack-api.js';
 import { requestSubmission, updateSubmission } from '../support/slack-forms.js';
 import { buttonClick, commandBody, declareSubmission, type Actor } from '../support/slack-requests.js';
 import { sleep, type Deliveries } from './deliveries.js';
@@ -19,6 +20,8 @@ const PAUSE = loadActionCatalog().actions.find((a) => a.id === 'pause-auto-activ
 
 export type ScriptContext = {
   db: Db;
+  /** What people see in Slack. */
+  slack: FakeSlackApi;
   deliveries: Deliveries;
   responseUrl: string;
   expected: Expected[];
@@ -31,6 +34,7 @@ export type ScriptContext = {
 };
 
 const at = (room: string, user: string): Actor => ({ team: 'T1', user, channel: room });
+const postKey = (metadata: unknown) => (metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
 
 export async function runIncident(c: ScriptContext, runId: string, n: number): Promise<void> {
   const title = `Chaos ${runId} incident ${n}`;
@@ -48,9 +52,13 @@ export async function runIncident(c: ScriptContext, runId: string, n: number): P
   if (!incident) return;
   const room = incident.roomId!;
   const click = (who: string, actionId: string, value: string) => buttonClick(at(room, who), actionId, value, c.responseUrl);
+  // People click a message's buttons once they see it: the header's for roles, the checklist's for steps.
+  const shown = (view: string) => waitFor(c, async () => c.slack.messages.get(room)?.find((m) => postKey(m.metadata)?.startsWith(`${incident.id}:${view}:`)) ?? null);
+  if (!(await shown('header'))) return;
 
   await change('take ops', click(OPS, 'take_role:ops', incident.id), 'role.assigned', { role: 'ops', userId: OPS });
   await change('take sec', click(SEC, 'take_role:sec', incident.id), 'role.assigned', { role: 'sec', userId: SEC });
+  if (!(await shown('checklist:triage'))) return;
   for (const item of TICKED) await change(`tick ${item}`, click(IC, `item:done:${item}`, incident.id), 'checklist.item.done', { itemId: item });
   await update(change, room, `${title}: first update`);
 
