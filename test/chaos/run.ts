@@ -3,7 +3,7 @@
 // random and started again. After a final settle it prints the counts, and exits 1 if any count that
 // must be zero is not. Needs DATABASE_URL (a PostgreSQL server; `npm run test:chaos` starts one).
 //   CHAOS_SEED       the seed of every random choice (printed; default: random)
-//   CHAOS_ROUNDS     incidents to run (default 12), CHAOS_PARALLEL at once (default 2)
+//   CHAOS_ROUNDS     incidents to run (default 20), CHAOS_PARALLEL at once (default 2)
 //   CHAOS_PROCESSES  bot processes (default 3)
 //   CHAOS_FAULT_RATE share of effectful Slack calls whose answer is lost (default 0.15)
 //   CHAOS_KILL_MS    mean time between kills (default 4000)
@@ -28,7 +28,7 @@ if (!process.env.DATABASE_URL) {
   process.exit(2);
 }
 const seed = num('CHAOS_SEED', Math.floor(Math.random() * 2 ** 31));
-const rounds = num('CHAOS_ROUNDS', 12);
+const rounds = num('CHAOS_ROUNDS', 20);
 const parallel = num('CHAOS_PARALLEL', 2);
 const size = num('CHAOS_PROCESSES', 3);
 const faultRate = num('CHAOS_FAULT_RATE', 0.15);
