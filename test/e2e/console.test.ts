@@ -66,6 +66,30 @@ describe('the console', () => {
     await expect(ic.locator('.checklist[data-checklist="triage"] h3 .count').first().innerText()).resolves.toMatch(/^1\//);
   });
 
+  it('a page catching up on its room keeps a step ticked meanwhile: the room, read before the tick, does not paint over it', async () => {
+    let read!: () => void;
+    let release!: () => void;
+    const wasRead = new Promise<void>((r) => (read = r));
+    const released = new Promise<void>((r) => (release = r));
+    // The catch-up's answer is read from the server at once, and held until the tick has gone live.
+    const sec = await c.open('sec', room, async (page) => {
+      await page.route('**/console/room?*', async (route) => {
+        const response = await route.fetch();
+        read();
+        await released;
+        await route.fulfill({ response });
+      });
+    });
+    await wasRead;
+    await item(ic, 'triage.establish-channel').locator('button', { hasText: 'Done' }).click();
+    await ic.locator('[data-item="triage.establish-channel"].item-done').first().waitFor();
+    // A round trip on the page after the tick was published: its live event has reached the page.
+    await sec.evaluate(() => fetch('/console/static/console.css').then((r) => r.text()));
+    release();
+    await sec.locator('[data-item="triage.establish-channel"].item-done').first().waitFor();
+    await sec.close();
+  });
+
   it('refuses someone with no role who ticks a step the Ops lead owns, privately', async () => {
     const guest = await c.open('guest', room);
     await item(guest, 'triage.freeze-automation').locator('button', { hasText: 'Done' }).click();
