@@ -265,11 +265,12 @@ describe('the triage checklist', () => {
       // impacted-scope was ticked once before (and undone): only the latest tick is this race's.
       expect(done.slice(id === 'triage.impacted-scope' ? 1 : 0).map((e) => e.actor)).toEqual([winner]);
     }
-    // One refresh per change, none for the refusals; the message ends up showing every step done.
+    // The message ends up showing every step done. How many refreshes that takes is not fixed: changes
+    // decided at once repaint concurrently, and a repaint overtaken by a newer one paints again or not
+    // at all (room-talk.ts), so only the end state is the user's.
     const [ts] = await messageIds(inc.id, 'triage');
     await t.slack.until(() => {
-      const updates = t.slack.called('chat.update').filter((c) => c.body.channel === inc.room && c.body.ts === ts);
-      expect(updates).toHaveLength(steps.length);
+      const updates = t.slack.called('chat.update').filter((c) => c.body.channel === inc.room && c.body.ts === ts && c.response?.ok);
       for (const id of steps) expect(itemLine(updates.at(-1)!.body.blocks as Block[], id)).toMatch(DONE_LINE);
     });
   });
@@ -311,11 +312,9 @@ describe('checklist message refreshes', () => {
     const [ts] = await messageIds(inc.id, 'triage');
     for (const user of ['UA', 'UB']) await postSigned(t.eventsUrl, buttonClick(at(inc.room, user), `take_role:${user === 'UA' ? 'ops' : 'sec'}`, inc.id, t.responseUrl));
     await t.slack.until(async () => expect(await t.db.roleAssignment.count({ where: { incidentId: inc.id, userId: { in: ['UA', 'UB'] } } })).toBe(2));
-    // The header refreshes of those role changes are out of the way before Slack starts failing.
-    await t.slack.until(() => expect(t.slack.called('chat.update').filter((c) => c.body.ts === inc.header).length).toBeGreaterThanOrEqual(2));
-    await new Promise((r) => setTimeout(r, 200));
     t.slack.calls.length = 0;
-    t.slack.fail('chat.update', { status: 500 }, 1);
+    // Only the checklist's update fails: the header refreshes of those role changes may still be on their way.
+    t.slack.fail('chat.update', { status: 500, ts: ts! }, 1);
     await itemClick(at(inc.room, 'UA'), 'done', 'triage.impacted-scope', inc.id);
     const updates = () => t.slack.called('chat.update').filter((c) => c.body.ts === ts);
     await t.slack.until(() => expect(updates()).toHaveLength(1)); // the failed first try

@@ -9,8 +9,9 @@ export type Call = { method: string; body: Record<string, unknown>; response?: R
 /**
  * `error`/`status`: refused before any work. `lost`: the work is done, the answer never sent.
  * `after`: the work is done, then this HTTP status is answered instead (a 503 after the post).
+ * `ts`: only calls about that message fail; the others are answered as usual.
  */
-type Failure = { error?: string; status?: number; lost?: boolean; after?: number; times: number };
+type Failure = { error?: string; status?: number; lost?: boolean; after?: number; times: number; ts?: string };
 type Channel = { id: string; name: string; creator: string; is_archived: boolean };
 type Message = { ts: string; text: unknown; metadata?: unknown };
 
@@ -77,7 +78,7 @@ export class FakeSlackApi {
       const call: Call = { method, body };
       this.calls.push(call);
       const failure = this.failures.get(method);
-      if (failure && failure.times > 0) {
+      if (failure && failure.times > 0 && (failure.ts === undefined || body.ts === failure.ts)) {
         failure.times -= 1;
         if (failure.lost || failure.after) {
           call.response = this.answer(method, body);
