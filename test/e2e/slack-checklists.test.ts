@@ -266,11 +266,13 @@ describe('the triage checklist', () => {
       expect(done.slice(id === 'triage.impacted-scope' ? 1 : 0).map((e) => e.actor)).toEqual([winner]);
     }
     // The message ends up showing every step done. How many refreshes that takes is not fixed: changes
-    // decided at once repaint concurrently, and a repaint overtaken by a newer one paints again or not
-    // at all (room-talk.ts), so only the end state is the user's.
+    // decided at once repaint concurrently; a painter overtaken by a newer one while its call was in
+    // flight repaints once more, and one that a newer claim beat paints not at all (room-talk.ts). At
+    // most one repaint and one more per change, none for the refusals.
     const [ts] = await messageIds(inc.id, 'triage');
     await t.slack.until(() => {
-      const updates = t.slack.called('chat.update').filter((c) => c.body.channel === inc.room && c.body.ts === ts && c.response?.ok);
+      const updates = t.slack.called('chat.update').filter((c) => c.body.channel === inc.room && c.body.ts === ts);
+      expect(updates.length).toBeLessThanOrEqual(2 * steps.length - 1);
       for (const id of steps) expect(itemLine(updates.at(-1)!.body.blocks as Block[], id)).toMatch(DONE_LINE);
     });
   });
