@@ -90,6 +90,11 @@ export interface IncidentRepository {
     decide: (state: IncidentState) => Change<T>,
   ): Promise<ChangeOutcome<T>>;
   /**
+   * `change` on the incident whose room `roomId` is, found and locked at once (commands and forms
+   * arrive by room); null when the room is no incident's.
+   */
+  changeInRoom<T>(ws: Workspace, roomId: string, at: Date, decide: (state: IncidentState) => Change<T>): Promise<ChangeOutcome<T> | null>;
+  /**
    * Runs `work` as one delivery of a user intent: each change it makes is keyed by `key` (and its
    * order within the work). A change whose key was already handled is not decided again: it answers
    * with the first result, `replayed: true`, and writes nothing.

@@ -237,6 +237,15 @@ export class MemoryIncidentRepository implements IncidentRepository {
     return view?.stamp ?? 0;
   }
 
+  async changeInRoom<T>(ws: Workspace, roomId: string, at: Date, decide: (state: IncidentState) => Change<T>): Promise<ChangeOutcome<T> | null> {
+    const row = [...this.incidents.values()].find((r) => r.incident.workspaceId === ws.id && r.incident.roomId === roomId);
+    if (!row) return null;
+    return this.change(ws, row.incident.id, at, (s) => {
+      if (s.incident.roomId !== roomId) throw incidentNotFound();
+      return decide(s);
+    });
+  }
+
   async findById(ws: Workspace, incidentId: string): Promise<IncidentState | null> {
     await roundTrip();
     return UUID.test(incidentId) ? this.load(ws, incidentId) : null;
