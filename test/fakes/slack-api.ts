@@ -36,6 +36,8 @@ export class FakeSlackApi {
   readonly channels: Channel[] = [];
   /** Messages posted, per channel, oldest first. */
   readonly messages = new Map<string, Message[]>();
+  /** The ws:// URL apps.connections.open answers with (a FakeSocketMode's), for Socket Mode. */
+  socketModeUrl = '';
   url = '';
 
   async start(): Promise<this> {
@@ -97,6 +99,8 @@ export class FakeSlackApi {
     switch (method) {
       case 'auth.test':
         return { ok: true, team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
+      case 'apps.connections.open':
+        return this.socketModeUrl ? { ok: true, url: this.socketModeUrl } : { ok: false, error: 'invalid_auth' };
       case 'conversations.create': {
         if (this.channels.some((c) => c.name === body.name)) return { ok: false, error: 'name_taken' };
         const channel = { id: `CINC${n}`, name: String(body.name), creator: 'UBOT', is_archived: false };

@@ -10,6 +10,7 @@ import { slackErrorCode } from './slack-error.js';
 import { CALL_TIMEOUT_MS } from './slack-chat.js';
 import { guardRequests } from './edge/http-guard.js';
 import { containReconnects } from './edge/socket-reconnect.js';
+import { socketConnection } from './edge/socket-state.js';
 import type { Logger } from '../../log.js';
 import { observeAck, slackCountingFetch } from '../../metrics.js';
 
@@ -21,6 +22,8 @@ export type SlackSurface = {
   handle?: (req: IncomingMessage, res: ServerResponse) => void;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Why Slack cannot reach the bot now (for /readyz); undefined while it can. */
+  unready(): string | undefined;
 };
 
 // Idempotent calls: transport failures and 5xx are retried by the WebClient, 429 after its
@@ -53,8 +56,10 @@ export function createSlackSurface(cfg: SlackConfig, log: Logger): SlackSurface 
     const receiver = new SocketModeReceiver({ appToken: cfg.appToken, logger, installerOptions: { clientOptions } });
     const app = new App({ token: cfg.botToken, receiver, logger, clientOptions, tokenVerificationEnabled: false });
     timeAcks(app);
+    const connected = socketConnection(receiver.client);
     return {
       app,
+      unready: () => (connected() ? undefined : 'socket mode disconnected'),
       listen: listen(app),
       start: async () => {
         await checkToken(app, log);
@@ -67,7 +72,15 @@ export function createSlackSurface(cfg: SlackConfig, log: Logger): SlackSurface 
   const receiver = new HTTPReceiver({ signingSecret: cfg.signingSecret ?? '', logger, endpoints: ['/slack/events'] });
   const app = new App({ token: cfg.botToken, receiver, logger, clientOptions, tokenVerificationEnabled: false });
   timeAcks(app);
-  return { app, listen: listen(app), handle: guardRequests(receiver.requestListener, cfg.signingSecret ?? '', log), start: () => checkToken(app, log), stop: async () => {} };
+  return {
+    app,
+    listen: listen(app),
+    handle: guardRequests(receiver.requestListener, cfg.signingSecret ?? '', log),
+    start: () => checkToken(app, log),
+    stop: async () => {},
+    // Slack delivers over HTTP: the bot can take it whenever its server answers.
+    unready: () => undefined,
+  };
 }
 
 /** Records each request's time to ack() by kind (command, block_actions, view_submission, ...). */
