@@ -30,6 +30,7 @@ export class FakeSlackApi {
   /** Display names users.info answers with, by user id; anyone else is a user without a name. */
   readonly users = new Map<string, string>();
   private failures = new Map<string, Failure>();
+  private hangs: { method: string; when: (body: Record<string, unknown>) => boolean }[] = [];
   private server = http.createServer((req, res) => this.handle(req, res));
   private seq = 0;
   private held: http.ServerResponse[] = [];
@@ -61,6 +62,13 @@ export class FakeSlackApi {
     this.failures.set(method, { ...failure, times });
   }
 
+  /** Calls of `method` that `when` picks are never answered (nor done) until the returned release. */
+  hang(method: string, when: (body: Record<string, unknown>) => boolean): () => void {
+    const hang = { method, when };
+    this.hangs.push(hang);
+    return () => void (this.hangs = this.hangs.filter((h) => h !== hang));
+  }
+
   called(method: string): Call[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -78,6 +86,7 @@ export class FakeSlackApi {
       const body = parseBody(raw, req.headers['content-type']);
       const call: Call = { method, body };
       this.calls.push(call);
+      if (this.hangs.some((h) => h.method === method && h.when(body))) return void this.held.push(res);
       const failure = this.failures.get(method);
       if (failure && failure.times > 0) {
         failure.times -= 1;
