@@ -26,8 +26,8 @@ it('is ready only while the Socket Mode websocket is connected', async () => {
   const starting = startTestBot({ socketModeUrl: socket.url, port });
   starting.catch(() => {});
 
-  // Before the first connection: the server answers, Slack is not connected yet.
-  await until(async () => expect(await readyz()).toEqual(notReady), 20_000);
+  // Before the first connection: the server answers (once its fresh database is up), Slack is not connected yet.
+  await until(async () => expect(await readyz()).toEqual(notReady), 60_000);
   // Connected to the websocket, but Slack has not said hello: still not connected.
   await until(() => expect(socket!.sockets).toHaveLength(1), 10_000);
   expect(await readyz()).toEqual(notReady);
@@ -44,4 +44,4 @@ it('is ready only while the Socket Mode websocket is connected', async () => {
   socket.greet();
   await until(async () => expect(await readyz()).toEqual({ status: 200, body: { ready: true } }), 10_000);
   // A fresh database and the client's own 5 s before it reconnects, on a shared machine.
-}, 90_000);
+}, 120_000);
