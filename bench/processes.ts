@@ -29,12 +29,13 @@ export async function waitReady(url: string, timeoutMs = 30_000): Promise<number
   }
 }
 
-/** Starts the compiled bot (dist/, built by `npm run bench`), exactly as `npm start` does, and returns once /readyz answers. */
-export async function startBotProcess(env: Record<string, string>) {
+/** Starts the compiled bot (dist/, built by `npm run bench`), exactly as `npm start` does, with the
+ * memory probe loaded, and returns once /readyz answers. */
+export async function startBotProcess(env: Record<string, string>, nodeFlags: string[] = []) {
   const port = await freePort();
   const t0 = performance.now();
   const child = fork('dist/src/main.js', [], {
-    execArgv: [],
+    execArgv: [...nodeFlags, '--expose-gc', '--import', './bench/memory-probe.mjs'],
     env: { ...process.env, TIMELINE_KEY: 'bench-timeline-key-0123456789abcdef0123456789', ...env, PORT: String(port), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -51,10 +52,31 @@ export async function startFloorProcess(secret: string, slackApiUrl: string) {
   return { child, port };
 }
 
+export type MemoryReport = { before: NodeJS.MemoryUsage; after: NodeJS.MemoryUsage; pauses: { count: number; totalMs: number; maxMs: number } };
+
+/** The bot's memory before and after a forced GC, and its GC pauses (needs bench/memory-probe.ts loaded). */
+export function memoryOf(child: ChildProcess): Promise<MemoryReport> {
+  return new Promise((resolve) => {
+    child.once('message', (m) => resolve(m as MemoryReport));
+    child.send('memory');
+  });
+}
+
 export function rssMb(child: ChildProcess): number {
   const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
+
+/** User plus system CPU time of a child so far, in ms, from /proc/<pid>/stat (fields 14 and 15, in clock ticks). */
+export function cpuMs(child: ChildProcess): number {
+  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+
+/** USER_HZ: 100 on every Linux this runs on. */
+const CLOCK_TICKS = 100;
 
 export function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {

@@ -89,7 +89,7 @@ if (process.argv.includes(FAKE_SLACK_ARG)) {
 }
 
 /** A database of the bench's own on the server of `url`; the given one itself if the server cannot create one. */
-async function ownDatabase(url: string): Promise<{ url: string; note: string; drop(): Promise<void> }> {
+export async function ownDatabase(url: string): Promise<{ url: string; note: string; drop(): Promise<void> }> {
   const name = `bench_scheduler_${Date.now()}_${randomBytes(3).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -114,15 +114,18 @@ async function ownDatabase(url: string): Promise<{ url: string; note: string; dr
   };
 }
 
-/** 10,000 open SEV1 incidents with their channel and IC, each with a pending update job due in an hour or more. */
-async function seed(c: pg.Client): Promise<void> {
-  const perWorkspace = INCIDENTS / WORKSPACES;
+/**
+ * 10,000 open SEV1 incidents with their channel (`C<workspace>_<n>`) and IC, each with a pending
+ * update job due in an hour or more.
+ */
+export async function seed(c: pg.Client, incidents = INCIDENTS, workspaces = WORKSPACES): Promise<void> {
+  const perWorkspace = incidents / workspaces;
   await c.query(`INSERT INTO workspaces (id, platform, external_id, next_incident_number)
-    SELECT gen_random_uuid(), 'slack', 'TSCHED' || w, ${perWorkspace + 1} FROM generate_series(1, ${WORKSPACES}) w`);
-  await c.query(`INSERT INTO incidents (id, workspace_id, number, title, severity, status, room_id, room_name, header_message_id,
+    SELECT gen_random_uuid(), 'slack', 'TSCHED' || w, ${perWorkspace + 1} FROM generate_series(1, ${workspaces}) w`);
+  await c.query(`INSERT INTO incidents (id, workspace_id, number, title, severity, status, room_id, room_name,
       declare_key, declared_by, declared_at, updated_at)
     SELECT gen_random_uuid(), w.id, n, 'Scheduler bench incident ' || n, 'SEV1', 'investigating', 'C' || w.external_id || '_' || n,
-      'inc-' || n || '-scheduler-bench', '1700000000.000001', 'bench-' || n, 'UDECLARER', now() - interval '5 minutes', now()
+      'inc-' || n || '-scheduler-bench', 'bench-' || n, 'UDECLARER', now() - interval '5 minutes', now()
     FROM workspaces w CROSS JOIN generate_series(1, ${perWorkspace}) n`);
   await c.query(`INSERT INTO role_assignments (id, workspace_id, incident_id, role, user_id, assigned_by, assigned_at)
     SELECT gen_random_uuid(), workspace_id, id, 'ic', 'UIC' || number, declared_by, declared_at FROM incidents`);
@@ -132,7 +135,7 @@ async function seed(c: pg.Client): Promise<void> {
 }
 
 /** Makes the pending update jobs of `n` incidents not yet used due at the times `dueAt(i)`. */
-async function makeDue(c: pg.Client, n: number, dueAt: (i: number) => Date): Promise<Map<string, Date>> {
+export async function makeDue(c: pg.Client, n: number, dueAt: (i: number) => Date): Promise<Map<string, Date>> {
   const { rows } = await c.query<{ id: string; incident_id: string }>(
     `SELECT id, incident_id FROM jobs WHERE done_at IS NULL AND kind = $1 AND due_at > now() + interval '30 minutes' ORDER BY random() LIMIT $2`,
     [UPDATE_JOB, n],
@@ -145,8 +148,8 @@ async function makeDue(c: pg.Client, n: number, dueAt: (i: number) => Date): Pro
 /** Records when Slack accepted each incident's post. */
 function timedPoster(inner: ReminderPoster, posted: Map<string, number>): ReminderPoster {
   return {
-    async post(ws: Workspace, state: IncidentState, view: ReminderView, jobId: string) {
-      await inner.post(ws, state, view, jobId);
+    async post(ws: Workspace, state: IncidentState, view: ReminderView, jobId: string, firstTry: boolean) {
+      await inner.post(ws, state, view, jobId, firstTry);
       posted.set(state.incident.id, Date.now());
     },
   };

@@ -19,11 +19,6 @@ import { timelineKey } from './db/timeline-key.js';
 import { countJobsWith } from './metrics.js';
 import { createHttpServer, listen, type Route, type Unready } from './server.js';
 import { Scheduler } from './scheduler/scheduler.js';
-import { createSlackSurface } from './surfaces/slack/app.js';
-import { slackChat } from './surfaces/slack/slack-chat.js';
-import { SlackPeople } from './surfaces/slack/people.js';
-import { createTeamsSurface } from './surfaces/teams/app.js';
-import { teamsListeners } from './surfaces/teams/listeners/index.js';
 import { PrismaTeamsStore } from './db/teams-store.js';
 import { createWebhookExecutor } from './executors/webhook.js';
 import { createApp } from './app/app.js';
@@ -53,6 +48,10 @@ function webhookExecutor(hook: NonNullable<Config['actionWebhook']>) {
 export type BotOptions = { clock?: Clock; autoTick?: boolean };
 
 export async function startBot(config: Config, log: Logger, opts: BotOptions = {}): Promise<RunningBot> {
+  // A chat platform's modules load only when it is configured, while the database opens: a console
+  // start-up does not pay for Bolt, botbuilder and the Azure SDKs.
+  const slackKit = config.slack ? import('./surfaces/slack/kit.js') : undefined;
+  const teamsKit = config.teams ? import('./surfaces/teams/kit.js') : undefined;
   const content = loadContent(config.runbookDir);
   // Before anything opens: an unknown action id in ACTION_WEBHOOK_ACTIONS stops start-up, naming it.
   const { kindOf, executorFor } = selectExecutors(config.actionWebhook, content.actions, webhookExecutor);
@@ -76,15 +75,17 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   const kick = () => scheduler?.tick() ?? Promise.resolve(0);
   // Each configured surface brings its chat port; the app is built around them, then the surfaces'
   // listeners call it. The Slack port is the surface's WebClient; the console's is its database rooms.
-  const slack = config.slack ? createSlackSurface(config.slack, log) : null;
+  const slackMods = await slackKit;
+  const slack = config.slack && slackMods ? slackMods.createSlackSurface(config.slack, log) : null;
   let consoleWs: Promise<Workspace> | undefined;
   const consoleWorkspace = () => (consoleWs ??= incidents.workspace('console', CONSOLE_WORKSPACE));
   const consoleSurface = config.console
     ? createConsoleSurface(config.console, { db: database.db, log, workspace: consoleWorkspace, drill: config.drill ?? false, speed: config.clockSpeed ?? 1 })
     : null;
   // Teams: each tenant its own workspace, its chat port over conversation references in PostgreSQL.
-  const teams = config.teams
-    ? createTeamsSurface(config.teams, { store: new PrismaTeamsStore(database.db), log, workspace: (tenantId) => incidents.workspace('teams', tenantId) })
+  const teamsMods = await teamsKit;
+  const teams = config.teams && teamsMods
+    ? teamsMods.createTeamsSurface(config.teams, { store: new PrismaTeamsStore(database.db), log, workspace: (tenantId) => incidents.workspace('teams', tenantId) })
     : undefined;
   const app = createApp({
     repo,
@@ -94,8 +95,8 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
     lifecycle,
     postmortems,
     actions,
-    chats: { ...(slack ? { slack: slackChat(slack.app.client) } : {}), ...(teams ? { teams: teams.chat } : {}), ...(consoleSurface ? { console: consoleSurface.chat } : {}) },
-    people: peopleDirectory(slack ? { slack: new SlackPeople().via(slack.app.client, log) } : {}),
+    chats: { ...(slack && slackMods ? { slack: slackMods.slackChat(slack.client) } : {}), ...(teams ? { teams: teams.chat } : {}), ...(consoleSurface ? { console: consoleSurface.chat } : {}) },
+    people: peopleDirectory(slack && slackMods ? { slack: new slackMods.SlackPeople().via(slack.client, log) } : {}),
     executorFor,
     kick,
     background,
@@ -106,8 +107,8 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   });
   slack?.listen({ app, log });
   const routes: Route[] = slack?.handle ? [{ path: '/slack/events', handle: slack.handle }] : [];
-  if (teams && config.teams) {
-    teams.listen(teamsListeners({ app, chat: teams.chat, render: teams.render, botId: `28:${config.teams.appId}`, log }));
+  if (teams && teamsMods && config.teams) {
+    teams.listen(teamsMods.teamsListeners({ app, chat: teams.chat, render: teams.render, botId: `28:${config.teams.appId}`, log }));
     routes.push(...teams.routes);
   }
   if (consoleSurface) routes.push(...consoleSurface.routes(consoleHandlers(app, consoleFrame(consoleSurface.chat, log), { drill: config.drill ?? false })));

@@ -57,8 +57,12 @@ export interface ChatPort {
   /** Opens the incident's own room (a channel, or a thread where channels cannot be made). */
   openRoom(ws: Workspace, spec: { number: number; title: string; private: boolean; originRoomId: string | null }): Promise<{ id: string; name: string }>;
   invite(ws: Workspace, roomId: string, userIds: string[]): Promise<void>;
-  /** Posts a view; `key` marks the post so a retry after a lost answer finds it instead of posting twice. */
-  post(ws: Workspace, roomId: string, view: ChatView, key?: string): Promise<MessageRef[]>;
+  /**
+   * Posts a view; `key` marks the post so a retry after a lost answer finds it instead of posting
+   * twice. `firstTry`: no earlier attempt under this key can have been made (a job's first claim), so
+   * there is no earlier copy to look for.
+   */
+  post(ws: Workspace, roomId: string, view: ChatView, key?: string, firstTry?: boolean): Promise<MessageRef[]>;
   /** Re-renders a posted view in place, sending only the messages whose digest changed. */
   update(ws: Workspace, roomId: string, refs: MessageRef[], view: ChatView): Promise<MessageRef[]>;
   /** A private answer to one person: in the room when given (ephemeral, invoke response), else direct. */

@@ -23,7 +23,7 @@ export function jobDispatcher(deps: AppDeps, talk: RoomTalk, setup: RoomSetup, r
       const text = t`${icon('failed')} A scheduled ${code(job.kind)} gave up after ${job.attempts} attempts (${error}). It will not be retried; do its work by hand.`;
       await talk.say(job.ws, state, text, 'job.dead.post');
     },
-    async post(ws: Workspace, state: IncidentState, view: ReminderView, jobId: string) {
+    async post(ws: Workspace, state: IncidentState, view: ReminderView, jobId: string, firstTry: boolean) {
       if (view.kind === 'setup') return void (await setup.run(ws, state));
       if (view.kind === 'action') return runs.run(ws, state, view.requestId);
       if (view.kind === 'lift') return runs.lift(ws, state, view.requestId);
@@ -32,11 +32,11 @@ export function jobDispatcher(deps: AppDeps, talk: RoomTalk, setup: RoomSetup, r
       if (!roomId) throw new Error('the incident has no room yet');
       const chat = talk.chat(ws);
       if (view.kind !== 'escalation') {
-        await chat.post(ws, roomId, { kind: 'reminder', view }, `job:${jobId}`);
+        await chat.post(ws, roomId, { kind: 'reminder', view }, `job:${jobId}`, firstTry);
         return;
       }
       const commanders = deps.escalationRoom?.[ws.platform];
-      if (commanders) await chat.post(ws, commanders, { kind: 'escalation', view, roomId }, `job:${jobId}`);
+      if (commanders) await chat.post(ws, commanders, { kind: 'escalation', view, roomId }, `job:${jobId}`, firstTry);
     },
   };
 }

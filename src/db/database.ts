@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import { createDb, type Db } from './client.js';
 import { startEmbeddedPostgres } from './embedded.js';
+import { embeddedTemplate } from './embedded-template.js';
 import { migrate } from './migrate.js';
 
 export interface OpenDatabase {
@@ -19,7 +20,7 @@ export async function openDatabase(
   let url = cfg.databaseUrl;
   let poolSize = cfg.poolSize ?? 10;
   let stopEmbedded = async () => {};
-  if (url === undefined) ({ url, poolSize, stop: stopEmbedded } = await startEmbeddedPostgres({ dataDir: cfg.dataDir, log }));
+  if (url === undefined) ({ url, poolSize, stop: stopEmbedded } = await startEmbeddedPostgres({ dataDir: cfg.dataDir, log, template: embeddedTemplate }));
   try {
     if (opts.migrate ?? true) await migrate(url, log);
   } catch (err) {

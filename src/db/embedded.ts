@@ -1,6 +1,7 @@
 // PostgreSQL without a server to install: PGlite (PostgreSQL in WASM) behind a wire-protocol
 // socket, so pg and @prisma/adapter-pg connect to it exactly as to a real server. The socket is a
 // Unix socket in a 0700 folder: PGlite has no passwords, so only the bot's own user may reach it.
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,8 @@ export interface EmbeddedPostgres {
   url: string;
   /** How many connections one client may open: see EMBEDDED_POOL_SIZE. */
   poolSize: number;
+  /** The whole database as a tarball (see embedded-template.ts). */
+  dumpDataDir(): Promise<Blob>;
   stop(): Promise<void>;
 }
 
@@ -45,15 +48,21 @@ async function privateSocketDir(dataDir: string | undefined): Promise<string> {
 export async function startEmbeddedPostgres(opts: {
   dataDir?: string; // undefined = in memory, gone on stop()
   log?: Pick<Logger, 'info' | 'warn'>;
+  /** A database to start from when there is none yet, instead of an empty one made by initdb. */
+  template?: () => Promise<Blob | undefined>;
 }): Promise<EmbeddedPostgres> {
   if (opts.dataDir !== undefined) await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const unlock = opts.dataDir === undefined ? () => {} : lockDataDir(opts.dataDir);
   let db: PGlite;
   let server: PGLiteSocketServer;
   let socketDir: string;
+  let from: 'existing' | 'template' | 'initdb';
   try {
     socketDir = await privateSocketDir(opts.dataDir);
-    db = await PGlite.create(opts.dataDir);
+    const fresh = opts.dataDir === undefined || !existsSync(path.join(opts.dataDir, 'PG_VERSION'));
+    const loadDataDir = fresh ? await opts.template?.() : undefined;
+    from = loadDataDir ? 'template' : fresh ? 'initdb' : 'existing';
+    db = await PGlite.create(opts.dataDir, loadDataDir ? { loadDataDir } : {});
     server = new PGLiteSocketServer({ db, path: path.join(socketDir, SOCKET_FILE), maxConnections: MAX_CLIENTS });
     await server.start().catch(async (err) => {
       await db.close();
@@ -65,12 +74,13 @@ export async function startEmbeddedPostgres(opts: {
   }
   // pg reads a host that is a path as the folder of a Unix socket named .s.PGSQL.<port>.
   const url = `postgresql://postgres@${encodeURIComponent(socketDir)}:${SOCKET_PORT}/postgres`;
-  opts.log?.info({ dataDir: opts.dataDir ?? 'memory' }, 'embedded PostgreSQL started');
+  opts.log?.info({ dataDir: opts.dataDir ?? 'memory', from }, 'embedded PostgreSQL started');
 
   let stopped: Promise<void> | undefined;
   return {
     url,
     poolSize: EMBEDDED_POOL_SIZE,
+    dumpDataDir: () => db.dumpDataDir('none'),
     stop() {
       stopped ??= (async () => {
         await server.stop();

@@ -8,7 +8,9 @@ import { assertCoherent } from '../core/change-rules.js';
 import { GENESIS_HASH } from '../core/timeline/chain.js';
 import { Prisma } from '../../prisma/generated/client.js';
 import { countRefusals } from '../metrics.js';
-import type { Db } from './client.js';
+import type pg from 'pg';
+import { poolOf, type Db } from './client.js';
+import { LOAD_ROOM_STATE_SQL, LOAD_STATE_SQL, stateRow, type Loaded } from './state-sql.js';
 import { inDelivery, nextChangeKey, revive } from './delivery.js';
 import { applyChange, toPosted, toActionRequest, toEvent, toFollowup, toHolder, toIncident, toItemState, toPostmortem } from './incident-mapping.js';
 import { chainEvents, type Head } from './timeline-rows.js';
@@ -58,18 +60,62 @@ export const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClien
 
 /** A raw statement refused by a unique index (Prisma reports raw failures with the database's code). */
 const isRawUniqueViolation = (e: unknown) =>
-  isUniqueViolation(e) || (e instanceof Prisma.PrismaClientKnownRequestError && /23505|unique constraint/i.test(`${JSON.stringify(e.meta ?? {})} ${e.message}`));
+  isUniqueViolation(e) ||
+  (e as { code?: unknown } | null)?.code === '23505' || (e instanceof Prisma.PrismaClientKnownRequestError && /23505|unique constraint/i.test(`${JSON.stringify(e.meta ?? {})} ${e.message}`));
 
 const WORKSPACE = { id: true, platform: true, externalId: true } as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** One statement writes a change: grants, attachments, steps, jobs, postmortem, follow-ups, actions,
+ * events and the incident (its patch and chain head). */
+function writeStatement(timelineKey: string, ws: Workspace, incidentId: string, at: Date, head: Head, c: Omit<Change<unknown>, 'result'>, delivered?: { key: string; result: unknown }) {
+  const grants = c.grants ?? [];
+  const chained = chainEvents(timelineKey, incidentId, head, at, c.events);
+  const p = c.patch ?? {};
+  // A patch sets values and never clears one, except resolvedAt: null (a reopen).
+  const sql = Prisma.sql`
+    WITH ended AS (${endHolders(ws.id, incidentId, at, grants)}
+    ), granted AS (${insertGrants(ws.id, incidentId, at, grants)}
+    ), attached AS (${insertAttachments(ws.id, incidentId, at, c.attach ?? [])}
+    ), items AS (${upsertItems(ws.id, incidentId, at, c.items ?? [])}
+    ), cancelled AS (${cancelJobs(ws.id, incidentId, at, c.cancel ?? [])}
+    ), scheduled AS (${insertJobs(ws.id, incidentId, c.schedule ?? [])}
+    ), completed AS (${completeJob(at, c.complete)}
+    ), pm AS (${upsertPostmortem(ws.id, incidentId, at, c.postmortem)}
+    ), fu AS (${writeFollowup(ws.id, incidentId, at, c.followup)}
+    ), ac AS (${writeAction(ws.id, incidentId, c.action)}
+    ), events AS (${insertEvents(ws.id, incidentId, at, chained.rows)}
+    ), delivered AS (${
+      delivered
+        ? Prisma.sql`UPDATE deliveries SET result = ${JSON.stringify(delivered.result)}::jsonb WHERE workspace_id = ${ws.id}::uuid AND key = ${delivered.key} RETURNING 1`
+        : Prisma.sql`SELECT 1`
+    }
+    )
+    UPDATE incidents SET
+      severity = COALESCE(${p.severity ?? null}::"Severity", severity),
+      status = COALESCE(${p.status ?? null}::"IncidentStatus", status),
+      room_id = COALESCE(${p.roomId ?? null}, room_id),
+      room_name = COALESCE(${p.roomName ?? null}, room_name),
+      last_update_at = COALESCE(${p.lastUpdateAt ?? null}::timestamptz, last_update_at),
+      updates_missed = COALESCE(${p.updatesMissed ?? null}::int, updates_missed),
+      orgo_case_url = COALESCE(${p.orgoCaseUrl ?? null}, orgo_case_url),
+      resolved_at = CASE WHEN ${p.resolvedAt === null} THEN NULL ELSE COALESCE(${p.resolvedAt ?? null}::timestamptz, resolved_at) END,
+      timeline_seq = ${chained.head.seq}, timeline_head = ${chained.head.hash}, updated_at = now()
+    WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid`;
+  return { sql, head: chained.head };
+}
+
 export class PrismaIncidentRepository implements IncidentRepository {
+  private readonly pool: pg.Pool;
+
   /** `timelineKey` keys every event this repository appends (see src/db/timeline-key.ts). */
   constructor(
     private readonly db: Db,
     private readonly timelineKey: string,
-  ) {}
+  ) {
+    this.pool = poolOf(db);
+  }
 
   /** Workspaces are never deleted or renamed, so a resolved one is kept for the process's life. */
   private readonly workspaces = new Map<string, Workspace>();
@@ -144,12 +190,15 @@ export class PrismaIncidentRepository implements IncidentRepository {
     return inDelivery(key, work);
   }
 
+  /**
+   * Two round trips on one pipelined connection: BEGIN, the lock (with the delivery claim) and the
+   * state load go out together, the core decides, then the write and COMMIT go out together.
+   */
   async change<T>(ws: Workspace, incidentId: string, at: Date, decide: (s: IncidentState) => Change<T>): Promise<ChangeOutcome<T>> {
     if (!UUID.test(incidentId)) throw incidentNotFound();
     const key = nextChangeKey();
-    let written: Change<T>['events'] = [];
     try {
-      const out = await this.db.$transaction(async (tx) => {
+      return await this.pipelined(async (client) => {
         // The row lock serialises every change to one incident: decisions see the latest state and the
         // hash chain has a single writer. A keyed change first claims its delivery: a second delivery
         // of the same key waits for the first to commit, then fails on the unique key and replays.
@@ -157,11 +206,16 @@ export class PrismaIncidentRepository implements IncidentRepository {
           ? Prisma.sql`WITH d AS (INSERT INTO deliveries (workspace_id, key, incident_id, at)
               SELECT ${ws.id}::uuid, ${key}, id, ${at} FROM incidents WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid)`
           : Prisma.empty;
-        const locked = await tx.$queryRaw<Head[]>`${claim}
+        const lock = Prisma.sql`${claim}
           SELECT timeline_seq AS seq, timeline_head AS hash FROM incidents
           WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid FOR UPDATE`;
-        if (locked.length === 0) throw incidentNotFound();
-        const before = (await this.load(tx, ws, incidentId))!;
+        const [, locked, loaded] = await Promise.all([
+          client.query('BEGIN'),
+          client.query<Head>(lock.text, lock.values),
+          client.query<{ state: Loaded }>(LOAD_STATE_SQL, [incidentId, ws.id]),
+        ]);
+        if (locked.rows.length === 0 || loaded.rows.length === 0) throw incidentNotFound();
+        const before = toState(stateRow(loaded.rows[0]!.state));
         const c = decide(before);
         assertCoherent(before, c);
         const grants = c.grants ?? [];
@@ -169,19 +223,40 @@ export class PrismaIncidentRepository implements IncidentRepository {
           [c.patch, c.complete, c.postmortem, c.followup, c.action].some((x) => x !== undefined) || [grants, c.attach ?? [], c.items ?? [], c.cancel ?? [], c.schedule ?? [], c.events].some((l) => l.length > 0);
         const delivered = key ? { key, result: c.result ?? null } : undefined;
         if (!changed) {
-          if (delivered) await tx.$executeRaw`UPDATE deliveries SET result = ${JSON.stringify(delivered.result)}::jsonb WHERE workspace_id = ${ws.id}::uuid AND key = ${key}`;
+          const record = delivered ? Prisma.sql`UPDATE deliveries SET result = ${JSON.stringify(delivered.result)}::jsonb WHERE workspace_id = ${ws.id}::uuid AND key = ${delivered.key}` : null;
+          await Promise.all([...(record ? [client.query(record.text, record.values)] : []), client.query('COMMIT')]);
           return { state: before, result: c.result, changed };
         }
-        const head = await this.write(tx, ws, incidentId, at, locked[0]!, c, delivered);
+        const { sql, head } = writeStatement(this.timelineKey, ws, incidentId, at, locked.rows[0]!, c, delivered);
+        await Promise.all([client.query(sql.text, sql.values), client.query('COMMIT')]);
+        countRefusals(c.events);
         const after = applyChange(before, c, at);
-        written = c.events;
         return { state: { ...after, incident: { ...after.incident, seq: head.seq } }, result: c.result, changed };
       });
-      countRefusals(written);
-      return out;
     } catch (e) {
       if (!key || !isRawUniqueViolation(e)) throw e;
-      return this.replay<T>(ws, incidentId, key);
+    }
+    // A replayed delivery (the only way here) reads after its connection is back in the pool, so
+    // replays on a full pool never wait for themselves.
+    return this.replay<T>(ws, incidentId, key);
+  }
+
+  /**
+   * One transaction on a pooled connection of its own, whose statements `work` sends back to back
+   * (pipelined: a batch costs one round trip) and ends with COMMIT. A failed statement aborts the
+   * transaction, and a COMMIT behind it then only ends it; any failure is rolled back and rethrown,
+   * with the connection back in the pool.
+   */
+  private async pipelined<R>(work: (client: pg.PoolClient) => Promise<R>): Promise<R> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      return await work(client);
+    } catch (e) {
+      await client.query('ROLLBACK').catch((err: Error) => (broken = err));
+      throw e;
+    } finally {
+      client.release(broken);
     }
   }
 
@@ -196,19 +271,25 @@ export class PrismaIncidentRepository implements IncidentRepository {
   }
 
   async completeJob(ws: Workspace, incidentId: string, at: Date, c: Omit<Change<unknown>, 'result'> & { complete: JobCompletion }) {
-    return this.db.$transaction(async (tx) => {
+    return this.pipelined(async (client) => {
       // The incident first, as every change locks it first (no deadlock with one), then the job with its
       // lease checked: a claim by another process cannot take it over before the write (claims skip
       // locked jobs).
-      const head = await tx.$queryRaw<Head[]>`
-        SELECT timeline_seq AS seq, timeline_head AS hash FROM incidents
-        WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid FOR UPDATE`;
-      const mine = await tx.$queryRaw<{ id: string; kind: string }[]>`
-        SELECT id, kind FROM jobs WHERE id = ${c.complete.jobId}::uuid AND incident_id = ${incidentId}::uuid
-          AND lease_owner = ${c.complete.owner} AND done_at IS NULL FOR UPDATE`;
-      if (head.length === 0 || mine.length === 0) return false;
-      assertCoherent({ jobs: mine.map((j) => ({ ...j, dueAt: at, data: {}, leaseOwner: c.complete.owner })) }, c);
-      await this.write(tx, ws, incidentId, at, head[0]!, c);
+      const [, head, mine] = await Promise.all([
+        client.query('BEGIN'),
+        client.query<Head>('SELECT timeline_seq AS seq, timeline_head AS hash FROM incidents WHERE id = $1::uuid AND workspace_id = $2::uuid FOR UPDATE', [incidentId, ws.id]),
+        client.query<{ id: string; kind: string }>(
+          'SELECT id, kind FROM jobs WHERE id = $1::uuid AND incident_id = $2::uuid AND lease_owner = $3 AND done_at IS NULL FOR UPDATE',
+          [c.complete.jobId, incidentId, c.complete.owner],
+        ),
+      ]);
+      if (head.rows.length === 0 || mine.rows.length === 0) {
+        await client.query('COMMIT');
+        return false;
+      }
+      assertCoherent({ jobs: mine.rows.map((j) => ({ ...j, dueAt: at, data: {}, leaseOwner: c.complete.owner })) }, c);
+      const { sql } = writeStatement(this.timelineKey, ws, incidentId, at, head.rows[0]!, c);
+      await Promise.all([client.query(sql.text, sql.values), client.query('COMMIT')]);
       return true;
     });
   }
@@ -222,45 +303,6 @@ export class PrismaIncidentRepository implements IncidentRepository {
       include: STATE_INCLUDE,
     });
     return new Map(rows.map((row) => [row.id, toState(row)]));
-  }
-
-  /** One statement writes a change: grants, attachments, steps, jobs, postmortem, follow-ups, actions,
-   * events and the incident (its patch and chain head). */
-  private async write(tx: Tx, ws: Workspace, incidentId: string, at: Date, head: Head, c: Omit<Change<unknown>, 'result'>, delivered?: { key: string; result: unknown }) {
-    const grants = c.grants ?? [];
-    const chained = chainEvents(this.timelineKey, incidentId, head, at, c.events);
-    const p = c.patch ?? {};
-    // A patch sets values and never clears one, except resolvedAt: null (a reopen).
-    await tx.$executeRaw`
-      WITH ended AS (${endHolders(ws.id, incidentId, at, grants)}
-      ), granted AS (${insertGrants(ws.id, incidentId, at, grants)}
-      ), attached AS (${insertAttachments(ws.id, incidentId, at, c.attach ?? [])}
-      ), items AS (${upsertItems(ws.id, incidentId, at, c.items ?? [])}
-      ), cancelled AS (${cancelJobs(ws.id, incidentId, at, c.cancel ?? [])}
-      ), scheduled AS (${insertJobs(ws.id, incidentId, c.schedule ?? [])}
-      ), completed AS (${completeJob(at, c.complete)}
-      ), pm AS (${upsertPostmortem(ws.id, incidentId, at, c.postmortem)}
-      ), fu AS (${writeFollowup(ws.id, incidentId, at, c.followup)}
-      ), ac AS (${writeAction(ws.id, incidentId, c.action)}
-      ), events AS (${insertEvents(ws.id, incidentId, at, chained.rows)}
-      ), delivered AS (${
-        delivered
-          ? Prisma.sql`UPDATE deliveries SET result = ${JSON.stringify(delivered.result)}::jsonb WHERE workspace_id = ${ws.id}::uuid AND key = ${delivered.key} RETURNING 1`
-          : Prisma.sql`SELECT 1`
-      }
-      )
-      UPDATE incidents SET
-        severity = COALESCE(${p.severity ?? null}::"Severity", severity),
-        status = COALESCE(${p.status ?? null}::"IncidentStatus", status),
-        room_id = COALESCE(${p.roomId ?? null}, room_id),
-        room_name = COALESCE(${p.roomName ?? null}, room_name),
-        last_update_at = COALESCE(${p.lastUpdateAt ?? null}::timestamptz, last_update_at),
-        updates_missed = COALESCE(${p.updatesMissed ?? null}::int, updates_missed),
-        orgo_case_url = COALESCE(${p.orgoCaseUrl ?? null}, orgo_case_url),
-        resolved_at = CASE WHEN ${p.resolvedAt === null} THEN NULL ELSE COALESCE(${p.resolvedAt ?? null}::timestamptz, resolved_at) END,
-        timeline_seq = ${chained.head.seq}, timeline_head = ${chained.head.hash}, updated_at = now()
-      WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid`;
-    return chained.head;
   }
 
   async recordPosted(ws: Workspace, incidentId: string, shows: string, posted: PostedView) {
@@ -293,9 +335,10 @@ export class PrismaIncidentRepository implements IncidentRepository {
     return UUID.test(incidentId) ? this.load(this.db, ws, incidentId) : Promise.resolve(null);
   }
 
+  /** One statement on the pool: commands and forms find their incident by room on every request. */
   async findByRoom(ws: Workspace, roomId: string) {
-    const row = await this.db.incident.findUnique({ where: { workspaceId_roomId: { workspaceId: ws.id, roomId } }, select: { id: true } });
-    return row ? this.load(this.db, ws, row.id) : null;
+    const { rows } = await this.pool.query<{ state: Loaded }>(LOAD_ROOM_STATE_SQL, [roomId, ws.id]);
+    return rows[0] ? toState(stateRow(rows[0].state)) : null;
   }
 
   async timeline(ws: Workspace, incidentId: string) {
@@ -359,7 +402,7 @@ export class PrismaIncidentRepository implements IncidentRepository {
           SELECT timeline_seq AS seq, timeline_head AS hash FROM incidents
           WHERE id = ${r.id}::uuid AND keyed_from > timeline_seq FOR UPDATE`;
         if (head.length === 0) return;
-        await this.write(tx, r.workspace, r.id, at, head[0]!, { events: [{ type: 'timeline.keyed', actor: null, data: { unkeyedEvents: head[0]!.seq } }] });
+        await tx.$executeRaw(writeStatement(this.timelineKey, r.workspace, r.id, at, head[0]!, { events: [{ type: 'timeline.keyed', actor: null, data: { unkeyedEvents: head[0]!.seq } }] }).sql);
         sealed += 1;
       });
     }

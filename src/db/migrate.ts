@@ -96,6 +96,13 @@ function refuseBrokenHistory(files: MigrationFile[], rows: MigrationRow[]): void
   }
 }
 
+/** A digest of every migration this build has (names and scripts): what a migrated database holds. */
+export async function migrationsDigest(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const f of await readMigrations()) hash.update(`${f.name}\n${f.checksum}\n`);
+  return hash.digest('hex');
+}
+
 /** Applies pending migrations in name order; returns the names this call applied. */
 export async function migrate(url: string, log?: Pick<Logger, 'info' | 'warn'>): Promise<string[]> {
   const files = await readMigrations();

@@ -13,8 +13,11 @@ import { countDeadJob, countLeaseTakeover, observeReminderLag } from '../metrics
 import { deadJobEvent, DEFAULT_RETRY, failureText, retryDelayMs, type RetryPolicy } from './retry.js';
 
 export interface ReminderPoster {
-  /** `jobId` names the post: a retry of the same job (after a crash, by another process) finds it. */
-  post(ws: Workspace, state: IncidentState, view: ReminderView, jobId: string): Promise<void>;
+  /**
+   * `jobId` names the post: a retry of the same job (after a crash, by another process) finds it.
+   * `firstTry`: the job's first claim, so no earlier attempt can have posted it.
+   */
+  post(ws: Workspace, state: IncidentState, view: ReminderView, jobId: string, firstTry: boolean): Promise<void>;
 }
 
 export type SchedulerDeps = {
@@ -80,7 +83,7 @@ export class Scheduler {
     try {
       if (!state) throw new Error('job for a missing incident');
       const plan = this.deps.cadence.plan(state, job, now);
-      if (plan.view) await this.deps.poster.post(job.ws, state, plan.view, job.id);
+      if (plan.view) await this.deps.poster.post(job.ws, state, plan.view, job.id, job.attempts === 1);
       await this.deps.cadence.complete(job.ws, job, this.owner, plan);
       log.info({ outcome: plan.outcome }, 'job done');
     } catch (err) {

@@ -265,11 +265,14 @@ describe('the triage checklist', () => {
       // impacted-scope was ticked once before (and undone): only the latest tick is this race's.
       expect(done.slice(id === 'triage.impacted-scope' ? 1 : 0).map((e) => e.actor)).toEqual([winner]);
     }
-    // One refresh per change, none for the refusals; the message ends up showing every step done.
+    // A refresh per change, none for the refusals; a painter overtaken by a newer one while its call
+    // was in flight repaints once more, so the newest state is the one left. The message ends up
+    // showing every step done.
     const [ts] = await messageIds(inc.id, 'triage');
     await t.slack.until(() => {
       const updates = t.slack.called('chat.update').filter((c) => c.body.channel === inc.room && c.body.ts === ts);
-      expect(updates).toHaveLength(steps.length);
+      expect(updates.length).toBeGreaterThanOrEqual(steps.length);
+      expect(updates.length).toBeLessThanOrEqual(2 * steps.length - 1);
       for (const id of steps) expect(itemLine(updates.at(-1)!.body.blocks as Block[], id)).toMatch(DONE_LINE);
     });
   });

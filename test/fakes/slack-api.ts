@@ -9,8 +9,9 @@ export type Call = { method: string; body: Record<string, unknown>; response?: R
 /**
  * `error`/`status`: refused before any work. `lost`: the work is done, the answer never sent.
  * `after`: the work is done, then this HTTP status is answered instead (a 503 after the post).
+ * `retryAfter`: with `status: 429`, the Retry-After header (seconds), as Slack rate limits.
  */
-type Failure = { error?: string; status?: number; lost?: boolean; after?: number; times: number };
+type Failure = { error?: string; status?: number; retryAfter?: number; lost?: boolean; after?: number; times: number };
 type Channel = { id: string; name: string; creator: string; is_archived: boolean };
 type Message = { ts: string; text: unknown; metadata?: unknown };
 
@@ -95,7 +96,7 @@ export class FakeSlackApi {
           if (failure.after) return res.writeHead(failure.after).end('unavailable');
           return void this.held.push(res);
         }
-        if (failure.status) return res.writeHead(failure.status).end('unavailable');
+        if (failure.status) return res.writeHead(failure.status, failure.retryAfter === undefined ? {} : { 'retry-after': String(failure.retryAfter) }).end('unavailable');
         return this.json(res, { ok: false, error: failure.error });
       }
       call.response = this.answer(method, body);

@@ -54,6 +54,23 @@ it.each([
   expect(posted[0]!.metadata).toEqual({ event_type: 'incident_bot_post', event_payload: { key: 'inc1:header:3', part: 0 } });
 });
 
+it('posts once after a rate limit, when its Retry-After has passed, without searching for an earlier copy', async () => {
+  // A 429 is a refusal, not a lost answer: nothing was posted, so there is nothing to look up.
+  slack.fail('chat.postMessage', { status: 429, retryAfter: 1 });
+  const [ref] = await chat.post(WS, 'CINC1', hello);
+  expect(slack.called('chat.postMessage')).toHaveLength(2);
+  expect(slack.called('conversations.history')).toHaveLength(0);
+  expect((slack.messages.get('CINC1') ?? []).map((m) => m.ts)).toEqual([ref!.ref]);
+});
+
+it("searches the channel before a keyed post, except on a job's first try, which nothing can have posted", async () => {
+  await chat.post(WS, 'CINC1', hello, 'job:j1', true);
+  expect(slack.called('conversations.history')).toHaveLength(0);
+  await chat.post(WS, 'CINC1', hello, 'job:j2');
+  expect(slack.called('conversations.history')).toHaveLength(1);
+  expect(slack.messages.get('CINC1')).toHaveLength(2);
+});
+
 it('posts an unkeyed message once too when its answer is lost', async () => {
   slack.fail('chat.postMessage', { lost: true });
   await chat.post(WS, 'CINC1', hello);

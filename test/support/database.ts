@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../../src/db/embedded.js';
+import { embeddedTemplate } from '../../src/db/embedded-template.js';
 import { migrate } from '../../src/db/migrate.js';
 
 export interface TestDatabase {
@@ -13,8 +14,9 @@ export interface TestDatabase {
 }
 
 export async function freshDatabase(opts: { migrated?: boolean } = {}): Promise<TestDatabase> {
-  const db = process.env.DATABASE_URL ? await createOnServer(process.env.DATABASE_URL) : await embedded();
-  if (opts.migrated ?? true) {
+  const migrated = opts.migrated ?? true;
+  const db = process.env.DATABASE_URL ? await createOnServer(process.env.DATABASE_URL) : await embedded(migrated);
+  if (migrated) {
     try {
       await migrate(db.url);
     } catch (err) {
@@ -25,8 +27,9 @@ export async function freshDatabase(opts: { migrated?: boolean } = {}): Promise<
   return db;
 }
 
-async function embedded(): Promise<TestDatabase> {
-  const server = await startEmbeddedPostgres({});
+async function embedded(migrated: boolean): Promise<TestDatabase> {
+  // A migrated one starts from the install-time template when there is one, in a fraction of initdb's time.
+  const server = await startEmbeddedPostgres(migrated ? { template: embeddedTemplate } : {});
   return { url: server.url, poolSize: server.poolSize, close: server.stop };
 }
 

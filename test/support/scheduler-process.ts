@@ -52,9 +52,9 @@ const cadence = new ReportingCadence({ repo, clock, ...content });
 const client = new webApi.WebClient('xoxb-test', { slackApiUrl: env('SLACK_API_URL'), retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR });
 const slack = slackJobs(repo, clock, client, 'CCOMMANDERS');
 const poster = {
-  post(ws: Workspace, state: IncidentState, view: ReminderView, jobId: string) {
+  post(ws: Workspace, state: IncidentState, view: ReminderView, jobId: string, firstTry: boolean) {
     send({ type: 'posting', incidentId: state.incident.id, kind: view.kind, at: Date.now() });
-    return slack.post(ws, state, view, jobId);
+    return slack.post(ws, state, view, jobId, firstTry);
   },
 };
 const scheduler = new Scheduler({

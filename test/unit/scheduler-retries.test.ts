@@ -22,9 +22,11 @@ const RETRY = { maxAttempts: 3, firstDelayMs: 30_000, maxDelayMs: 15 * MINUTE };
 /** Slack refuses every update reminder, as it does in a channel the bot was removed from. */
 class RefusingPoster implements ReminderPoster {
   attempts = 0;
-  async post(_ws: Workspace, _s: IncidentState, view: ReminderView): Promise<void> {
+  readonly firstTries: boolean[] = [];
+  async post(_ws: Workspace, _s: IncidentState, view: ReminderView, _jobId: string, firstTry: boolean): Promise<void> {
     if (view.kind !== 'update') return;
     this.attempts += 1;
+    this.firstTries.push(firstTry);
     throw new Error('An API error occurred: not_in_channel');
   }
 }
@@ -88,6 +90,8 @@ describe('a job that keeps failing', () => {
     expect(poster.attempts).toBe(3);
 
     expect(update()).toMatchObject({ outcome: 'dead', attempts: 3, lastError: 'An API error occurred: not_in_channel' });
+    // Only the first attempt may skip looking for an earlier copy of its post.
+    expect(poster.firstTries).toEqual([true, false, false]);
     expect(update().doneAt).not.toBeNull();
     const dead = (await repo.timeline(ws, s.incident.id)).filter((e) => e.type === 'job.dead');
     expect(dead).toHaveLength(1);

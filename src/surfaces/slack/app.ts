@@ -1,10 +1,10 @@
 // Builds the Bolt app: HTTP mode verifies signatures on POST /slack/events; Socket Mode is used
 // whenever an app token is configured. Either way the listeners are the same.
-import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, webApi, type Authorize } from '@slack/bolt';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SlackConfig } from '../../config.js';
 import { boltLogger } from './bolt-logger.js';
-import type { SlackDeps } from './context.js';
+import type { SlackDeps, WebClient } from './context.js';
 import { registerListeners } from './listeners/index.js';
 import { slackErrorCode } from './slack-error.js';
 import { CALL_TIMEOUT_MS } from './slack-chat.js';
@@ -16,6 +16,8 @@ import { observeAck, slackCountingFetch } from '../../metrics.js';
 
 export type SlackSurface = {
   app: App;
+  /** The bot token's Web API client: the chat port talks through it. */
+  client: WebClient;
   /** Wires the listeners to the application layer (built after the surface, around its chat port). */
   listen(deps: SlackDeps): void;
   /** HTTP mode: hand /slack/events requests to this. Absent in Socket Mode. */
@@ -37,9 +39,9 @@ const REJECTED_TOKEN = new Set(['invalid_auth', 'not_authed', 'account_inactive'
  * Checks the bot token once at start. A token Slack rejects stops start-up; an unreachable Slack
  * does not, because the bot must come up (and keep its timeline) during a Slack outage too.
  */
-async function checkToken(app: App, log: Logger) {
+async function checkToken(client: WebClient, log: Logger) {
   try {
-    const me = await app.client.auth.test();
+    const me = await client.auth.test();
     log.info({ team: me.team_id, botUser: me.user_id }, 'Slack token accepted');
   } catch (e) {
     const code = slackErrorCode(e);
@@ -48,21 +50,41 @@ async function checkToken(app: App, log: Logger) {
   }
 }
 
+/**
+ * Bolt's own single-token authorization, with token verification off, calls auth.test on every
+ * request (a Web API round trip before each listener runs). The bot's identity does not change, so
+ * the first answer is kept; a failed call is not, so a Slack outage at start heals by itself.
+ */
+function rememberedAuthorize(client: WebClient, botToken: string): Authorize<boolean> {
+  let known: ReturnType<Authorize<boolean>> | undefined;
+  return () =>
+    (known ??= client.auth.test().then(
+      (me) => ({ botToken, botId: me.bot_id, botUserId: me.user_id, teamId: me.team_id }),
+      (e: unknown) => {
+        known = undefined;
+        throw e;
+      },
+    ));
+}
+
 export function createSlackSurface(cfg: SlackConfig, log: Logger): SlackSurface {
   const logger = boltLogger(log);
   const clientOptions = { slackApiUrl: cfg.apiUrl, retryConfig: RETRY, timeout: CALL_TIMEOUT_MS, fetch: slackCountingFetch() };
+  const client = new webApi.WebClient(cfg.botToken, { ...clientOptions, logger });
+  const authorize = rememberedAuthorize(client, cfg.botToken);
   const listen = (app: App) => (deps: SlackDeps) => registerListeners(app, deps);
   if (cfg.appToken) {
     const receiver = new SocketModeReceiver({ appToken: cfg.appToken, logger, installerOptions: { clientOptions } });
-    const app = new App({ token: cfg.botToken, receiver, logger, clientOptions, tokenVerificationEnabled: false });
+    const app = new App({ authorize, receiver, logger, clientOptions });
     timeAcks(app);
     const connected = socketConnection(receiver.client);
     return {
       app,
+      client,
       unready: () => (connected() ? undefined : 'socket mode disconnected'),
       listen: listen(app),
       start: async () => {
-        await checkToken(app, log);
+        await checkToken(client, log);
         await app.start();
         containReconnects(receiver.client, log);
       },
@@ -70,13 +92,14 @@ export function createSlackSurface(cfg: SlackConfig, log: Logger): SlackSurface 
     };
   }
   const receiver = new HTTPReceiver({ signingSecret: cfg.signingSecret ?? '', logger, endpoints: ['/slack/events'] });
-  const app = new App({ token: cfg.botToken, receiver, logger, clientOptions, tokenVerificationEnabled: false });
+  const app = new App({ authorize, receiver, logger, clientOptions });
   timeAcks(app);
   return {
     app,
+    client,
     listen: listen(app),
     handle: guardRequests(receiver.requestListener, cfg.signingSecret ?? '', log),
-    start: () => checkToken(app, log),
+    start: () => checkToken(client, log),
     stop: async () => {},
     // Slack delivers over HTTP: the bot can take it whenever its server answers.
     unready: () => undefined,

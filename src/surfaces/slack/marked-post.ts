@@ -7,6 +7,7 @@ import { ChatError } from '../../app/chat-port.js';
 import type { WebClient } from './context.js';
 import type { SlackMessage } from './render.js';
 import { slackErrorCode } from './slack-error.js';
+import { afterRateLimits } from './rate-limit.js';
 
 export const POST_EVENT = 'incident_bot_post';
 /** How far back a lookup searches: past any retry or crash recovery, short of the next reminder. */
@@ -41,7 +42,7 @@ export async function markedPost(posts: WebClient, lookups: WebClient, channel: 
   let last: unknown;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     try {
-      const res = await posts.chat.postMessage({ channel, ...message, metadata: { event_type: POST_EVENT, event_payload: { key: mark, part } } });
+      const res = await afterRateLimits(() => posts.chat.postMessage({ channel, ...message, metadata: { event_type: POST_EVENT, event_payload: { key: mark, part } } }));
       return res.ts!;
     } catch (e) {
       const code = slackErrorCode(e);

@@ -10,6 +10,7 @@ import { render, type SlackMessage } from './render.js';
 import { slackErrorCode } from './slack-error.js';
 import { findPosted, markedPost, outcomeUnknown } from './marked-post.js';
 import { findOwnChannel } from './own-channel.js';
+import { afterRateLimits } from './rate-limit.js';
 import { webApi } from '@slack/bolt';
 
 const NAME_ATTEMPTS = 10;
@@ -26,7 +27,8 @@ async function call<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Calls that must not be repeated blindly are made by a client that never retries on its own. */
+/** Calls that must not be repeated blindly are made by a client that never retries on its own, and
+ * hands rate limits back at once (rate-limit.ts waits them out per call). */
 const ONCE = { retries: 0 };
 /** A hanging call gives up after this; the call's owner decides what a retry may do. */
 export const CALL_TIMEOUT_MS = 5_000;
@@ -34,7 +36,7 @@ const UNKNOWN_OUTCOME_RETRIES = 3;
 
 /** `posts`: the client for calls that must not be retried blindly (by default one with no retries of its own). */
 export function slackChat(client: WebClient, opts: { timeoutMs?: number; posts?: WebClient } = {}): ChatPort {
-  const once = opts.posts ?? new webApi.WebClient(client.token, { slackApiUrl: client.slackApiUrl, retryConfig: ONCE, timeout: opts.timeoutMs ?? CALL_TIMEOUT_MS, fetch: slackCountingFetch() });
+  const once = opts.posts ?? new webApi.WebClient(client.token, { slackApiUrl: client.slackApiUrl, retryConfig: ONCE, rejectRateLimitedCalls: true, timeout: opts.timeoutMs ?? CALL_TIMEOUT_MS, fetch: slackCountingFetch() });
   let botUser: Promise<string> | undefined;
   const botUserId = () => (botUser ??= client.auth.test().then((me) => me.user_id!, (e) => { botUser = undefined; throw e; }));
 
@@ -42,7 +44,7 @@ export function slackChat(client: WebClient, opts: { timeoutMs?: number; posts?:
   async function create(name: string, isPrivate: boolean): Promise<{ id: string; name: string } | 'taken'> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const res = await once.conversations.create({ name, is_private: isPrivate });
+        const res = await afterRateLimits(() => once.conversations.create({ name, is_private: isPrivate }));
         return { id: res.channel!.id!, name: res.channel!.name ?? name };
       } catch (e) {
         const code = slackErrorCode(e);
@@ -74,9 +76,9 @@ export function slackChat(client: WebClient, opts: { timeoutMs?: number; posts?:
       }
     },
 
-    async post(_ws, roomId, view, key) {
+    async post(_ws, roomId, view, key, firstTry) {
       // A keyed post may have been made by an attempt whose answer was lost (or by a process that died).
-      const earlier = key
+      const earlier = key && !firstTry
         ? await findPosted(client, roomId, key).catch((e: unknown) => {
             throw new ChatError(slackErrorCode(e) ?? 'post_unconfirmed', 'the channel could not be searched for an earlier copy of this post');
           })
