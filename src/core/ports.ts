@@ -74,6 +74,8 @@ export type NewIncident = Omit<
 export interface IncidentRepository {
   /** Finds or creates the workspace of a verified request. */
   workspace(platform: Platform, externalId: string): Promise<Workspace>;
+  /** Finds the workspace, writing nothing: for requests that can only come from one the bot already knows. */
+  knownWorkspace(platform: Platform, externalId: string): Promise<Workspace | undefined>;
   /**
    * Saves a new incident with its first role grants and events, numbered within the workspace.
    * A second call with the same declareKey returns the first incident and `created: false`.

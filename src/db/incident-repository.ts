@@ -63,6 +63,8 @@ const isRawUniqueViolation = (e: unknown) =>
   isUniqueViolation(e) ||
   (e as { code?: unknown } | null)?.code === '23505' || (e instanceof Prisma.PrismaClientKnownRequestError && /23505|unique constraint/i.test(`${JSON.stringify(e.meta ?? {})} ${e.message}`));
 
+const WORKSPACE = { id: true, platform: true, externalId: true } as const;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One statement writes a change: grants, attachments, steps, jobs, postmortem, follow-ups, actions,
@@ -118,23 +120,28 @@ export class PrismaIncidentRepository implements IncidentRepository {
   /** Workspaces are never deleted or renamed, so a resolved one is kept for the process's life. */
   private readonly workspaces = new Map<string, Workspace>();
 
-  async workspace(platform: Platform, externalId: string): Promise<Workspace> {
+  async knownWorkspace(platform: Platform, externalId: string): Promise<Workspace | undefined> {
     const key = `${platform}:${externalId}`;
     const known = this.workspaces.get(key);
     if (known) return known;
+    const ws = await this.db.workspace.findUnique({ where: { platform_externalId: { platform, externalId } }, select: WORKSPACE });
+    if (ws) this.workspaces.set(key, ws);
+    return ws ?? undefined;
+  }
+
+  async workspace(platform: Platform, externalId: string): Promise<Workspace> {
+    const known = await this.knownWorkspace(platform, externalId);
+    if (known) return known;
     const where = { platform_externalId: { platform, externalId } };
-    const select = { id: true, platform: true, externalId: true } as const;
-    let ws = await this.db.workspace.findUnique({ where, select });
-    if (!ws) {
-      try {
-        ws = await this.db.workspace.create({ data: { platform, externalId }, select });
-      } catch (e) {
-        // A workspace's first requests can arrive together: whoever lost the insert reads the winner's row.
-        if (!isUniqueViolation(e)) throw e;
-        ws = await this.db.workspace.findUniqueOrThrow({ where, select });
-      }
+    let ws: Workspace;
+    try {
+      ws = await this.db.workspace.create({ data: { platform, externalId }, select: WORKSPACE });
+    } catch (e) {
+      // A workspace's first requests can arrive together: whoever lost the insert reads the winner's row.
+      if (!isUniqueViolation(e)) throw e;
+      ws = await this.db.workspace.findUniqueOrThrow({ where, select: WORKSPACE });
     }
-    this.workspaces.set(key, ws);
+    this.workspaces.set(`${platform}:${externalId}`, ws);
     return ws;
   }
 

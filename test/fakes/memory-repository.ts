@@ -87,6 +87,12 @@ export class MemoryIncidentRepository implements IncidentRepository {
   private readonly followupRows = new Map<string, Followup[]>();
   private readonly actionRows = new Map<string, ActionRequest[]>();
 
+  async knownWorkspace(platform: Platform, externalId: string): Promise<Workspace | undefined> {
+    await roundTrip();
+    const w = this.workspaces.get(`${platform}\u0000${externalId}`);
+    return w && { id: w.id, platform: w.platform, externalId: w.externalId };
+  }
+
   async workspace(platform: Platform, externalId: string): Promise<Workspace> {
     await roundTrip();
     const key = `${platform}\u0000${externalId}`;

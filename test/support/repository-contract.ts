@@ -39,6 +39,13 @@ export function repositoryContract(name: string, subject: () => Promise<Contract
       return { ...s, ws, incident };
     }
 
+    it('finds a known workspace without writing one it does not know', async () => {
+      const { repo, ws } = await setup();
+      expect(await repo.knownWorkspace('slack', ws.externalId)).toEqual(ws);
+      expect(await repo.knownWorkspace('slack', `${ws.externalId}UNKNOWN`)).toBeUndefined();
+      expect(await repo.knownWorkspace('slack', `${ws.externalId}UNKNOWN`)).toBeUndefined();
+    });
+
     it('runs concurrent changes to one incident one after another, each seeing the last one\'s write', async () => {
       const { repo, ws, incident } = await setup();
       const id = await incident();
