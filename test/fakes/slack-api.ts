@@ -32,12 +32,15 @@ export class FakeSlackApi {
   /** Display names users.info answers with, by user id; anyone else is a user without a name. */
   readonly users = new Map<string, string>();
   private failures = new Map<string, Failure>();
+  private hangs: { method: string; when: (body: Record<string, unknown>) => boolean }[] = [];
   private server = http.createServer((req, res) => this.handle(req, res));
   private seq = 0;
   private held: http.ServerResponse[] = [];
   readonly channels: Channel[] = [];
   /** Messages posted, per channel, oldest first. */
   readonly messages = new Map<string, Message[]>();
+  /** The ws:// URL apps.connections.open answers with (a FakeSocketMode's), for Socket Mode. */
+  socketModeUrl = '';
   url = '';
 
   async start(): Promise<this> {
@@ -61,6 +64,13 @@ export class FakeSlackApi {
     this.failures.set(method, { ...failure, times });
   }
 
+  /** Calls of `method` that `when` picks are never answered (nor done) until the returned release. */
+  hang(method: string, when: (body: Record<string, unknown>) => boolean): () => void {
+    const hang = { method, when };
+    this.hangs.push(hang);
+    return () => void (this.hangs = this.hangs.filter((h) => h !== hang));
+  }
+
   called(method: string): Call[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -78,6 +88,7 @@ export class FakeSlackApi {
       const body = parseBody(raw, req.headers['content-type']);
       const call: Call = { method, body };
       this.calls.push(call);
+      if (this.hangs.some((h) => h.method === method && h.when(body))) return void this.held.push(res);
       const failure = this.failures.get(method);
       if (failure && failure.times > 0 && (failure.ts === undefined || body.ts === failure.ts)) {
         failure.times -= 1;
@@ -99,6 +110,8 @@ export class FakeSlackApi {
     switch (method) {
       case 'auth.test':
         return { ok: true, team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
+      case 'apps.connections.open':
+        return this.socketModeUrl ? { ok: true, url: this.socketModeUrl } : { ok: false, error: 'invalid_auth' };
       case 'conversations.create': {
         if (this.channels.some((c) => c.name === body.name)) return { ok: false, error: 'name_taken' };
         const channel = { id: `CINC${n}`, name: String(body.name), creator: 'UBOT', is_archived: false };
