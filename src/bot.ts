@@ -17,7 +17,7 @@ import type { Logger } from './log.js';
 import { countJobs } from './db/job-counts.js';
 import { timelineKey } from './db/timeline-key.js';
 import { countJobsWith } from './metrics.js';
-import { createHttpServer, listen, type Route } from './server.js';
+import { createHttpServer, listen, type Route, type Unready } from './server.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { PrismaTeamsStore } from './db/teams-store.js';
 import { createWebhookExecutor } from './executors/webhook.js';
@@ -112,8 +112,15 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
     routes.push(...teams.routes);
   }
   if (consoleSurface) routes.push(...consoleSurface.routes(consoleHandlers(app, consoleFrame(consoleSurface.chat, log), { drill: config.drill ?? false })));
-  const ready = async () => (await database.db.$queryRaw<{ ok: number }[]>`SELECT 1 AS ok`).length === 1;
-  const http = createHttpServer({ ready, routes, log });
+  // Ready when the database answers and, in Socket Mode, Slack's websocket is connected.
+  const unready = async (): Promise<Unready> => {
+    const why: Unready = {};
+    await database.db.$queryRaw`SELECT 1`.catch(() => (why.database = 'unreachable'));
+    const slackProblem = slack?.unready();
+    if (slackProblem) why.slack = slackProblem;
+    return why;
+  };
+  const http = createHttpServer({ unready, routes, log });
   // The console alone listens on its own host (loopback unless a token guards it); with a chat
   // platform the server takes every interface and the console's guard keeps to loopback.
   const port = await listen(http.server, config.port, consoleSurface && !slack ? config.console!.host : undefined);

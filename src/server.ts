@@ -21,6 +21,9 @@ export interface HttpServer {
   close(graceMs?: number): Promise<void>;
 }
 
+/** What keeps the process from serving, by dependency (`{ slack: 'socket mode disconnected' }`); empty when ready. */
+export type Unready = Record<string, string>;
+
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 const ids = new WeakMap<IncomingMessage, string>();
@@ -28,7 +31,7 @@ const ids = new WeakMap<IncomingMessage, string>();
 /** The id this request is logged under, for a surface's own log lines. */
 export const requestIdOf = (req: IncomingMessage): string | undefined => ids.get(req);
 
-export function createHttpServer(deps: { ready: () => Promise<boolean>; routes: Route[]; log: Logger }): HttpServer {
+export function createHttpServer(deps: { unready: () => Promise<Unready>; routes: Route[]; log: Logger }): HttpServer {
   let draining = false;
   const reply = (res: ServerResponse, status: number, body: object) => {
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -49,10 +52,13 @@ export function createHttpServer(deps: { ready: () => Promise<boolean>; routes: 
     });
     if (req.method === 'GET' && path === '/healthz') return reply(res, 200, { ok: true });
     if (req.method === 'GET' && path === '/readyz') {
-      if (draining) return reply(res, 503, { ok: false, reason: 'shutting down' });
-      deps.ready().then(
-        (ok) => reply(res, ok ? 200 : 503, { ok }),
-        () => reply(res, 503, { ok: false }),
+      if (draining) return reply(res, 503, { ready: false, process: 'shutting down' });
+      deps.unready().then(
+        (why) => (Object.keys(why).length === 0 ? reply(res, 200, { ready: true }) : reply(res, 503, { ready: false, ...why })),
+        (err: unknown) => {
+          deps.log.warn({ err }, 'readiness check failed');
+          reply(res, 503, { ready: false });
+        },
       );
       return;
     }

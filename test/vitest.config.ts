@@ -9,8 +9,5 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // End-to-end tests race real servers, a browser and child processes on 2 shared cores: a test that
-    // fails is run once more before it counts, and the runner reports it as flaky.
-    retry: 1,
   },
 });

@@ -24,6 +24,8 @@ export function createApp(deps: AppDeps) {
   return {
     /** The workspace of a verified request (a Slack team, a Teams tenant, the console). */
     workspace: (platform: Platform, externalId: string) => deps.incidents.workspace(platform, externalId),
+    /** The workspace, if the bot knows it already; a request that can only come from a known one writes none. */
+    knownWorkspace: (platform: Platform, externalId: string) => deps.incidents.knownWorkspace(platform, externalId),
     model: deps.incidents.model,
     runbook: deps.checklists.runbook,
     catalog: deps.actions.catalog,

@@ -74,6 +74,8 @@ export type NewIncident = Omit<
 export interface IncidentRepository {
   /** Finds or creates the workspace of a verified request. */
   workspace(platform: Platform, externalId: string): Promise<Workspace>;
+  /** Finds the workspace, writing nothing: for requests that can only come from one the bot already knows. */
+  knownWorkspace(platform: Platform, externalId: string): Promise<Workspace | undefined>;
   /**
    * Saves a new incident with its first role grants and events, numbered within the workspace.
    * A second call with the same declareKey returns the first incident and `created: false`.
@@ -89,6 +91,11 @@ export interface IncidentRepository {
     at: Date,
     decide: (state: IncidentState) => Change<T>,
   ): Promise<ChangeOutcome<T>>;
+  /**
+   * `change` on the incident whose room `roomId` is, found and locked at once (commands and forms
+   * arrive by room); null when the room is no incident's.
+   */
+  changeInRoom<T>(ws: Workspace, roomId: string, at: Date, decide: (state: IncidentState) => Change<T>): Promise<ChangeOutcome<T> | null>;
   /**
    * Runs `work` as one delivery of a user intent: each change it makes is keyed by `key` (and its
    * order within the work). A change whose key was already handled is not decided again: it answers

@@ -63,6 +63,8 @@ const isRawUniqueViolation = (e: unknown) =>
   isUniqueViolation(e) ||
   (e as { code?: unknown } | null)?.code === '23505' || (e instanceof Prisma.PrismaClientKnownRequestError && /23505|unique constraint/i.test(`${JSON.stringify(e.meta ?? {})} ${e.message}`));
 
+const WORKSPACE = { id: true, platform: true, externalId: true } as const;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One statement writes a change: grants, attachments, steps, jobs, postmortem, follow-ups, actions,
@@ -118,23 +120,28 @@ export class PrismaIncidentRepository implements IncidentRepository {
   /** Workspaces are never deleted or renamed, so a resolved one is kept for the process's life. */
   private readonly workspaces = new Map<string, Workspace>();
 
-  async workspace(platform: Platform, externalId: string): Promise<Workspace> {
+  async knownWorkspace(platform: Platform, externalId: string): Promise<Workspace | undefined> {
     const key = `${platform}:${externalId}`;
     const known = this.workspaces.get(key);
     if (known) return known;
+    const ws = await this.db.workspace.findUnique({ where: { platform_externalId: { platform, externalId } }, select: WORKSPACE });
+    if (ws) this.workspaces.set(key, ws);
+    return ws ?? undefined;
+  }
+
+  async workspace(platform: Platform, externalId: string): Promise<Workspace> {
+    const known = await this.knownWorkspace(platform, externalId);
+    if (known) return known;
     const where = { platform_externalId: { platform, externalId } };
-    const select = { id: true, platform: true, externalId: true } as const;
-    let ws = await this.db.workspace.findUnique({ where, select });
-    if (!ws) {
-      try {
-        ws = await this.db.workspace.create({ data: { platform, externalId }, select });
-      } catch (e) {
-        // A workspace's first requests can arrive together: whoever lost the insert reads the winner's row.
-        if (!isUniqueViolation(e)) throw e;
-        ws = await this.db.workspace.findUniqueOrThrow({ where, select });
-      }
+    let ws: Workspace;
+    try {
+      ws = await this.db.workspace.create({ data: { platform, externalId }, select: WORKSPACE });
+    } catch (e) {
+      // A workspace's first requests can arrive together: whoever lost the insert reads the winner's row.
+      if (!isUniqueViolation(e)) throw e;
+      ws = await this.db.workspace.findUniqueOrThrow({ where, select: WORKSPACE });
     }
-    this.workspaces.set(key, ws);
+    this.workspaces.set(`${platform}:${externalId}`, ws);
     return ws;
   }
 
@@ -187,9 +194,26 @@ export class PrismaIncidentRepository implements IncidentRepository {
    * Two round trips on one pipelined connection: BEGIN, the lock (with the delivery claim) and the
    * state load go out together, the core decides, then the write and COMMIT go out together.
    */
-  async change<T>(ws: Workspace, incidentId: string, at: Date, decide: (s: IncidentState) => Change<T>): Promise<ChangeOutcome<T>> {
+  change<T>(ws: Workspace, incidentId: string, at: Date, decide: (s: IncidentState) => Change<T>): Promise<ChangeOutcome<T>> {
     if (!UUID.test(incidentId)) throw incidentNotFound();
+    return this.changeWhere(ws, { incidentId }, at, decide).then((out) => {
+      if (!out) throw incidentNotFound();
+      return out;
+    });
+  }
+
+  changeInRoom<T>(ws: Workspace, roomId: string, at: Date, decide: (s: IncidentState) => Change<T>): Promise<ChangeOutcome<T> | null> {
+    return this.changeWhere(ws, { roomId }, at, decide);
+  }
+
+  /**
+   * Two round trips on one pipelined connection: BEGIN, the lock (with the delivery claim) and the
+   * state load go out together, the core decides, then the write and COMMIT go out together. The
+   * incident is named by id, or by its room; null when there is no such incident in the workspace.
+   */
+  private async changeWhere<T>(ws: Workspace, at: { incidentId: string } | { roomId: string }, when: Date, decide: (s: IncidentState) => Change<T>): Promise<ChangeOutcome<T> | null> {
     const key = nextChangeKey();
+    const where = 'incidentId' in at ? Prisma.sql`id = ${at.incidentId}::uuid` : Prisma.sql`room_id = ${at.roomId}`;
     try {
       return await this.pipelined(async (client) => {
         // The row lock serialises every change to one incident: decisions see the latest state and the
@@ -197,17 +221,23 @@ export class PrismaIncidentRepository implements IncidentRepository {
         // of the same key waits for the first to commit, then fails on the unique key and replays.
         const claim = key
           ? Prisma.sql`WITH d AS (INSERT INTO deliveries (workspace_id, key, incident_id, at)
-              SELECT ${ws.id}::uuid, ${key}, id, ${at} FROM incidents WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid)`
+              SELECT ${ws.id}::uuid, ${key}, id, ${when} FROM incidents WHERE ${where} AND workspace_id = ${ws.id}::uuid)`
           : Prisma.empty;
         const lock = Prisma.sql`${claim}
-          SELECT timeline_seq AS seq, timeline_head AS hash FROM incidents
-          WHERE id = ${incidentId}::uuid AND workspace_id = ${ws.id}::uuid FOR UPDATE`;
+          SELECT id, timeline_seq AS seq, timeline_head AS hash FROM incidents
+          WHERE ${where} AND workspace_id = ${ws.id}::uuid FOR UPDATE`;
         const [, locked, loaded] = await Promise.all([
           client.query('BEGIN'),
-          client.query<Head>(lock.text, lock.values),
-          client.query<{ state: Loaded }>(LOAD_STATE_SQL, [incidentId, ws.id]),
+          client.query<Head & { id: string }>(lock.text, lock.values),
+          'incidentId' in at
+            ? client.query<{ state: Loaded }>(LOAD_STATE_SQL, [at.incidentId, ws.id])
+            : client.query<{ state: Loaded }>(LOAD_ROOM_STATE_SQL, [at.roomId, ws.id]),
         ]);
-        if (locked.rows.length === 0 || loaded.rows.length === 0) throw incidentNotFound();
+        if (locked.rows.length === 0 || loaded.rows.length === 0) {
+          await client.query('COMMIT');
+          return null;
+        }
+        const { id: incidentId, ...head } = locked.rows[0]!;
         const before = toState(stateRow(loaded.rows[0]!.state));
         const c = decide(before);
         assertCoherent(before, c);
@@ -220,18 +250,18 @@ export class PrismaIncidentRepository implements IncidentRepository {
           await Promise.all([...(record ? [client.query(record.text, record.values)] : []), client.query('COMMIT')]);
           return { state: before, result: c.result, changed };
         }
-        const { sql, head } = writeStatement(this.timelineKey, ws, incidentId, at, locked.rows[0]!, c, delivered);
+        const { sql, head: after } = writeStatement(this.timelineKey, ws, incidentId, when, head, c, delivered);
         await Promise.all([client.query(sql.text, sql.values), client.query('COMMIT')]);
         countRefusals(c.events);
-        const after = applyChange(before, c, at);
-        return { state: { ...after, incident: { ...after.incident, seq: head.seq } }, result: c.result, changed };
+        const next = applyChange(before, c, when);
+        return { state: { ...next, incident: { ...next.incident, seq: after.seq } }, result: c.result, changed };
       });
     } catch (e) {
       if (!key || !isRawUniqueViolation(e)) throw e;
     }
     // A replayed delivery (the only way here) reads after its connection is back in the pool, so
     // replays on a full pool never wait for themselves.
-    return this.replay<T>(ws, incidentId, key);
+    return this.replay<T>(ws, 'incidentId' in at ? at.incidentId : undefined, key);
   }
 
   /**
@@ -253,13 +283,12 @@ export class PrismaIncidentRepository implements IncidentRepository {
     }
   }
 
-  /** A delivery handled before: its first result, on the state as it is now. */
-  private async replay<T>(ws: Workspace, incidentId: string, key: string): Promise<ChangeOutcome<T>> {
-    const [first, state] = await Promise.all([
-      this.db.delivery.findUnique({ where: { workspaceId_key: { workspaceId: ws.id, key } }, select: { incidentId: true, result: true } }),
-      this.load(this.db, ws, incidentId),
-    ]);
-    if (!first || !state || first.incidentId !== incidentId) throw incidentNotFound();
+  /** A delivery handled before: its first result, on the state as it is now (of the incident it changed). */
+  private async replay<T>(ws: Workspace, incidentId: string | undefined, key: string): Promise<ChangeOutcome<T>> {
+    const first = await this.db.delivery.findUnique({ where: { workspaceId_key: { workspaceId: ws.id, key } }, select: { incidentId: true, result: true } });
+    if (!first?.incidentId || (incidentId !== undefined && first.incidentId !== incidentId)) throw incidentNotFound();
+    const state = await this.load(this.db, ws, first.incidentId);
+    if (!state) throw incidentNotFound();
     return { state, result: revive(first.result) as T, changed: false, replayed: true };
   }
 
@@ -298,12 +327,19 @@ export class PrismaIncidentRepository implements IncidentRepository {
     return new Map(rows.map((row) => [row.id, toState(row)]));
   }
 
+  /** One statement: the view's parts are upserted, and parts past its new count are removed. */
   async recordPosted(ws: Workspace, incidentId: string, shows: string, posted: PostedView) {
-    const parts = posted.refs.map((r, part) => ({ workspaceId: ws.id, incidentId, shows, part, surface: ws.platform, roomId: posted.roomId, ref: r.ref, digest: r.digest, stamp: posted.stamp }));
-    await this.db.$transaction([
-      this.db.roomMessage.deleteMany({ where: { workspaceId: ws.id, incidentId, shows } }),
-      this.db.roomMessage.createMany({ data: parts }),
-    ]);
+    const parts = posted.refs.map((r, part) => ({ part, ref: r.ref, digest: r.digest }));
+    await this.db.$executeRaw`
+      WITH gone AS (
+        DELETE FROM room_messages WHERE workspace_id = ${ws.id}::uuid AND incident_id = ${incidentId}::uuid AND shows = ${shows} AND part >= ${parts.length}
+      )
+      INSERT INTO room_messages (workspace_id, incident_id, shows, part, surface, room_id, ref, digest, stamp)
+      SELECT ${ws.id}::uuid, ${incidentId}::uuid, ${shows}, g.part, ${ws.platform}::"Platform", ${posted.roomId}, g.ref, g.digest, ${posted.stamp}
+      FROM jsonb_to_recordset(${JSON.stringify(parts)}::jsonb) AS g(part int, ref text, digest text)
+      ON CONFLICT (incident_id, shows, part) DO UPDATE
+        SET surface = EXCLUDED.surface, room_id = EXCLUDED.room_id, ref = EXCLUDED.ref, digest = EXCLUDED.digest, stamp = EXCLUDED.stamp
+        WHERE room_messages.workspace_id = EXCLUDED.workspace_id`;
   }
 
   async claimRepaint(ws: Workspace, incidentId: string, shows: string, stamp: number) {

@@ -265,13 +265,13 @@ describe('the triage checklist', () => {
       // impacted-scope was ticked once before (and undone): only the latest tick is this race's.
       expect(done.slice(id === 'triage.impacted-scope' ? 1 : 0).map((e) => e.actor)).toEqual([winner]);
     }
-    // A refresh per change, none for the refusals; a painter overtaken by a newer one while its call
-    // was in flight repaints once more, so the newest state is the one left. The message ends up
-    // showing every step done.
+    // The message ends up showing every step done. How many refreshes that takes is not fixed: changes
+    // decided at once repaint concurrently; a painter overtaken by a newer one while its call was in
+    // flight repaints once more, and one that a newer claim beat paints not at all (room-talk.ts). At
+    // most one repaint and one more per change, none for the refusals.
     const [ts] = await messageIds(inc.id, 'triage');
     await t.slack.until(() => {
       const updates = t.slack.called('chat.update').filter((c) => c.body.channel === inc.room && c.body.ts === ts);
-      expect(updates.length).toBeGreaterThanOrEqual(steps.length);
       expect(updates.length).toBeLessThanOrEqual(2 * steps.length - 1);
       for (const id of steps) expect(itemLine(updates.at(-1)!.body.blocks as Block[], id)).toMatch(DONE_LINE);
     });
@@ -284,8 +284,10 @@ describe('the triage checklist', () => {
     expect(told.body.text).toContain('Only the Operations Lead (unfilled) or the Incident Commander (<@UIC>) may tick, skip or undo this step.');
     expect(await written()).toEqual(before);
     expect(await item(inc.id, 'triage.freeze-automation')).toBeNull();
-    // (The header may still be catching up with the race above; the checklist is not touched.)
-    expect(t.slack.called('chat.update').filter((c) => c.body.ts !== inc.header)).toHaveLength(0);
+    // The header, and the checklist's last repaints of the race above, may still be on their way: none
+    // of them shows this step ticked.
+    const shown = t.slack.called('chat.update').filter((c) => c.body.ts !== inc.header).map((c) => itemLine(c.body.blocks as Block[], 'triage.freeze-automation'));
+    for (const line of shown) expect(line).toMatch(/^☐ /);
   });
 
   it('lets the IC tick an owned step, and the role holder undo it; others are still refused', async () => {
@@ -314,11 +316,9 @@ describe('checklist message refreshes', () => {
     const [ts] = await messageIds(inc.id, 'triage');
     for (const user of ['UA', 'UB']) await postSigned(t.eventsUrl, buttonClick(at(inc.room, user), `take_role:${user === 'UA' ? 'ops' : 'sec'}`, inc.id, t.responseUrl));
     await t.slack.until(async () => expect(await t.db.roleAssignment.count({ where: { incidentId: inc.id, userId: { in: ['UA', 'UB'] } } })).toBe(2));
-    // The header refreshes of those role changes are out of the way before Slack starts failing.
-    await t.slack.until(() => expect(t.slack.called('chat.update').filter((c) => c.body.ts === inc.header).length).toBeGreaterThanOrEqual(2));
-    await new Promise((r) => setTimeout(r, 200));
     t.slack.calls.length = 0;
-    t.slack.fail('chat.update', { status: 500 }, 1);
+    // Only the checklist's update fails: the header refreshes of those role changes may still be on their way.
+    t.slack.fail('chat.update', { status: 500, ts: ts! }, 1);
     await itemClick(at(inc.room, 'UA'), 'done', 'triage.impacted-scope', inc.id);
     const updates = () => t.slack.called('chat.update').filter((c) => c.body.ts === ts);
     await t.slack.until(() => expect(updates()).toHaveLength(1)); // the failed first try

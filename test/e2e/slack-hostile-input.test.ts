@@ -86,6 +86,16 @@ describe('button values the bot did not make', () => {
     expect(told.body.user).toBe(IC);
     expect(await rows()).toBe(before);
   });
+
+  it('refuses a click from a workspace the bot has never posted in, and stores no workspace for it', async () => {
+    const before = await rows();
+    const stranger: Actor = { team: 'TSTRANGER', user: 'UFUZZ', channel: inc.room };
+    const res = await postSigned(t.eventsUrl, buttonClick(stranger, 'snooze_update', inc.id, t.responseUrl));
+    expect(res.status).toBe(200);
+    await t.slack.until(() => expect(t.slack.called('chat.postEphemeral').some((c) => c.body.user === 'UFUZZ' && String(c.body.text).includes('does not exist here'))).toBe(true));
+    expect(await rows()).toBe(before);
+    expect(await t.db.workspace.count({ where: { externalId: 'TSTRANGER' } })).toBe(0);
+  });
 });
 
 describe('what no listener handles', () => {

@@ -37,6 +37,14 @@ beforeEach(() => {
 });
 
 const holders = (role: string) => t.db.roleAssignment.findMany({ where: { incidentId, role: role as never, endedAt: null } });
+/** What the clicker was told privately, once `count` answers have arrived. */
+const refusalsTo = (user: string, count: number) =>
+  t.slack.until(() => {
+    const m = t.slack.called('chat.postEphemeral').filter((c) => c.body.user === user);
+    expect(m).toHaveLength(count);
+    return m;
+  });
+const writtenBy = (actor: string) => t.db.timelineEvent.count({ where: { actor } });
 const events = (type: string) => t.db.timelineEvent.findMany({ where: { incidentId, type }, orderBy: { seq: 'asc' } });
 
 describe('/incident assign', () => {
@@ -90,21 +98,18 @@ describe('Take role', () => {
       postSigned(t.eventsUrl, buttonClick(inRoom('UKON2'), 'take_role:konnaxion', incidentId, t.responseUrl)),
     ]);
     expect([a.status, b.status]).toEqual([200, 200]);
-    // Bolt acks a click before its listener runs: wait for the winner to be written.
-    const winners = await t.slack.until(async () => {
-      const w = await holders('konnaxion');
-      expect(w).toHaveLength(1);
-      return w;
-    });
-    const winner = winners[0]!.userId;
-    const loser = winner === 'UKON1' ? 'UKON2' : 'UKON1';
-    expect((await events('role.assigned')).filter((e) => (e.data as { role: string }).role === 'konnaxion')).toHaveLength(1);
+    // Bolt acks a click before its listener runs. The loser is told after its change was refused, so
+    // once someone is told, both clicks have been decided.
     const told = await t.slack.until(() => {
-      const m = t.slack.called('chat.postEphemeral').find((c) => c.body.user === loser);
+      const m = t.slack.called('chat.postEphemeral').find((c) => ['UKON1', 'UKON2'].includes(String(c.body.user)));
       expect(m).toBeDefined();
       return m!;
     });
+    const loser = String(told.body.user);
+    const winner = loser === 'UKON1' ? 'UKON2' : 'UKON1';
     expect(told.body.text).toContain(`Konnaxion Lead is already held by <@${winner}>`);
+    expect((await holders('konnaxion')).map((h) => h.userId)).toEqual([winner]);
+    expect((await events('role.assigned')).filter((e) => (e.data as { role: string }).role === 'konnaxion').map((e) => e.actor)).toEqual([winner]);
   });
 
   it('changes nothing when the same click is delivered twice', async () => {
@@ -117,23 +122,19 @@ describe('Take role', () => {
 
   it('refuses an incident id from another workspace, with nothing written', async () => {
     const other = await declareInOtherWorkspace();
-    const before = await t.db.timelineEvent.count();
     await postSigned(t.eventsUrl, buttonClick(inRoom('UMALLORY', 'T2'), 'take_role:ops', other, t.responseUrl));
     await postSigned(t.eventsUrl, buttonClick({ team: 'T2', user: 'UMALLORY', channel: room }, 'take_role:architect', incidentId, t.responseUrl));
-    expect(await t.db.timelineEvent.count()).toBe(before);
-    const refusals = await t.slack.until(() => {
-      const m = t.slack.called('chat.postEphemeral').filter((c) => c.body.user === 'UMALLORY');
-      expect(m).toHaveLength(2);
-      return m;
-    });
+    // Bolt acks a click before its listener runs: each refusal is told once its click was decided.
+    const refusals = await refusalsTo('UMALLORY', 2);
     for (const r of refusals) expect(r.body.text).toContain('That incident does not exist here.');
+    expect(await writtenBy('UMALLORY')).toBe(0);
   });
 
   it('refuses an incident id clicked from a channel that is not its own', async () => {
-    const before = await t.db.timelineEvent.count();
     await postSigned(t.eventsUrl, buttonClick({ team: 'T1', user: 'UX', channel: 'CELSEWHERE' }, 'take_role:architect', incidentId, t.responseUrl));
     await postSigned(t.eventsUrl, buttonClick(inRoom('UX'), 'take_role:architect', 'not-a-uuid', t.responseUrl));
-    expect(await t.db.timelineEvent.count()).toBe(before);
+    for (const r of await refusalsTo('UX', 2)) expect(r.body.text).toContain('That incident does not exist here.');
+    expect(await writtenBy('UX')).toBe(0);
   });
 });
 

@@ -87,6 +87,12 @@ export class MemoryIncidentRepository implements IncidentRepository {
   private readonly followupRows = new Map<string, Followup[]>();
   private readonly actionRows = new Map<string, ActionRequest[]>();
 
+  async knownWorkspace(platform: Platform, externalId: string): Promise<Workspace | undefined> {
+    await roundTrip();
+    const w = this.workspaces.get(`${platform}\u0000${externalId}`);
+    return w && { id: w.id, platform: w.platform, externalId: w.externalId };
+  }
+
   async workspace(platform: Platform, externalId: string): Promise<Workspace> {
     await roundTrip();
     const key = `${platform}\u0000${externalId}`;
@@ -235,6 +241,15 @@ export class MemoryIncidentRepository implements IncidentRepository {
     const view = this.incidents.get(incidentId)?.incident.workspaceId === ws.id ? this.postedViews.get(incidentId)?.[shows] : undefined;
     if (view) view.refs = view.refs.map((r, i) => (refs[i]?.ref === r.ref ? { ...r, digest: refs[i]!.digest } : r));
     return view?.stamp ?? 0;
+  }
+
+  async changeInRoom<T>(ws: Workspace, roomId: string, at: Date, decide: (state: IncidentState) => Change<T>): Promise<ChangeOutcome<T> | null> {
+    const row = [...this.incidents.values()].find((r) => r.incident.workspaceId === ws.id && r.incident.roomId === roomId);
+    if (!row) return null;
+    return this.change(ws, row.incident.id, at, (s) => {
+      if (s.incident.roomId !== roomId) throw incidentNotFound();
+      return decide(s);
+    });
   }
 
   async findById(ws: Workspace, incidentId: string): Promise<IncidentState | null> {

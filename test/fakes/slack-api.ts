@@ -11,8 +11,9 @@ export type Call = { method: string; body: Record<string, unknown>; response?: R
  * `dropped`: the work is done, then the connection is closed without an answer.
  * `after`: the work is done, then this HTTP status is answered instead (a 503 after the post).
  * `retryAfter`: with `status: 429`, the Retry-After header (seconds), as Slack rate limits.
+ * `ts`: only calls about that message fail; the others are answered as usual.
  */
-type Failure = { error?: string; status?: number; retryAfter?: number; lost?: boolean; dropped?: boolean; after?: number; times: number };
+type Failure = { error?: string; status?: number; retryAfter?: number; lost?: boolean; dropped?: boolean; after?: number; times: number; ts?: string };
 export type Fault = Omit<Failure, 'times'>;
 type Channel = { id: string; name: string; creator: string; is_archived: boolean };
 type Message = { ts: string; text: unknown; metadata?: unknown };
@@ -35,12 +36,15 @@ export class FakeSlackApi {
   /** Consulted for each call no `fail()` applies to: a fault to inject (chaos tests pick one at random), or none. */
   faults?: (method: string) => Fault | undefined;
   private failures = new Map<string, Failure>();
+  private hangs: { method: string; when: (body: Record<string, unknown>) => boolean }[] = [];
   private server = http.createServer((req, res) => this.handle(req, res));
   private seq = 0;
   private held: http.ServerResponse[] = [];
   readonly channels: Channel[] = [];
   /** Messages posted, per channel, oldest first. */
   readonly messages = new Map<string, Message[]>();
+  /** The ws:// URL apps.connections.open answers with (a FakeSocketMode's), for Socket Mode. */
+  socketModeUrl = '';
   url = '';
 
   async start(): Promise<this> {
@@ -64,6 +68,13 @@ export class FakeSlackApi {
     this.failures.set(method, { ...failure, times });
   }
 
+  /** Calls of `method` that `when` picks are never answered (nor done) until the returned release. */
+  hang(method: string, when: (body: Record<string, unknown>) => boolean): () => void {
+    const hang = { method, when };
+    this.hangs.push(hang);
+    return () => void (this.hangs = this.hangs.filter((h) => h !== hang));
+  }
+
   called(method: string): Call[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -81,10 +92,12 @@ export class FakeSlackApi {
       const body = parseBody(raw, req.headers['content-type']);
       const call: Call = { method, body };
       this.calls.push(call);
+      if (this.hangs.some((h) => h.method === method && h.when(body))) return void this.held.push(res);
       const scripted = this.failures.get(method);
-      const failure = scripted && scripted.times > 0 ? scripted : this.faults?.(method);
+      const applies = scripted && scripted.times > 0 && (scripted.ts === undefined || body.ts === scripted.ts);
+      const failure = applies ? scripted : this.faults?.(method);
       if (failure) {
-        if (scripted?.times) scripted.times -= 1;
+        if (applies) scripted.times -= 1;
         if (failure.lost || failure.dropped || failure.after) {
           call.response = this.answer(method, body);
           if (failure.after) return res.writeHead(failure.after).end('unavailable');
@@ -104,6 +117,8 @@ export class FakeSlackApi {
     switch (method) {
       case 'auth.test':
         return { ok: true, team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
+      case 'apps.connections.open':
+        return this.socketModeUrl ? { ok: true, url: this.socketModeUrl } : { ok: false, error: 'invalid_auth' };
       case 'conversations.create': {
         if (this.channels.some((c) => c.name === body.name)) return { ok: false, error: 'name_taken' };
         const channel = { id: `CINC${n}`, name: String(body.name), creator: 'UBOT', is_archived: false };

@@ -2,7 +2,8 @@
 // every interaction the bot handles (a click on each action id, a submission of each form), with
 // their ids, values and shapes mangled. Never a 5xx, never an unhandled rejection, always an
 // answer, and no row written by any of it. `npm run test:fuzz` runs it long (FUZZ_RUNS, FUZZ_SEED);
-// inside `npm test` it runs a few seeded cases.
+// inside `npm test` it runs a few seeded cases. Either way it prints what it counted, so that the
+// zeros can be quoted.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KNOWN } from '../../src/surfaces/slack/listeners/index.js';
@@ -12,35 +13,82 @@ import { buttonClick, commandBody, interactionBody, postSigned, viewSubmission, 
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10);
 const SEED = Number(process.env.FUZZ_SEED ?? 1313);
+/** Per property: the requests it sends (RUNS times `weight`) at well under 100 ms each, on a busy machine. */
+const timeout = (weight: number) => 30_000 + RUNS * weight * 150;
 const IC = 'UIC';
 
 let t: TestBot;
 let inc: DeclaredIncident;
-const unhandled: unknown[] = [];
-const onUnhandled = (e: unknown) => unhandled.push(e);
-const rows = async () =>
-  (await Promise.all([t.db.workspace.count(), t.db.incident.count(), t.db.timelineEvent.count(), t.db.job.count(), t.db.delivery.count(), t.db.actionRequest.count()])).join(',');
+/** What the run saw. `unanswered`: no answer, or Bolt's 404 for a request no listener acked. */
+const seen = { requests: 0, fivexx: 0, crashes: 0, unhandled: 0, unanswered: 0, rowsWritten: 0 };
+const onUnhandled = () => void (seen.unhandled += 1);
+const onCrash = () => void (seen.crashes += 1);
+const TABLES = ['workspaces', 'incidents', 'timeline_events', 'jobs', 'deliveries', 'action_requests', 'role_assignments', 'room_messages', 'followups', 'postmortems'];
+/** Every row that input could write, by table. */
+const rows = async (): Promise<Record<string, number>> => {
+  const counts = await Promise.all(TABLES.map((table) => t.db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM ${table}`)));
+  return Object.fromEntries(TABLES.map((table, i) => [table, Number(counts[i]![0]!.n)]));
+};
+/** The tables that moved since the baseline, and by how many rows in all. */
+const written = async () => {
+  const now = await rows();
+  const moved = TABLES.filter((table) => now[table] !== baseline[table]).map((table) => `${table} ${now[table]! - baseline[table]!}`);
+  return { total: TABLES.reduce((n, table) => n + Math.abs(now[table]! - baseline[table]!), 0), moved };
+};
+/** Bolt acks before the listener runs: a quiet moment lets a late write land before a count. */
+const quiet = () => new Promise((r) => setTimeout(r, 500));
+/** The row count once the incident is set up; nothing the fuzzer sends may move it. */
+let baseline: Record<string, number> = {};
+/** The last requests sent: a late write is made by the request it is seen after, or the one before. */
+const recent: string[] = [];
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
+  process.on('uncaughtException', onCrash);
   t = await startTestBot();
   inc = await declareAndWait(t, { team: 'T1', user: IC, channel: 'CGENERAL' }, 'VFUZZ', { title: 'Fuzzed incident', severity: 'SEV2', areas: ['distribution_activation'] });
+  // The commander's first command outside the room: the only row-writing request of the run.
+  await postSigned(t.eventsUrl, commandBody({ team: 'T1', user: IC, channel: 'CFUZZ' }, 'list', t.responseUrl));
+  await quiet();
+  baseline = await rows();
 }, 60_000);
 
 afterAll(async () => {
   process.off('unhandledRejection', onUnhandled);
-  await t?.stop();
+  process.off('uncaughtException', onCrash);
+  if (t) {
+    await quiet();
+    seen.rowsWritten = (await written()).total;
+    await t.stop();
+  }
+  console.log(
+    `fuzz (runs ${RUNS}, seed ${SEED}): ${seen.requests} requests; 5xx ${seen.fivexx}, crashes ${seen.crashes}, unhandled rejections ${seen.unhandled}, unanswered ${seen.unanswered}, rows written by invalid input ${seen.rowsWritten}`,
+  );
+  expect(seen.rowsWritten).toBe(0);
 });
 
-/** Sends one request; the server must answer it, never with a 5xx, and must write nothing. */
+/**
+ * Sends one request; the server must answer it, never with a 5xx, and nothing may have been
+ * written since the baseline (a late write by an earlier request is caught here too). Properties
+ * run with `endOnFailure`: once a row is written every later case fails too, so shrinking would
+ * name an innocent input.
+ */
 async function sendsNothingWritten(body: string) {
-  const before = await rows();
-  const res = await postSigned(t.eventsUrl, body);
+  seen.requests += 1;
+  recent.push(decodeURIComponent(body));
+  if (recent.length > 2) recent.shift();
+  const res = await postSigned(t.eventsUrl, body).catch((e: unknown) => {
+    seen.unanswered += 1;
+    throw e;
+  });
+  if (res.status >= 500) seen.fivexx += 1;
+  if (res.status === 404) seen.unanswered += 1;
   expect(res.status).toBeLessThan(500);
-  // Bolt acks before the listener runs: a quiet moment lets any stray write land before counting.
-  await new Promise((r) => setTimeout(r, 30));
-  expect(await rows()).toBe(before);
-  expect(unhandled).toEqual([]);
+  expect(res.status).not.toBe(404);
+  const { total, moved } = await written();
+  seen.rowsWritten = total;
+  expect(moved, `rows written after:\n${recent.join('\n')}`).toEqual([]);
+  expect(seen.unhandled + seen.crashes).toBe(0);
 }
 
 const junk = fc.oneof(
@@ -70,14 +118,13 @@ describe('the edge under fuzzed input', () => {
   });
 
   it('answers every /incident command outside an incident room, and writes nothing', async () => {
-    await postSigned(t.eventsUrl, commandBody({ team: 'T1', user: IC, channel: 'CFUZZ' }, 'list', t.responseUrl));
     await fc.assert(
       fc.asyncProperty(commandText, fc.constantFrom('CFUZZ', 'cfuzz', 'C'.repeat(40)), fc.constantFrom(IC, 'u1', '123'), async (text, channel, user) => {
         await sendsNothingWritten(commandBody({ team: 'T1', user, channel }, text, t.responseUrl));
       }),
-      { numRuns: RUNS, seed: SEED },
+      { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
-  });
+  }, timeout(1));
 
   it('answers every click, with any value and mangled fields, and writes nothing', async () => {
     const mangle = fc.constantFrom('none', 'user.id', 'team.id', 'team', 'channel.id', 'actions', 'actions.0', 'actions.0.action_id', 'actions.0.value', 'container', 'message');
@@ -87,9 +134,9 @@ describe('the edge under fuzzed input', () => {
         if (field !== 'none') setPath(payload, field, replacement);
         await sendsNothingWritten(interactionBody(payload));
       }),
-      { numRuns: RUNS * 4, seed: SEED },
+      { numRuns: RUNS * 4, seed: SEED, endOnFailure: true },
     );
-  });
+  }, timeout(4));
 
   it('answers every form submission, with any values and metadata, and writes nothing', async () => {
     const values = fc.dictionary(fc.constantFrom('title', 'severity', 'reason', 'summary', 'value', 'areas', 'commander', 'na'), fc.record({ value: fc.dictionary(fc.constantFrom('type', 'value', 'selected_option', 'selected_options', 'selected_user'), junk) }));
@@ -101,9 +148,9 @@ describe('the edge under fuzzed input', () => {
         const who: Actor = { team: 'T1', user: 'UFUZZ', channel: 'CELSEWHERE' };
         await sendsNothingWritten(viewSubmission(who, { id: `V${Math.random().toString(36).slice(2, 10).toUpperCase()}`, callbackId, privateMetadata, values: { ...(state as object), ...declare } as never }));
       }),
-      { numRuns: RUNS * 2, seed: SEED },
+      { numRuns: RUNS * 2, seed: SEED, endOnFailure: true },
     );
-  });
+  }, timeout(2));
 });
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown) {

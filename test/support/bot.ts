@@ -4,6 +4,7 @@ import type { Config } from '../../src/config.js';
 import { createDb, type Db } from '../../src/db/client.js';
 import { createLogger } from '../../src/log.js';
 import { FakeSlackApi } from '../fakes/slack-api.js';
+import { createServer, type AddressInfo } from 'node:net';
 import { freshDatabase, type TestDatabase } from './database.js';
 import { SIGNING_SECRET } from './slack-requests.js';
 import { TEST_TIMELINE_KEY } from '../fakes/timeline-key.js';
@@ -31,19 +32,38 @@ export class ShiftableClock {
   }
 }
 
+/** A port nothing listens on now, for a test that probes the bot while it is still starting. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
 export async function startTestBot(
-  opts: { privateChannels?: boolean; escalationChannel?: string; actionWebhook?: Config['actionWebhook']; teams?: Config['teams']; runbookDir?: string } = {},
+  opts: {
+    privateChannels?: boolean;
+    escalationChannel?: string;
+    actionWebhook?: Config['actionWebhook'];
+    teams?: Config['teams'];
+    runbookDir?: string;
+    /** Socket Mode, over this ws:// URL (a FakeSocketMode's), instead of signed HTTP. */
+    socketModeUrl?: string;
+    port?: number;
+  } = {},
 ): Promise<TestBot> {
   const clock = new ShiftableClock();
   const database: TestDatabase = await freshDatabase();
   const slack = await new FakeSlackApi().start();
+  slack.socketModeUrl = opts.socketModeUrl ?? '';
   const bot = await startBot(
     {
-      slack: { botToken: 'xoxb-test', signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl },
+      slack: { botToken: 'xoxb-test', signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl, ...(opts.socketModeUrl ? { appToken: 'xapp-test' } : {}) },
       databaseUrl: database.url,
       databasePoolSize: database.poolSize,
       dataDir: '.data-unused',
-      port: 0,
+      port: opts.port ?? 0,
       logLevel: 'silent',
       incidentChannelPrivate: opts.privateChannels ?? false,
       escalationChannel: opts.escalationChannel,

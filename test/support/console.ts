@@ -17,8 +17,8 @@ export type ConsoleBot = {
   bot: RunningBot;
   db: Db;
   url: string;
-  /** A page as one person of the switcher, in a room ("general" unless named). */
-  open(person: string, room?: string): Promise<Page>;
+  /** A page as one person of the switcher, in a room ("general" unless named); `prepare` runs before it loads. */
+  open(person: string, room?: string, prepare?: (page: Page) => Promise<void>): Promise<Page>;
   shot(page: Page, name: string): Promise<void>;
   stop(): Promise<void>;
 };
@@ -50,8 +50,9 @@ export async function startConsoleBot(opts: { drill?: boolean; clockSpeed?: numb
     bot,
     db,
     url,
-    async open(person, room = 'general') {
+    async open(person, room = 'general', prepare) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+      await prepare?.(page);
       await page.goto(`${url}?room=${encodeURIComponent(room)}&as=${encodeURIComponent(person)}`);
       return page;
     },

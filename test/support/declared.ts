@@ -1,6 +1,7 @@
 // Declares an incident over signed HTTP and waits until its set-up is done: the header and the
 // triage checklist pinned in its new channel.
 import { expect } from 'vitest';
+import { SETUP_JOB } from '../../src/core/cadence/rules.js';
 import type { TestBot } from './bot.js';
 import { declareSubmission, postSigned, type Actor } from './slack-requests.js';
 
@@ -13,6 +14,8 @@ export async function declareAndWait(t: TestBot, who: Actor, viewId: string, for
     const r = await t.db.incident.findFirst({ where: { declareKey: viewId, messages: { some: { shows: 'header' } } } });
     expect(r).not.toBeNull();
     expect(t.slack.called('pins.add').filter((c) => c.body.channel === r!.roomId).length).toBeGreaterThanOrEqual(2);
+    // The set-up's last act retires its safety-net job: until then it still counts as work to do.
+    expect(await t.db.job.count({ where: { incidentId: r!.id, kind: SETUP_JOB, doneAt: null } })).toBe(0);
     return r!;
   }, 10_000);
   return { id: row.id, room: row.roomId!, header: (await messageRefs(t, row.id, 'header'))[0]!, number: row.number, declaredAt: row.declaredAt };

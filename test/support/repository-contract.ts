@@ -39,6 +39,13 @@ export function repositoryContract(name: string, subject: () => Promise<Contract
       return { ...s, ws, incident };
     }
 
+    it('finds a known workspace without writing one it does not know', async () => {
+      const { repo, ws } = await setup();
+      expect(await repo.knownWorkspace('slack', ws.externalId)).toEqual(ws);
+      expect(await repo.knownWorkspace('slack', `${ws.externalId}UNKNOWN`)).toBeUndefined();
+      expect(await repo.knownWorkspace('slack', `${ws.externalId}UNKNOWN`)).toBeUndefined();
+    });
+
     it('runs concurrent changes to one incident one after another, each seeing the last one\'s write', async () => {
       const { repo, ws, incident } = await setup();
       const id = await incident();
@@ -117,6 +124,23 @@ export function repositoryContract(name: string, subject: () => Promise<Contract
       expect(await repo.claimRepaint(other, id, 'header', 99)).toBe(false);
     });
 
+    it('changes the incident of a room, found and locked by the room, only in its own workspace', async () => {
+      const { repo, ws, incident } = await setup();
+      const id = await incident();
+      await repo.change(ws, id, at, () => ({ patch: { roomId: 'CROOM', roomName: 'inc-1' }, events: [{ type: 'room', actor: null, data: {} }], result: null }));
+      const out = await repo.changeInRoom(ws, 'CROOM', at, (s) => ({ events: [{ type: 'note', actor: 'U1', data: {} }], result: s.incident.id }));
+      expect(out).toMatchObject({ result: id, changed: true });
+      expect((await repo.timeline(ws, id)).map((e) => e.type)).toEqual(['incident.declared', 'room', 'note']);
+      expect(await repo.changeInRoom(ws, 'CNOWHERE', at, () => ({ events: [{ type: 'x', actor: null, data: {} }], result: null }))).toBeNull();
+      const other = await repo.workspace('slack', `${ws.externalId}R`);
+      expect(await repo.changeInRoom(other, 'CROOM', at, () => ({ events: [{ type: 'x', actor: null, data: {} }], result: null }))).toBeNull();
+      // A redelivery of a change made by room replays it, as one made by id does.
+      const note = () => repo.changeInRoom(ws, 'CROOM', at, () => ({ events: [{ type: 'keyed', actor: 'U1', data: {} }], result: 'first' }));
+      await repo.once('by-room', note);
+      expect(await repo.once('by-room', note)).toMatchObject({ result: 'first', replayed: true });
+      expect((await repo.timeline(ws, id)).filter((e) => e.type === 'keyed')).toHaveLength(1);
+    });
+
     it('chains the first event onto the genesis hash', async () => {
       const { repo, ws, incident } = await setup();
       const [first] = await repo.timeline(ws, await incident());
@@ -168,6 +192,17 @@ export function repositoryContract(name: string, subject: () => Promise<Contract
         ['two', true],
       ]);
       expect((await repo.timeline(ws, id)).map((e) => e.type)).toEqual(['incident.declared', 'one', 'two']);
+    });
+
+    it('replaces every part of a view posted again, dropping the parts the new post no longer has', async () => {
+      const { repo, ws, incident } = await setup();
+      const id = await incident();
+      await repo.recordPosted(ws, id, 'checklist:triage', { roomId: 'C1', refs: [{ ref: 'a1', digest: 'x' }, { ref: 'a2', digest: 'y' }], stamp: 2 });
+      await repo.recordPosted(ws, id, 'header', { roomId: 'C1', refs: [{ ref: 'h1', digest: 'h' }], stamp: 2 });
+      await repo.recordPosted(ws, id, 'checklist:triage', { roomId: 'C2', refs: [{ ref: 'b1', digest: 'z' }], stamp: 4 });
+      const { posted } = (await repo.findById(ws, id))!;
+      expect(posted['checklist:triage']).toEqual({ roomId: 'C2', refs: [{ ref: 'b1', digest: 'z' }], stamp: 4 });
+      expect(posted.header).toEqual({ roomId: 'C1', refs: [{ ref: 'h1', digest: 'h' }], stamp: 2 });
     });
 
     it('lets a repaint through only with a newer stamp than any claimed before', async () => {

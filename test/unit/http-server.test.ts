@@ -27,7 +27,7 @@ afterEach(async () => {
 
 async function start(routes: Parameters<typeof createHttpServer>[0]['routes'] = []) {
   const { lines, log } = capture();
-  running = createHttpServer({ ready: async () => true, routes, log });
+  running = createHttpServer({ unready: async () => ({}), routes, log });
   const port = await listen(running.server, 0, '127.0.0.1');
   return { lines, base: `http://127.0.0.1:${port}`, port, server: running };
 }
@@ -81,7 +81,7 @@ describe('the HTTP server', () => {
     server.drain();
     const res = await fetch(`${base}/readyz`);
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ ok: false });
+    expect(await res.json()).toEqual({ ready: false, process: 'shutting down' });
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 

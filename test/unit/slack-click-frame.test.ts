@@ -11,7 +11,8 @@ const INCIDENT = '6f1c1d2e-0000-4000-8000-000000000001';
 
 function harness() {
   const order: string[] = [];
-  const deps = { app: { workspace: async () => ({ id: 'w1', platform: 'slack', externalId: 'T1' }) }, log: createLogger('silent') } as unknown as SlackDeps;
+  const ws = async () => ({ id: 'w1', platform: 'slack', externalId: 'T1' });
+  const deps = { app: { workspace: ws, knownWorkspace: ws }, log: createLogger('silent') } as unknown as SlackDeps;
   const args = {
     ack: async () => void order.push('ack'),
     body: { user: { id: 'UIC' }, channel: { id: 'CINC1' }, team: { id: 'T1' } },

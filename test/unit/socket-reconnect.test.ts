@@ -3,12 +3,11 @@
 // (slackapi/node-slack-sdk#2656), which ends the bot; contained, it keeps trying and reconnects.
 import { SocketModeClient } from '@slack/socket-mode';
 import { LogLevel } from '@slack/bolt';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import WebSocket from 'ws';
 import { afterEach, expect, it } from 'vitest';
 import { containReconnects } from '../../src/surfaces/slack/edge/socket-reconnect.js';
 import { createLogger } from '../../src/log.js';
+import { FakeSlackApi } from '../fakes/slack-api.js';
+import { FakeSocketMode } from '../fakes/socket-mode.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -29,43 +28,28 @@ it('survives a disconnect while the Web API is unreachable, and reconnects once 
   process.on('unhandledRejection', onUnhandled);
   cleanups.push(() => process.off('unhandledRejection', onUnhandled));
 
-  const sockets: WebSocket[] = [];
-  const wss = new WebSocket.Server({ port: 0, host: '127.0.0.1' });
-  await new Promise((r) => wss.once('listening', r));
-  wss.on('connection', (ws) => {
-    sockets.push(ws);
-    ws.send(JSON.stringify({ type: 'hello', num_connections: 1 }));
-  });
-  cleanups.push(() => new Promise((r) => wss.close(r)));
-  const wsUrl = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
-
-  let reachable = true;
-  let opens = 0;
-  const api = http.createServer((req, res) => {
-    req.resume().on('end', () => {
-      opens += 1;
-      if (!reachable) return res.writeHead(503).end('unavailable');
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, url: wsUrl }));
-    });
-  });
-  await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
-  cleanups.push(() => new Promise((r) => api.close(r)));
+  const socket = await new FakeSocketMode().start();
+  cleanups.push(() => socket.stop());
+  const api = await new FakeSlackApi().start();
+  api.socketModeUrl = socket.url;
+  cleanups.push(() => api.stop());
+  const opens = () => api.called('apps.connections.open').length;
 
   const client = new SocketModeClient({
     appToken: 'xapp-test',
     logLevel: LogLevel.ERROR,
     logger: { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, getLevel: () => LogLevel.ERROR, setName() {} },
     clientPingTimeout: 50,
-    clientOptions: { slackApiUrl: `http://127.0.0.1:${(api.address() as AddressInfo).port}/api/`, retryConfig: { retries: 0 } },
+    clientOptions: { slackApiUrl: api.apiUrl, retryConfig: { retries: 0 } },
   });
   await client.start();
   cleanups.push(() => client.disconnect());
   containReconnects(client, createLogger('silent'));
 
-  reachable = false;
-  sockets[0]!.send(JSON.stringify({ type: 'disconnect', reason: 'refresh_requested' }));
-  await eventually(() => opens >= 3, 'a reconnect attempt failed twice');
-  reachable = true;
-  await eventually(() => sockets.length === 2, 'a second connection');
+  // The Web API is unreachable for the next two tries, then back.
+  api.fail('apps.connections.open', { status: 503 }, 2);
+  socket.disconnect();
+  await eventually(() => socket.sockets.length === 2, 'a second connection');
+  expect(opens()).toBe(4);
   expect(unhandled).toEqual([]);
 });

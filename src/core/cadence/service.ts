@@ -193,13 +193,9 @@ export class CadenceService {
     });
   }
 
-  private inRoom<T>(ws: Workspace, roomId: string, now: Date, decide: (s: IncidentState) => Change<T>) {
-    return this.deps.repo.findByRoom(ws, roomId).then((found) => {
-      if (!found) throw incidentNotFound();
-      return this.deps.repo.change(ws, found.incident.id, now, (s) => {
-        if (s.incident.roomId !== roomId) throw incidentNotFound();
-        return decide(s);
-      });
-    });
+  private async inRoom<T>(ws: Workspace, roomId: string, now: Date, decide: (s: IncidentState) => Change<T>) {
+    const out = await this.deps.repo.changeInRoom(ws, roomId, now, decide);
+    if (!out) throw incidentNotFound();
+    return out;
   }
 }

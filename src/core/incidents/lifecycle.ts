@@ -5,7 +5,7 @@
 import { command, join, t, type Rich } from '../views/rich-text.js';
 import { POSTMORTEM_JOBS, postmortemJobs, rescheduleUpdate, TRIAGE_JOB, UPDATE_JOB, OPEN_STATUSES } from '../cadence/rules.js';
 import type { Cadence } from '../cadence/schema.js';
-import { DomainError, ErrorCode, incidentNotFound } from '../errors.js';
+import { DomainError, ErrorCode } from '../errors.js';
 import { assertMayTick, OPEN } from '../checklists/state.js';
 import { packetGaps } from '../postmortem/packet.js';
 import type { Change, Clock, IncidentRepository, ItemUpdate, NewEvent } from '../ports.js';
@@ -160,16 +160,10 @@ export class LifecycleService {
   }
 
   /** Runs a decision on the incident of a room, under its lock. */
-  inRoom<T>(ws: Workspace, roomId: string, decide: (s: IncidentState) => Change<T>) {
-    return this.deps.repo.findByRoom(ws, roomId).then((found) => {
-      if (!found) {
-        throw new DomainError(ErrorCode.NotInIncidentRoom, 'This is not an incident channel. Run the command in the incident\'s own channel.');
-      }
-      return this.deps.repo.change(ws, found.incident.id, this.deps.clock.now(), (s) => {
-        if (s.incident.roomId !== roomId) throw incidentNotFound();
-        return decide(s);
-      });
-    });
+  async inRoom<T>(ws: Workspace, roomId: string, decide: (s: IncidentState) => Change<T>) {
+    const out = await this.deps.repo.changeInRoom(ws, roomId, this.deps.clock.now(), decide);
+    if (!out) throw new DomainError(ErrorCode.NotInIncidentRoom, 'This is not an incident channel. Run the command in the incident\'s own channel.');
+    return out;
   }
 
   private assertCommander(s: IncidentState, actor: string, what: string) {

@@ -28,6 +28,10 @@ export class IncidentService {
     return this.deps.repo.workspace(platform, externalId);
   }
 
+  knownWorkspace(platform: Platform, externalId: string): Promise<Workspace | undefined> {
+    return this.deps.repo.knownWorkspace(platform, externalId);
+  }
+
   /** Declares an incident. `declareKey` makes a resubmitted form return the first incident. */
   async declare(ws: Workspace, actor: string, declareKey: string, originRoomId: string | null, input: DeclareInput) {
     const v = parseDeclareInput(input);

@@ -10,6 +10,7 @@ import { slackErrorCode } from './slack-error.js';
 import { CALL_TIMEOUT_MS } from './slack-chat.js';
 import { guardRequests } from './edge/http-guard.js';
 import { containReconnects } from './edge/socket-reconnect.js';
+import { socketConnection } from './edge/socket-state.js';
 import type { Logger } from '../../log.js';
 import { observeAck, slackCountingFetch } from '../../metrics.js';
 
@@ -23,6 +24,8 @@ export type SlackSurface = {
   handle?: (req: IncomingMessage, res: ServerResponse) => void;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Why Slack cannot reach the bot now (for /readyz); undefined while it can. */
+  unready(): string | undefined;
 };
 
 // Idempotent calls: transport failures and 5xx are retried by the WebClient, 429 after its
@@ -74,9 +77,11 @@ export function createSlackSurface(cfg: SlackConfig, log: Logger): SlackSurface 
     const receiver = new SocketModeReceiver({ appToken: cfg.appToken, logger, installerOptions: { clientOptions } });
     const app = new App({ authorize, receiver, logger, clientOptions });
     timeAcks(app);
+    const connected = socketConnection(receiver.client);
     return {
       app,
       client,
+      unready: () => (connected() ? undefined : 'socket mode disconnected'),
       listen: listen(app),
       start: async () => {
         await checkToken(client, log);
@@ -89,7 +94,16 @@ export function createSlackSurface(cfg: SlackConfig, log: Logger): SlackSurface 
   const receiver = new HTTPReceiver({ signingSecret: cfg.signingSecret ?? '', logger, endpoints: ['/slack/events'] });
   const app = new App({ authorize, receiver, logger, clientOptions });
   timeAcks(app);
-  return { app, client, listen: listen(app), handle: guardRequests(receiver.requestListener, cfg.signingSecret ?? '', log), start: () => checkToken(client, log), stop: async () => {} };
+  return {
+    app,
+    client,
+    listen: listen(app),
+    handle: guardRequests(receiver.requestListener, cfg.signingSecret ?? '', log),
+    start: () => checkToken(client, log),
+    stop: async () => {},
+    // Slack delivers over HTTP: the bot can take it whenever its server answers.
+    unready: () => undefined,
+  };
 }
 
 /** Records each request's time to ack() by kind (command, block_actions, view_submission, ...). */

@@ -84,31 +84,48 @@ function addRoom(/** @type {{ roomId: string; name: string; topic: string }} */ 
 }
 
 const events = new EventSource(`/console/events?as=${encodeURIComponent(person)}`);
+/**
+ * Live events that arrive while the page catches up, kept until the room has been painted: the
+ * room may have been read before they happened, and painting it must not undo them.
+ * @type {(() => void)[] | null}
+ */
+let held = null;
+/** @param {string} type @param {(e: any) => void} apply */
+const live = (type, apply) =>
+  events.addEventListener(type, (ev) => {
+    const e = JSON.parse(/** @type {MessageEvent} */ (ev).data);
+    if (held) held.push(() => apply(e));
+    else apply(e);
+  });
 // Whatever was posted between the page's rendering and the stream's (re)connection.
 events.addEventListener('open', async () => {
-  const res = await fetch(`/console/room?${new URLSearchParams({ room, as: person })}`);
-  if (!res.ok) return;
-  const now = await res.json();
-  pinned.innerHTML = now.pinned;
-  messages.innerHTML = now.messages;
-  $('#topic').textContent = now.topic;
-  scrollDown();
+  held = [];
+  try {
+    const res = await fetch(`/console/room?${new URLSearchParams({ room, as: person })}`);
+    if (!res.ok) return;
+    const now = await res.json();
+    pinned.innerHTML = now.pinned;
+    messages.innerHTML = now.messages;
+    $('#topic').textContent = now.topic;
+    scrollDown();
+  } finally {
+    const later = held;
+    held = null;
+    later.forEach((apply) => apply());
+  }
 });
-events.addEventListener('message', (ev) => {
-  const e = JSON.parse(ev.data);
+live('message', (e) => {
   if (e.roomId !== room) return markUnread(e.roomId);
   if (document.getElementById(`m-${e.id}`)) return;
   messages.append(messageElement(e));
   scrollDown();
 });
-events.addEventListener('updated', (ev) => {
-  const e = JSON.parse(ev.data);
+live('updated', (e) => {
   const content = document.querySelector(`#m-${CSS.escape(e.id)} .body`);
   if (content) content.innerHTML = e.html;
 });
-events.addEventListener('room', (ev) => addRoom(JSON.parse(ev.data)));
-events.addEventListener('pins', (ev) => {
-  const e = JSON.parse(ev.data);
+live('room', addRoom);
+live('pins', (e) => {
   if (e.roomId !== room) return;
   for (const el of [...pinned.children]) if (!e.pinned.includes(/** @type {HTMLElement} */ (el).dataset.id)) messages.prepend(el);
   for (const id of e.pinned) {

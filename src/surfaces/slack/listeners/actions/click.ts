@@ -5,7 +5,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Asked, Outcome } from '../../../../app/intent.js';
 import type { Logger } from '../../../../log.js';
-import { clickKey, replyOf, slackWorkspace, type SlackDeps } from '../../context.js';
+import { clickKey, replyOf, type SlackDeps } from '../../context.js';
 import { errorText } from '../../reply.js';
 import { DomainError, ErrorCode, incidentNotFound } from '../../../../core/errors.js';
 import { uuid } from '../../edge/schema.js';
@@ -18,11 +18,20 @@ export type Carried = 'incident' | 'request' | 'action';
 
 const CATALOG_ID = /^[a-z0-9][a-z0-9._-]{0,99}$/i;
 
+const notMadeHere = (carried: Carried) =>
+  carried === 'incident' ? incidentNotFound() : new DomainError(ErrorCode.InvalidInput, 'That button was not made by this bot here; nothing was changed.');
+
 /** A value that is not the shape the bot puts in this button was not made by the bot: refused before the app sees it. */
 function checkValue(carried: Carried, value: string | undefined) {
   const ok = carried === 'action' ? CATALOG_ID.test(value ?? '') : uuid.safeParse(value).success;
-  if (ok) return;
-  throw carried === 'incident' ? incidentNotFound() : new DomainError(ErrorCode.InvalidInput, 'That button was not made by this bot here; nothing was changed.');
+  if (!ok) throw notMadeHere(carried);
+}
+
+/** The bot's buttons are only in workspaces it has posted in: a click from any other one writes no workspace for it. */
+async function knownWorkspace(deps: SlackDeps, carried: Carried, teamId: string | undefined) {
+  const ws = teamId ? await deps.app.knownWorkspace('slack', teamId) : undefined;
+  if (!ws) throw notMadeHere(carried);
+  return ws;
 }
 
 /** Runs a button's intent; its answer goes privately to the clicker, then its room talk runs. */
@@ -44,7 +53,7 @@ export function click(deps: SlackDeps, carried: Carried, handle: (c: Click) => P
     const tell = (text: string) => client.chat.postEphemeral({ channel: roomId, user: actor, text }).catch((err) => log.warn({ err }, 'ephemeral failed'));
     try {
       checkValue(carried, action.value);
-      const ws = await slackWorkspace(deps, body.team?.id);
+      const ws = await knownWorkspace(deps, carried, body.team?.id);
       const asked: Asked = { ws, actor, roomId, key: clickKey({ actionTs: action.action_ts, actionId: action.action_id, userId: actor }) };
       const outcome = await handle({ asked, log, tell, args });
       await ack();
