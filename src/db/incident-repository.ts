@@ -420,7 +420,8 @@ export class PrismaIncidentRepository implements IncidentRepository {
    */
   async sealUnkeyedChains(at: Date): Promise<number> {
     const rows = await this.db.incident.findMany({
-      where: { keyedFrom: { gt: this.db.incident.fields.timelineSeq } },
+      // A chain with no events at all has nothing unkeyed to seal.
+      where: { keyedFrom: { gt: this.db.incident.fields.timelineSeq }, timelineSeq: { gt: 0 } },
       select: { id: true, workspace: { select: { id: true, platform: true, externalId: true } } },
     });
     let sealed = 0;
@@ -429,7 +430,7 @@ export class PrismaIncidentRepository implements IncidentRepository {
         // Re-read under the row lock: a replica starting at the same time may have sealed it already.
         const head = await tx.$queryRaw<Head[]>`
           SELECT timeline_seq AS seq, timeline_head AS hash FROM incidents
-          WHERE id = ${r.id}::uuid AND keyed_from > timeline_seq FOR UPDATE`;
+          WHERE id = ${r.id}::uuid AND keyed_from > timeline_seq AND timeline_seq > 0 FOR UPDATE`;
         if (head.length === 0) return;
         await tx.$executeRaw(writeStatement(this.timelineKey, r.workspace, r.id, at, head[0]!, { events: [{ type: 'timeline.keyed', actor: null, data: { unkeyedEvents: head[0]!.seq } }] }).sql);
         sealed += 1;
