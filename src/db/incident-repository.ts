@@ -342,26 +342,33 @@ export class PrismaIncidentRepository implements IncidentRepository {
         WHERE room_messages.workspace_id = EXCLUDED.workspace_id`;
   }
 
+  // Repaints run on every change: claim and digests go to the pool directly, without Prisma's per-query cost.
   async claimRepaint(ws: Workspace, incidentId: string, shows: string, stamp: number) {
-    const { count } = await this.db.roomMessage.updateMany({ where: { workspaceId: ws.id, incidentId, shows, stamp: { lt: stamp } }, data: { stamp } });
-    return count > 0;
+    if (!UUID.test(incidentId)) return false;
+    const { rowCount } = await this.pool.query('UPDATE room_messages SET stamp = $1 WHERE workspace_id = $2::uuid AND incident_id = $3::uuid AND shows = $4 AND stamp < $1', [stamp, ws.id, incidentId, shows]);
+    return (rowCount ?? 0) > 0;
   }
 
   async recordDigests(ws: Workspace, incidentId: string, shows: string, refs: PostedView['refs']) {
     const parts = refs.map((r, part) => ({ part, ref: r.ref, digest: r.digest }));
-    const rows = await this.db.$queryRaw<{ stamp: number }[]>`
-      WITH given AS (SELECT * FROM jsonb_to_recordset(${JSON.stringify(parts)}::jsonb) AS g(part int, ref text, digest text)),
+    const { rows } = await this.pool.query<{ stamp: number }>(
+      `WITH given AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS g(part int, ref text, digest text)),
       set AS (
         UPDATE room_messages m SET digest = given.digest FROM given
-        WHERE m.workspace_id = ${ws.id}::uuid AND m.incident_id = ${incidentId}::uuid AND m.shows = ${shows} AND m.part = given.part AND m.ref = given.ref
+        WHERE m.workspace_id = $2::uuid AND m.incident_id = $3::uuid AND m.shows = $4 AND m.part = given.part AND m.ref = given.ref
       )
       SELECT COALESCE(MAX(stamp), 0)::int AS stamp FROM room_messages
-      WHERE workspace_id = ${ws.id}::uuid AND incident_id = ${incidentId}::uuid AND shows = ${shows}`;
+      WHERE workspace_id = $2::uuid AND incident_id = $3::uuid AND shows = $4`,
+      [JSON.stringify(parts), ws.id, incidentId, shows],
+    );
     return rows[0]?.stamp ?? 0;
   }
 
-  findById(ws: Workspace, incidentId: string) {
-    return UUID.test(incidentId) ? this.load(this.db, ws, incidentId) : Promise.resolve(null);
+  /** One statement on the pool, as findByRoom: a repaint that was overtaken reads the state again. */
+  async findById(ws: Workspace, incidentId: string) {
+    if (!UUID.test(incidentId)) return null;
+    const { rows } = await this.pool.query<{ state: Loaded }>(LOAD_STATE_SQL, [incidentId, ws.id]);
+    return rows[0] ? toState(stateRow(rows[0].state)) : null;
   }
 
   /** One statement on the pool: commands and forms find their incident by room on every request. */
