@@ -1,8 +1,8 @@
 // Database round trips and chat API calls per intent, counted through the real bot in this process
 // (signed HTTP -> Bolt -> app -> repository -> pg; room talk -> WebClient -> fake Slack Web API).
 // A round trip is a query sent on a connection with nothing in flight: queries pipelined behind one
-// already on the wire ride on its round trip. Trips before the HTTP answer are the ack path; trips
-// on room_messages after it are the refresh (claim and digests of a repaint).
+// already on the wire ride on its round trip. Trips before the HTTP answer are the ack path, except
+// a repaint's (its claim and digests on room_messages), which are the refresh whenever they leave.
 import pg from 'pg';
 import { startTestBot } from '../test/support/bot.js';
 import { buttonClick, declareSubmission, sign } from '../test/support/slack-requests.js';
@@ -80,10 +80,13 @@ export async function countRoundTrips(repeat = 5): Promise<IntentCount[]> {
       await send(body);
       const acked = trips.length;
       await quiet(() => t.slack.calls.length + trips.length);
-      const after = trips.slice(acked);
-      totals.ack += acked - fromTrip;
-      totals.refresh += after.filter((q) => isRefresh(q.sql)).length;
-      totals.beforeRefresh += acked - fromTrip + after.filter((q) => !isRefresh(q.sql)).length;
+      // A repaint starts once its change is committed, and its first statement may leave before the
+      // HTTP answer does: it is still the refresh's, not the ack path's.
+      const before = trips.slice(fromTrip, acked).filter((q) => !isRefresh(q.sql)).length;
+      const all = trips.slice(fromTrip);
+      totals.ack += before;
+      totals.refresh += all.filter((q) => isRefresh(q.sql)).length;
+      totals.beforeRefresh += all.filter((q) => !isRefresh(q.sql)).length;
       for (const c of t.slack.calls.slice(fromCall)) chat[c.method] = (chat[c.method] ?? 0) + 1;
     }
     const per = (n: number) => n / bodies.length;
