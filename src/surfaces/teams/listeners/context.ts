@@ -5,6 +5,7 @@ import type { Activity } from 'botbuilder';
 import type { Asked, Outcome } from '../../../app/intent.js';
 import type { IncidentApp } from '../../../app/app.js';
 import type { ChatView } from '../../../app/chat-port.js';
+import { refusalText } from '../../../app/core-text.js';
 import { isDomainError } from '../../../core/errors.js';
 import type { Rich } from '../../../core/views/rich-text.js';
 import type { Logger } from '../../../log.js';
@@ -47,7 +48,8 @@ export function inRoom(cards: Card[], roomId: string): Card[] {
 
 /** What went wrong, for the person who asked: a coded error says how to do it right. */
 export function errorView(e: unknown, log: Logger): ChatView {
-  if (isDomainError(e)) return { kind: 'text', text: e.rich ?? [`⚠️ ${e.message}`] };
+  // refusalText turns the `@{id}` person tokens of a stored-style message into mentions.
+  if (isDomainError(e)) return { kind: 'text', text: e.rich ?? ['⚠️ ', ...refusalText(e)] };
   const ref = randomUUID().slice(0, 8);
   log.error({ err: e, ref }, 'unexpected error in a Teams listener');
   const text: Rich = [`❌ Sorry, something went wrong on our side (ref ${ref}). Nothing was changed by this request; try again, and quote the ref if it repeats.`];

@@ -1,0 +1,148 @@
+// The Teams card actions and commands the incident run does not reach, over HTTP with JWTs from the
+// local issuer: attaching a playbook from the list card and the "Raise to SEVn" it asks for, Snooze
+// on an update reminder, `@Incident external`, and the set-up Retry after Graph refused the channel.
+// Each asserts what the person sees and what was written, and that a repeated or forged click
+// writes nothing more.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadContent } from '../../src/core/runbook/content.js';
+import { until } from '../fakes/json-server.js';
+import { startTestBot, type TestBot } from '../support/bot.js';
+import { actor, cardAction, commandMessage, startTeamsFakes, taskInvoke, teamsConfig, type TeamsActor, type TeamsFakes } from '../support/teams.js';
+import { dialogCard, inChannel, onCard, personalOf, submitData, TeamsSession, textOf, type Incident, type Json } from '../support/teams-session.js';
+
+const MINUTE = 60_000;
+const content = loadContent();
+/** A playbook that calls for more than SEV2. */
+const PLAYBOOK = content.runbook.playbooks.find((p) => p.escalation?.severity === 'SEV1')!;
+const SCOPE = content.runbook.triage.sections.find((sec) => sec.id === 'identify-scope')!.items;
+
+let f: TeamsFakes;
+let t: TestBot;
+let s: TeamsSession;
+let dana: TeamsActor;
+let sam: TeamsActor;
+
+beforeAll(async () => {
+  f = await startTeamsFakes();
+  t = await startTestBot({ teams: teamsConfig(f, { graph: true }) });
+  s = new TeamsSession(f, t);
+  dana = actor(f, { user: '29:dana', name: 'Dana Scully' });
+  sam = actor(f, { user: '29:sam', name: 'Sam Vimes' });
+});
+afterAll(async () => {
+  await t?.stop();
+  await f?.stop();
+});
+
+const events = (incidentId: string, type: string) => t.db.timelineEvent.findMany({ where: { incidentId, type } });
+const severityOf = async (id: string) => (await t.db.incident.findUniqueOrThrow({ where: { id } })).severity;
+/** What the invoke answer showed the clicker, as text. */
+const shown = (answer: Json) => JSON.stringify(answer.value);
+
+describe('a SEV2 incident: playbook, raise, snooze, external update', () => {
+  let a: Incident;
+
+  beforeAll(async () => {
+    a = await s.declareThroughDialog(dana, 'Hash mismatch on stable packs', 'SEV2');
+    await s.withAction(0, a.room, (x) => x.verb === 'role.take');
+  });
+
+  it('lists the playbooks privately with Attach buttons; Attach posts the playbook in the room and asks the IC to raise the severity', async () => {
+    const m = s.mark();
+    await s.ok(commandMessage(inChannel(sam, a.room), 'playbook', onCard(a.room, 'pb1')));
+    const { call: list, action: attach } = await s.withAction(m, personalOf(sam), (x) => x.verb === 'playbook.attach' && (x.data as Json).playbook === PLAYBOOK.id);
+    expect(textOf(list)).toContain('Runbook playbooks (§6)');
+    const playbook = PLAYBOOK;
+    const button = attach.data as Record<string, string>;
+
+    const click = cardAction(sam, 'playbook.attach', button, { personal: true, replyToId: list.id! });
+    await s.ok(click);
+    await until(() => expect(s.sentTo(m, a.room).some((c) => textOf(c).includes(playbook.title))).toBe(true));
+    const prompt = await s.withAction(m, a.room, (x) => x.verb === 'severity.raise');
+    expect(textOf(prompt.call)).toContain(`Incident #${a.number} is SEV2, but playbook ${playbook.title} calls for SEV1 or higher.`);
+    const checklists = await t.db.incidentChecklist.count({ where: { incidentId: a.id } });
+    const posted = s.sentTo(m, a.room).length;
+
+    // The same click delivered again attaches nothing more and posts nothing.
+    await s.ok(click);
+    expect(await t.db.incidentChecklist.count({ where: { incidentId: a.id } })).toBe(checklists);
+    expect(s.sentTo(m, a.room)).toHaveLength(posted);
+  });
+
+  it('"Raise to SEV1" is refused for someone other than the IC, and raises it for the IC: the row, the timeline, the header', async () => {
+    const { call: prompt, action: raise } = await s.withAction(0, a.room, (x) => x.verb === 'severity.raise' && (x.data as Json).severity === 'SEV1');
+    const data = raise.data as Record<string, string>;
+    const refused = await s.ok(cardAction(inChannel(sam, a.room), 'severity.raise', data, { ...onCard(a.room, prompt.id!), replyToId: prompt.id! }));
+    expect(refused.type).toBe('application/vnd.microsoft.activity.message');
+    expect(await severityOf(a.id)).toBe('SEV2');
+    expect(await events(a.id, 'severity.changed')).toEqual([]);
+
+    const m = s.mark();
+    const click = cardAction(inChannel(dana, a.room), 'severity.raise', data, { ...onCard(a.room, prompt.id!), replyToId: prompt.id! });
+    await s.ok(click);
+    expect(await severityOf(a.id)).toBe('SEV1');
+    const [changed] = await events(a.id, 'severity.changed');
+    expect(changed).toMatchObject({ actor: dana.user });
+    await until(() => expect(f.connector.calls.slice(m).some((c) => c.kind === 'update' && textOf(c).includes('SEV1'))).toBe(true));
+
+    await s.ok(click);
+    expect(await events(a.id, 'severity.changed')).toHaveLength(1);
+  });
+
+  it('Snooze on the update reminder moves it by five minutes, once: a second snooze is refused naming who snoozed', async () => {
+    const m = s.mark();
+    t.clock.advance(61 * MINUTE);
+    await t.bot.scheduler.tick();
+    const { call: reminder, action: snooze } = await s.withAction(m, a.room, (x) => x.verb === 'update.snooze');
+    const at = onCard(a.room, reminder.id!);
+
+    const before = t.clock.now();
+    await s.ok(cardAction(inChannel(sam, a.room), 'update.snooze', snooze.data as Record<string, string>, { ...at, replyToId: reminder.id! }));
+    const [snoozed] = await events(a.id, 'update.snoozed');
+    expect(snoozed).toMatchObject({ actor: sam.user });
+    const until5 = new Date((snoozed!.data as { until: string }).until).getTime();
+    expect(until5).toBeGreaterThanOrEqual(before.getTime() + 5 * MINUTE);
+    expect(until5).toBeLessThanOrEqual(t.clock.now().getTime() + 5 * MINUTE);
+    await until(() => expect(s.sentTo(m, a.room).some((c) => textOf(c).includes('Sam Vimes') && textOf(c).includes('snoozed the update reminder until'))).toBe(true));
+
+    const again = await s.ok(cardAction(inChannel(dana, a.room), 'update.snooze', snooze.data as Record<string, string>, { ...at, replyToId: reminder.id! }));
+    expect(shown(again)).toContain('already snoozed by');
+    expect(shown(again)).toContain('Sam Vimes');
+    expect(shown(again)).not.toContain('@{');
+    expect(await events(a.id, 'update.snoozed')).toHaveLength(1);
+  });
+
+  it('`@Incident external` is refused privately until §7.2 holds, then its dialog posts the draft in the room', async () => {
+    const m = s.mark();
+    await s.ok(commandMessage(inChannel(dana, a.room), 'external', onCard(a.room, 'ext1')));
+    const refusal = await until(() => {
+      const [c] = s.sentTo(m, personalOf(dana));
+      expect(c).toBeDefined();
+      return c!;
+    });
+    expect(textOf(refusal)).toContain('No external update yet (runbook §7.2)');
+    expect(textOf(refusal)).toContain('the scope is not confirmed');
+    expect(s.sentTo(m, a.room)).toEqual([]);
+
+    for (const step of SCOPE) await s.ok(cardAction(inChannel(dana, a.room), 'item.done', { incidentId: a.id, itemId: step.id }, onCard(a.room, 'scope')));
+    await s.ok(commandMessage(inChannel(dana, a.room), 'mitigate', onCard(a.room, 'ext2')));
+    const m2 = s.mark();
+    await s.ok(commandMessage(inChannel(dana, a.room), 'external', onCard(a.room, 'ext3')));
+    const { action } = await s.withAction(m2, personalOf(dana), (x) => (x.data as Json | undefined)?.form === 'external');
+    expect(action.data).toMatchObject({ form: 'external', room: a.room });
+    const dialog = dialogCard(await s.ok(taskInvoke(dana, 'task/fetch', action.data as Json, { personal: true })));
+    const form = { ...submitData(dialog), customerImpact: 'Some acme devices fail to install stable packs', nextSteps: 'We are re-signing the packs' };
+    expect(await s.ok(taskInvoke(dana, 'task/submit', form, { personal: true }))).toEqual({});
+    const draft = await until(() => {
+      const c = s.sentTo(m2, a.room).find((x) => textOf(x).includes('External update draft by'));
+      expect(c).toBeDefined();
+      return c!;
+    });
+    expect(textOf(draft)).toContain('Some acme devices fail to install stable packs');
+    expect(await events(a.id, 'external.drafted')).toHaveLength(1);
+
+    // The same dialog submitted again is the same delivery: no second draft.
+    await s.ok(taskInvoke(dana, 'task/submit', form, { personal: true }));
+    expect(await events(a.id, 'external.drafted')).toHaveLength(1);
+  });
+});
