@@ -8,7 +8,7 @@ import { loadContent } from '../../src/core/runbook/content.js';
 import { until } from '../fakes/json-server.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
 import { actor, cardAction, commandMessage, startTeamsFakes, taskInvoke, teamsConfig, type TeamsActor, type TeamsFakes } from '../support/teams.js';
-import { dialogCard, inChannel, onCard, personalOf, submitData, TeamsSession, textOf, type Incident, type Json } from '../support/teams-session.js';
+import { actionsOf, dialogCard, inChannel, onCard, personalOf, submitData, TeamsSession, textOf, type Incident, type Json } from '../support/teams-session.js';
 
 const MINUTE = 60_000;
 const content = loadContent();
@@ -144,5 +144,43 @@ describe('a SEV2 incident: playbook, raise, snooze, external update', () => {
     // The same dialog submitted again is the same delivery: no second draft.
     await s.ok(taskInvoke(dana, 'task/submit', form, { personal: true }));
     expect(await events(a.id, 'external.drafted')).toHaveLength(1);
+  });
+});
+
+describe('the set-up Retry after Graph refused the channel', () => {
+  it('tells the declarer privately what failed with a Retry; only the declarer or the IC may retry; the retry creates the channel once', async () => {
+    const title = 'Graph refuses the incident channel';
+    const m = s.mark();
+    f.graph.refuseChannels = { status: 403, code: 'Forbidden' };
+    await s.submitDeclare(dana, title, 'SEV3');
+    const { call: report, action: retry } = await s.withAction(m, personalOf(dana), (x) => x.verb === 'setup.retry');
+    expect(textOf(report)).toContain('is declared and recorded, but part of its set-up failed');
+    expect(textOf(report)).toContain('Forbidden');
+    const row = await t.db.incident.findFirstOrThrow({ where: { title } });
+    expect(row.roomId).toBeNull();
+    expect(retry.data).toEqual({ incidentId: row.id });
+    f.graph.refuseChannels = null;
+    const channels = f.graph.channels.length;
+
+    // Someone who neither declared nor commands it is refused, and nothing is created.
+    const refused = await s.ok(cardAction(sam, 'setup.retry', retry.data as Record<string, string>, { personal: true, replyToId: report.id! }));
+    expect(shown(refused)).toContain('Only the declarer or the Incident Commander can retry the set-up.');
+    expect(f.graph.channels).toHaveLength(channels);
+    expect((await t.db.incident.findUniqueOrThrow({ where: { id: row.id } })).roomId).toBeNull();
+
+    const m2 = s.mark();
+    const click = cardAction(dana, 'setup.retry', retry.data as Record<string, string>, { personal: true, replyToId: report.id! });
+    const done = await s.ok(click);
+    const { roomId } = await t.db.incident.findUniqueOrThrow({ where: { id: row.id } });
+    expect(roomId).toBeTruthy();
+    expect(shown(done)).toContain('Set-up finished');
+    expect(f.graph.channels.slice(channels)).toEqual([expect.objectContaining({ teamId: dana.team, displayName: `inc-${row.number}-graph-refuses-the-incident-channel` })]);
+    await s.withAction(m2, roomId!, (x) => x.verb === 'role.take');
+
+    // The same click again makes no second channel and posts no second header.
+    const headers = s.sentTo(m2, roomId!).filter((c) => actionsOf(c).some((x) => x.verb === 'role.take')).length;
+    await s.ok(click);
+    expect(f.graph.channels).toHaveLength(channels + 1);
+    expect(s.sentTo(m2, roomId!).filter((c) => actionsOf(c).some((x) => x.verb === 'role.take'))).toHaveLength(headers);
   });
 });

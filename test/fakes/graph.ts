@@ -6,10 +6,13 @@ export class FakeGraph {
   readonly server = new JsonServer();
   readonly channels: { teamId: string; displayName: string; description?: string; membershipType?: string }[] = [];
   readonly uploads: { driveId: string; path: string; content: string }[] = [];
+  /** While set, creating a channel is refused with this Graph error (as a team that forbids it would). */
+  refuseChannels: { status: number; code: string } | null = null;
 
   async start(): Promise<this> {
     this.server
       .on('POST', /^\/v1\.0\/teams\/([^/]+)\/channels$/, (r, m) => {
+        if (this.refuseChannels) return { status: this.refuseChannels.status, body: { error: { code: this.refuseChannels.code, message: 'refused by the test' } } };
         const body = r.body as { displayName: string; description?: string; membershipType?: string };
         this.channels.push({ teamId: decodeURIComponent(m[1]!), ...body });
         return { status: 201, body: { id: `19:graph-channel-${this.channels.length}@thread.tacv2`, displayName: body.displayName } };

@@ -47,6 +47,18 @@ export class TeamsSession {
 
   /** `@Incident declare <title>`, the button in the private answer, the dialog, its submission (twice). */
   async declareThroughDialog(who: TeamsActor, title: string, severity: string): Promise<Incident> {
+    await this.submitDeclare(who, title, severity);
+    const row = await until(async () => {
+      const r = await this.t.db.incident.findFirst({ where: { title } });
+      expect(r?.roomId).toBeTruthy();
+      return r!;
+    }, 10_000);
+    expect(await this.t.db.incident.count({ where: { title } })).toBe(1);
+    return { id: row.id, number: row.number, room: row.roomId! };
+  }
+
+  /** The declare dialog filled and submitted twice, without waiting for the incident's room. */
+  async submitDeclare(who: TeamsActor, title: string, severity: string): Promise<void> {
     const m = this.mark();
     await this.ok(commandMessage(who, `declare ${title}`));
     const { action: button } = await this.withAction(m, personalOf(who), (a) => (a.data as Json | undefined)?.form === 'declare');
@@ -57,12 +69,5 @@ export class TeamsSession {
     expect(await this.ok(taskInvoke(who, 'task/submit', { ...submitData(dialog), ...inputs }, { personal: true }))).toEqual({});
     // A second press of the same dialog's Declare finds the first incident.
     await this.ok(taskInvoke(who, 'task/submit', { ...submitData(dialog), ...inputs }, { personal: true }));
-    const row = await until(async () => {
-      const r = await this.t.db.incident.findFirst({ where: { title } });
-      expect(r?.roomId).toBeTruthy();
-      return r!;
-    }, 10_000);
-    expect(await this.t.db.incident.count({ where: { title } })).toBe(1);
-    return { id: row.id, number: row.number, room: row.roomId! };
   }
 }
