@@ -14,6 +14,8 @@ const MINUTE = 60_000;
 const content = loadContent();
 /** A playbook that calls for more than SEV2. */
 const PLAYBOOK = content.runbook.playbooks.find((p) => p.escalation?.severity === 'SEV1')!;
+const VERIFICATION = content.runbook.playbooks.find((p) => p.id === 'verification-failure')!;
+const VERIFICATION_STEPS = VERIFICATION.sections.flatMap((sec) => sec.items);
 const SCOPE = content.runbook.triage.sections.find((sec) => sec.id === 'identify-scope')!.items;
 
 let f: TeamsFakes;
@@ -182,5 +184,79 @@ describe('the set-up Retry after Graph refused the channel', () => {
     await s.ok(click);
     expect(f.graph.channels).toHaveLength(channels + 1);
     expect(s.sentTo(m2, roomId!).filter((c) => actionsOf(c).some((x) => x.verb === 'role.take'))).toHaveLength(headers);
+  });
+});
+
+describe('lifting a freeze in force at SEV1: Lift, then Approve lift by a second person', () => {
+  const kim = () => actor(f, { user: '29:kim', name: 'Kim Wexler' });
+  let a: Incident;
+  let requestId: string;
+
+  beforeAll(async () => {
+    a = await s.declareThroughDialog(dana, 'Suspected tampering on acme stable', 'SEV1');
+    await s.ok(commandMessage(inChannel(dana, a.room), `assign ops @${sam.name}`, { ...onCard(a.room, 'as1'), mentions: [{ id: sam.user, name: sam.name }] }));
+    await s.ok(commandMessage(inChannel(dana, a.room), `playbook ${VERIFICATION.id}`, onCard(a.room, 'pb2')));
+    for (const step of VERIFICATION_STEPS) await s.ok(cardAction(inChannel(dana, a.room), 'item.done', { incidentId: a.id, itemId: step.id }, onCard(a.room, 'ver')));
+    expect(await t.db.checklistItem.count({ where: { incidentId: a.id, itemId: { in: VERIFICATION_STEPS.map((i) => i.id) }, status: 'done' } })).toBe(VERIFICATION_STEPS.length);
+
+    // Sam freezes publish/activation by hand and confirms it applied: it is in force.
+    const m = s.mark();
+    const fetched = await s.ok(taskInvoke(inChannel(sam, a.room), 'task/fetch', { form: 'action', actionId: 'freeze-publish-activation', incidentId: a.id }, onCard(a.room, 'frz')));
+    const dialog = dialogCard(fetched);
+    expect(await s.ok(taskInvoke(inChannel(sam, a.room), 'task/submit', { ...submitData(dialog), 'param:tenant': 'acme', 'param:channel': 'stable' }, onCard(a.room, 'frz')))).toEqual({});
+    const [req] = await t.db.actionRequest.findMany({ where: { incidentId: a.id } });
+    requestId = req!.id;
+    const confirm = await s.withAction(m, a.room, (x) => x.verb === 'action.confirm' && (x.data as Json).outcome === 'done');
+    await s.ok(cardAction(inChannel(sam, a.room), 'action.confirm', confirm.action.data as Record<string, string>, onCard(a.room, confirm.call.id!)));
+    expect(await t.db.actionRequest.findUniqueOrThrow({ where: { id: requestId } })).toMatchObject({ status: 'succeeded', liftStatus: null });
+  });
+
+  it('the header offers Lift; someone without the role is refused and recorded; Sam’s Lift waits for a second person, shown as Approve lift', async () => {
+    const m0 = s.mark();
+    const { action: lift } = await s.shownWithAction(0, a.room, (x) => x.verb === 'action.lift');
+    expect(lift).toMatchObject({ title: 'Lift publish/activation freeze', data: { requestId } });
+
+    const refused = await s.ok(cardAction(inChannel(kim(), a.room), 'action.lift', { requestId }, onCard(a.room, 'hdr')));
+    expect(shown(refused)).toContain('Only the Incident Commander or the owning lead may lift');
+    expect((await events(a.id, 'action.lift_refused')).map((e) => e.actor)).toEqual([kim().user]);
+    expect((await t.db.actionRequest.findUniqueOrThrow({ where: { id: requestId } })).liftStatus).toBeNull();
+
+    const click = cardAction(inChannel(sam, a.room), 'action.lift', { requestId }, onCard(a.room, 'hdr'));
+    await s.ok(click);
+    expect(await t.db.actionRequest.findUniqueOrThrow({ where: { id: requestId } })).toMatchObject({ liftStatus: 'awaiting_approval', liftRequestedBy: sam.user, liftedAt: null });
+    await until(() => expect(s.sentTo(m0, a.room).some((c) => textOf(c).includes('asked to lift') && textOf(c).includes('a second person must approve'))).toBe(true));
+    const { action: approve } = await s.shownWithAction(m0, a.room, (x) => x.verb === 'lift.approve');
+    expect(approve).toMatchObject({ title: 'Approve lift', data: { requestId } });
+
+    // The same click delivered again asks nothing more.
+    await s.ok(click);
+    expect(await events(a.id, 'action.lift_requested')).toHaveLength(1);
+  });
+
+  it('the requester cannot approve her own lift; Dana’s Approve lift lifts it, once, with both names', async () => {
+    const own = await s.ok(cardAction(inChannel(sam, a.room), 'lift.approve', { requestId }, onCard(a.room, 'hdr')));
+    expect(shown(own)).toContain('Approval rule');
+    expect((await t.db.actionRequest.findUniqueOrThrow({ where: { id: requestId } })).liftStatus).toBe('awaiting_approval');
+
+    const m = s.mark();
+    const click = cardAction(inChannel(dana, a.room), 'lift.approve', { requestId }, onCard(a.room, 'hdr'));
+    await s.ok(click);
+    expect(await t.db.actionRequest.findUniqueOrThrow({ where: { id: requestId } })).toMatchObject({ liftStatus: 'succeeded', liftedBy: sam.user, liftApprovedBy: dana.user });
+    // The header no longer offers to lift it.
+    await until(() => {
+      const header = f.connector.calls.slice(m).filter((c) => c.kind === 'update' && c.conversationId === a.room && actionsOf(c).some((x) => x.verb === 'role.take' || x.verb === 'update.snooze')).at(-1);
+      expect(header).toBeDefined();
+      expect(actionsOf(header!).some((x) => x.verb === 'action.lift' || x.verb === 'lift.approve')).toBe(false);
+    });
+
+    await s.ok(click);
+    const lifts = (await t.db.timelineEvent.findMany({ where: { incidentId: a.id, type: { startsWith: 'action.lift' } }, orderBy: { seq: 'asc' } })).map((e) => [e.type, e.actor]);
+    expect(lifts).toEqual([
+      ['action.lift_refused', kim().user],
+      ['action.lift_requested', sam.user],
+      ['action.lift_approval_refused', sam.user],
+      ['action.lift_approved', dana.user],
+      ['action.lifted', dana.user],
+    ]);
   });
 });

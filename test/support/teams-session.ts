@@ -38,6 +38,14 @@ export class TeamsSession {
       return { call: c!, action: actionsOf(c!).find(pick)! };
     });
 
+  /** The newest card posted or repainted in `conversationId` since `from` with a button matching `pick` (a header in its latest paint). */
+  shownWithAction = (from: number, conversationId: string, pick: (a: Json) => boolean) =>
+    until(() => {
+      const c = this.f.connector.calls.slice(from).filter((x) => x.conversationId === conversationId && x.kind !== 'delete' && actionsOf(x).some(pick)).at(-1);
+      expect(c).toBeDefined();
+      return { call: c!, action: actionsOf(c!).find(pick)! };
+    });
+
   /** Posts an activity with a valid token and expects 200; returns the body (an invoke's answer). */
   ok = async (activity: { serviceUrl: string }) => {
     const res = await send(this.f, this.t.messagesUrl, activity);
