@@ -1,6 +1,7 @@
 // The Teams card actions and commands the incident run does not reach, over HTTP with JWTs from the
 // local issuer: attaching a playbook from the list card and the "Raise to SEVn" it asks for, Snooze
-// on an update reminder, `@Incident external`, and the set-up Retry after Graph refused the channel.
+// on an update reminder, `@Incident external`, the set-up Retry after Graph refused the channel, and
+// the Lift of a freeze in force with the Approve lift a second person gives at SEV1.
 // Each asserts what the person sees and what was written, and that a repeated or forged click
 // writes nothing more.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -237,6 +238,14 @@ describe('lifting a freeze in force at SEV1: Lift, then Approve lift by a second
     const own = await s.ok(cardAction(inChannel(sam, a.room), 'lift.approve', { requestId }, onCard(a.room, 'hdr')));
     expect(shown(own)).toContain('Approval rule');
     expect((await t.db.actionRequest.findUniqueOrThrow({ where: { id: requestId } })).liftStatus).toBe('awaiting_approval');
+
+    // Dana's id in a body from another tenant, under that tenant's valid token, approves nothing.
+    const forger = actor(f, { tenant: 'b7777777-7777-4777-8777-777777777777', user: dana.user, name: dana.name, channel: a.room, team: dana.team });
+    const events0 = await t.db.timelineEvent.count({ where: { incidentId: a.id } });
+    const forged = await s.ok(cardAction(forger, 'lift.approve', { requestId }, onCard(a.room, 'hdr')));
+    expect(forged.type).toBe('application/vnd.microsoft.activity.message');
+    expect((await t.db.actionRequest.findUniqueOrThrow({ where: { id: requestId } })).liftStatus).toBe('awaiting_approval');
+    expect(await t.db.timelineEvent.count({ where: { incidentId: a.id } })).toBe(events0);
 
     const m = s.mark();
     const click = cardAction(inChannel(dana, a.room), 'lift.approve', { requestId }, onCard(a.room, 'hdr'));
