@@ -4,12 +4,12 @@
 // the Lift of a freeze in force with the Approve lift a second person gives at SEV1.
 // Each asserts what the person sees and what was written, and that a repeated or forged click
 // writes nothing more.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/core/runbook/content.js';
 import { until } from '../fakes/json-server.js';
-import { startTestBot, type TestBot } from '../support/bot.js';
-import { actor, cardAction, commandMessage, startTeamsFakes, taskInvoke, teamsConfig, type TeamsActor, type TeamsFakes } from '../support/teams.js';
-import { actionsOf, dialogCard, inChannel, onCard, personalOf, submitData, TeamsSession, textOf, type Incident, type Json } from '../support/teams-session.js';
+import type { TestBot } from '../support/bot.js';
+import { actor, cardAction, commandMessage, taskInvoke, type TeamsActor, type TeamsFakes } from '../support/teams.js';
+import { actionsOf, dialogCard, inChannel, onCard, personalOf, submitData, teamsBotForFile, TeamsSession, textOf, type Incident, type Json } from '../support/teams-session.js';
 
 const MINUTE = 60_000;
 const content = loadContent();
@@ -25,16 +25,11 @@ let s: TeamsSession;
 let dana: TeamsActor;
 let sam: TeamsActor;
 
-beforeAll(async () => {
-  f = await startTeamsFakes();
-  t = await startTestBot({ teams: teamsConfig(f, { graph: true }) });
-  s = new TeamsSession(f, t);
+const env = teamsBotForFile({ graph: true });
+beforeAll(() => {
+  ({ f, t, s } = env);
   dana = actor(f, { user: '29:dana', name: 'Dana Scully' });
   sam = actor(f, { user: '29:sam', name: 'Sam Vimes' });
-});
-afterAll(async () => {
-  await t?.stop();
-  await f?.stop();
 });
 
 const events = (incidentId: string, type: string) => t.db.timelineEvent.findMany({ where: { incidentId, type } });

@@ -1,11 +1,11 @@
 // Driving a Teams bot from a test as people in Teams would: commands, clicks, dialogs, and reading
 // back what reached the fake connector.
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { until } from '../fakes/json-server.js';
 import type { ConnectorCall } from '../fakes/teams-connector.js';
 import { walk } from './adaptive-cards.js';
-import type { TestBot } from './bot.js';
-import { commandMessage, send, taskInvoke, type TeamsActor, type TeamsFakes } from './teams.js';
+import { startTestBot, type TestBot } from './bot.js';
+import { commandMessage, send, startTeamsFakes, taskInvoke, teamsConfig, type TeamsActor, type TeamsFakes } from './teams.js';
 
 export type Json = Record<string, unknown>;
 export type Incident = { id: string; number: number; room: string };
@@ -78,4 +78,19 @@ export class TeamsSession {
     // A second press of the same dialog's Declare finds the first incident.
     await this.ok(taskInvoke(who, 'task/submit', { ...submitData(dialog), ...inputs }, { personal: true }));
   }
+}
+
+/** A bot on the Teams fakes for a test file: started before its tests, stopped after them. */
+export function teamsBotForFile(opts: { graph?: boolean } = {}) {
+  const env = {} as { f: TeamsFakes; t: TestBot; s: TeamsSession };
+  beforeAll(async () => {
+    env.f = await startTeamsFakes();
+    env.t = await startTestBot({ teams: teamsConfig(env.f, opts) });
+    env.s = new TeamsSession(env.f, env.t);
+  });
+  afterAll(async () => {
+    await env.t?.stop();
+    await env.f?.stop();
+  });
+  return env;
 }
