@@ -1,32 +1,21 @@
 // The Prisma repository on a real database: the repository contract the in-memory fake keeps too, and
 // the races a busy incident produces.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { loadContent } from '../../src/core/runbook/content.js';
 import { IncidentService } from '../../src/core/incidents/service.js';
 import { findChainBreak } from '../../src/core/timeline/chain.js';
-import { createDb, type Db } from '../../src/db/client.js';
 import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
-import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { databaseForTests } from '../support/database.js';
 import { repositoryContract } from '../support/repository-contract.js';
 import { TEST_TIMELINE_KEY, TEST_KEYING } from '../fakes/timeline-key.js';
 
-let database: TestDatabase;
-let db: Db;
-const service = () => new IncidentService({ repo: new PrismaIncidentRepository(db, TEST_TIMELINE_KEY), clock: { now: () => new Date() }, ...loadContent() });
-
-beforeAll(async () => {
-  database = await freshDatabase();
-  db = createDb(database.url, database.poolSize);
-});
-afterAll(async () => {
-  await db.$disconnect();
-  await database.close();
-});
+const opened = databaseForTests();
+const service = () => new IncidentService({ repo: new PrismaIncidentRepository(opened.db, TEST_TIMELINE_KEY), clock: { now: () => new Date() }, ...loadContent() });
 
 it('resolves a new workspace once when its first requests arrive together', async () => {
   const all = await Promise.all(Array.from({ length: 12 }, () => service().workspace('slack', 'TRACE')));
   expect(new Set(all.map((w) => w.id)).size).toBe(1);
-  expect(await db.workspace.count({ where: { externalId: 'TRACE' } })).toBe(1);
+  expect(await opened.db.workspace.count({ where: { externalId: 'TRACE' } })).toBe(1);
 });
 
 it('numbers concurrent declarations 1..n without gaps, and a repeated key only once', async () => {
@@ -37,7 +26,7 @@ it('numbers concurrent declarations 1..n without gaps, and a repeated key only o
   expect(results.filter((r) => r.created)).toHaveLength(15);
   // Retries arrive after the first submission committed: they find it and take no number.
   for (const k of ['K0', 'K1', 'K1']) expect(await declare(k)).toMatchObject({ created: false, state: { incident: { title: `Incident ${k}` } } });
-  const numbers = (await db.incident.findMany({ where: { workspaceId: ws.id }, select: { number: true } })).map((r) => r.number).sort((a, b) => a - b);
+  const numbers = (await opened.db.incident.findMany({ where: { workspaceId: ws.id }, select: { number: true } })).map((r) => r.number).sort((a, b) => a - b);
   expect(numbers).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
 });
 
@@ -53,7 +42,7 @@ it('serialises concurrent changes to one incident: one role winner, an unbroken 
   const timeline = await s.timeline(ws, id);
   expect(timeline.map((e) => e.seq)).toEqual(timeline.map((_, i) => i + 1));
   expect(findChainBreak(timeline, TEST_KEYING)).toBeNull();
-  expect(await db.roleAssignment.count({ where: { incidentId: id, role: 'ops' } })).toBe(1);
+  expect(await opened.db.roleAssignment.count({ where: { incidentId: id, role: 'ops' } })).toBe(1);
 });
 
 it('never reads or changes an incident through another workspace', async () => {
@@ -61,19 +50,19 @@ it('never reads or changes an incident through another workspace', async () => {
   const mine = await s.workspace('slack', 'TMINE');
   const theirs = await s.workspace('slack', 'TTHEIRS');
   const { state } = await s.declare(mine, 'UA', 'K', null, { title: 'Mine', severity: 'SEV3' });
-  expect(await new PrismaIncidentRepository(db, TEST_TIMELINE_KEY).findById(theirs, state.incident.id)).toBeNull();
+  expect(await new PrismaIncidentRepository(opened.db, TEST_TIMELINE_KEY).findById(theirs, state.incident.id)).toBeNull();
   await expect(s.changeSeverity(theirs, state.incident.id, 'UA', 'SEV1', null)).rejects.toMatchObject({ code: 'incident_not_found' });
   expect(await s.timeline(theirs, state.incident.id)).toEqual([]);
 });
 
 repositoryContract('PrismaIncidentRepository', async () => ({
-  repo: new PrismaIncidentRepository(db, TEST_TIMELINE_KEY),
+  repo: new PrismaIncidentRepository(opened.db, TEST_TIMELINE_KEY),
   written: async () => ({
-    workspaces: await db.workspace.count(),
-    incidents: await db.incident.count(),
-    assignments: await db.roleAssignment.count(),
-    events: await db.timelineEvent.count(),
-    items: await db.checklistItem.count(),
-    deliveries: await db.delivery.count(),
+    workspaces: await opened.db.workspace.count(),
+    incidents: await opened.db.incident.count(),
+    assignments: await opened.db.roleAssignment.count(),
+    events: await opened.db.timelineEvent.count(),
+    items: await opened.db.checklistItem.count(),
+    deliveries: await opened.db.delivery.count(),
   }),
 }));

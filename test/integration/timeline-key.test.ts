@@ -4,17 +4,16 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config.js';
 import { IncidentService } from '../../src/core/incidents/service.js';
 import { loadContent } from '../../src/core/runbook/content.js';
 import { findChainBreak, GENESIS_HASH, hashEvent } from '../../src/core/timeline/chain.js';
-import { createDb, type Db } from '../../src/db/client.js';
 import { locateIncident } from '../../src/db/incident-locator.js';
 import { PrismaIncidentRepository } from '../../src/db/incident-repository.js';
 import { timelineKey } from '../../src/db/timeline-key.js';
 import { TEST_TIMELINE_KEY } from '../fakes/timeline-key.js';
-import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { databaseForTests } from '../support/database.js';
 
 describe('the timeline key', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'timeline-key-'));
@@ -36,19 +35,10 @@ describe('the timeline key', () => {
 });
 
 describe('a chain written before keys', () => {
-  let database: TestDatabase;
-  let db: Db;
-  beforeAll(async () => {
-    database = await freshDatabase();
-    db = createDb(database.url, database.poolSize);
-  });
-  afterAll(async () => {
-    await db.$disconnect();
-    await database.close();
-  });
+  const opened = databaseForTests();
 
   it('is sealed with a keyed event at start, and then verifies', async () => {
-    const repo = new PrismaIncidentRepository(db, TEST_TIMELINE_KEY);
+    const repo = new PrismaIncidentRepository(opened.db, TEST_TIMELINE_KEY);
     const service = new IncidentService({ repo, clock: { now: () => new Date() }, ...loadContent() });
     const ws = await service.workspace('slack', 'TLEGACY');
     const id = (await service.declare(ws, 'UA', 'K1', null, { title: 'Old', severity: 'SEV2' })).state.incident.id;
@@ -56,7 +46,7 @@ describe('a chain written before keys', () => {
 
     // Make it what an older build wrote: plain SHA-256 hashes, and the migration's keyed_from past the end.
     const events = await repo.timeline(ws, id);
-    const client = new pg.Client({ connectionString: database.url });
+    const client = new pg.Client({ connectionString: opened.url });
     await client.connect();
     try {
       await client.query('ALTER TABLE timeline_events DISABLE TRIGGER timeline_events_append_only');
@@ -71,12 +61,12 @@ describe('a chain written before keys', () => {
     } finally {
       await client.end();
     }
-    const legacy = (await locateIncident(db, { incidentId: id }))!;
+    const legacy = (await locateIncident(opened.db, { incidentId: id }))!;
     expect(findChainBreak(await repo.timeline(ws, id), { key: TEST_TIMELINE_KEY, keyedFrom: legacy.keyedFrom }, legacy.head)?.reason).toMatch(/no event of this chain is keyed/);
 
     expect(await repo.sealUnkeyedChains(new Date())).toBe(1);
     expect(await repo.sealUnkeyedChains(new Date())).toBe(0);
-    const sealed = (await locateIncident(db, { incidentId: id }))!;
+    const sealed = (await locateIncident(opened.db, { incidentId: id }))!;
     const timeline = await repo.timeline(ws, id);
     expect(timeline.at(-1)).toMatchObject({ seq: events.length + 1, type: 'timeline.keyed', data: { unkeyedEvents: events.length } });
     expect(findChainBreak(timeline, { key: TEST_TIMELINE_KEY, keyedFrom: sealed.keyedFrom }, sealed.head)).toBeNull();

@@ -2,6 +2,8 @@
 // DATABASE_URL when set (CI), else an in-memory embedded PGlite.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { createDb, type Db } from '../../src/db/client.js';
 import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { embeddedTemplate } from '../../src/db/embedded-template.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -54,4 +56,23 @@ async function onServer(serverUrl: string, sql: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A migrated database and a Prisma client on it for the test file (or describe block) that calls
+ * this: opened before its tests, closed after them. Read `db` and `url` inside the tests.
+ */
+export function databaseForTests(): { db: Db; url: string } {
+  let database: TestDatabase | undefined;
+  const opened = { db: undefined as unknown as Db, url: '' };
+  beforeAll(async () => {
+    database = await freshDatabase();
+    opened.db = createDb(database.url, database.poolSize);
+    opened.url = database.url;
+  });
+  afterAll(async () => {
+    await opened.db?.$disconnect();
+    await database?.close();
+  });
+  return opened;
 }
