@@ -6,10 +6,11 @@ import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import type { CadenceService } from '../core/cadence/service.js';
 import type { IncidentState, Workspace } from '../core/incidents/model.js';
-import type { Claim, Clock, IncidentRepository } from '../core/ports.js';
+import type { Claim, Clock, IncidentRepository, JobRecord } from '../core/ports.js';
 import type { ReminderView } from '../core/views/cadence.js';
 import type { Logger } from '../log.js';
 import { countDeadJob, countLeaseTakeover, observeReminderLag } from '../metrics.js';
+import { GroupCommit } from './group-commit.js';
 import { deadJobEvent, DEFAULT_RETRY, failureText, retryDelayMs, type RetryPolicy } from './retry.js';
 
 export interface ReminderPoster {
@@ -41,11 +42,14 @@ export class Scheduler {
   readonly owner = `scheduler-${randomUUID()}`;
   private timer: NodeJS.Timeout | null = null;
   private readonly limit;
+  /** Outcomes are recorded together: one transaction for the jobs that finish while one is written. */
+  private readonly records: GroupCommit<JobRecord, boolean>;
   private stopping = false;
   private readonly inFlight = new Set<Promise<number>>();
 
   constructor(private readonly deps: SchedulerDeps) {
     this.limit = pLimit(deps.concurrency ?? 16);
+    this.records = new GroupCommit((records) => deps.repo.completeJobs(deps.clock.now(), records));
   }
 
   /** Runs every due job once; returns how many were handled. */
@@ -64,7 +68,7 @@ export class Scheduler {
       const jobs = await repo.claimDue(now, this.owner, new Date(now.getTime() + (this.deps.leaseMs ?? 60_000)), batch);
       // The claimed batch's incidents in one read; each job still answers to its own workspace.
       const states = jobs.length ? await repo.findMany(jobs.map((j) => ({ ws: j.ws, incidentId: j.incidentId }))) : new Map<string, IncidentState>();
-      await Promise.all(jobs.map((job) => this.limit(() => this.run(job, states.get(job.incidentId)))));
+      await Promise.all(jobs.map((job) => this.run(job, states.get(job.incidentId))));
       handled += jobs.length;
       if (jobs.length < batch) break;
     }
@@ -83,8 +87,9 @@ export class Scheduler {
     try {
       if (!state) throw new Error('job for a missing incident');
       const plan = this.deps.cadence.plan(state, job, now);
-      if (plan.view) await this.deps.poster.post(job.ws, state, plan.view, job.id, job.attempts === 1);
-      await this.deps.cadence.complete(job.ws, job, this.owner, plan);
+      const view = plan.view;
+      if (view) await this.limit(() => this.deps.poster.post(job.ws, state, view, job.id, job.attempts === 1));
+      await this.records.add(this.deps.cadence.record(job.ws, job, this.owner, plan));
       log.info({ outcome: plan.outcome }, 'job done');
     } catch (err) {
       const error = failureText(err);
@@ -101,7 +106,9 @@ export class Scheduler {
 
   private async giveUp(job: Claim, state: IncidentState | undefined, error: string, log: Logger): Promise<void> {
     try {
-      const recorded = await this.deps.repo.completeJob(job.ws, job.incidentId, this.deps.clock.now(), {
+      const recorded = await this.records.add({
+        ws: job.ws,
+        incidentId: job.incidentId,
         complete: { jobId: job.id, owner: this.owner, outcome: 'dead', error },
         events: [deadJobEvent(job, error)],
       });
