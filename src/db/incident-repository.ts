@@ -294,12 +294,14 @@ export class PrismaIncidentRepository implements IncidentRepository {
   }
 
   completeJobs(at: Date, records: JobRecord[]): Promise<boolean[]> {
-    const valid = records.filter((r) => UUID.test(r.incidentId) && UUID.test(r.complete.jobId));
+    // A malformed id names no row: false, without asking the database.
+    const valid = records.flatMap((r, n) => (UUID.test(r.incidentId) && UUID.test(r.complete.jobId) ? [n] : []));
     if (valid.length === 0) return Promise.resolve(records.map(() => false));
     return this.pipelined(async (client) => {
-      const recorded = await recordJobs(client, this.timelineKey, at, valid);
-      const of = new Map(valid.map((r, n) => [r, recorded[n]!]));
-      return records.map((r) => of.get(r) ?? false);
+      const recorded = await recordJobs(client, this.timelineKey, at, valid.map((n) => records[n]!));
+      const out = records.map(() => false);
+      valid.forEach((n, k) => (out[n] = recorded[k]!));
+      return out;
     });
   }
 

@@ -40,14 +40,24 @@ export const LOAD_STATES_SQL = loadState('i.id = ANY($1::uuid[]) AND (i.id, i.wo
  */
 const isDate = (field: string) => field === 'at' || field === 'leaseUntil' || /[a-z](At|On)$/.test(field);
 
-const camel = (column: string) => column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+/** Each column's field name and whether it is a date, worked out once: the schema's columns are few. */
+const fields = new Map<string, { name: string; date: boolean }>();
+function fieldOf(column: string) {
+  let f = fields.get(column);
+  if (!f) {
+    const name = column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+    fields.set(column, (f = { name, date: isDate(name) }));
+  }
+  return f;
+}
 
 /** A row of to_json() in Prisma's shape: camelCase fields, dates as Date (JSON values left alone). */
 function row<T>(json: Record<string, unknown>): T {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(json)) {
-    const field = camel(k);
-    out[field] = isDate(field) && typeof v === 'string' ? new Date(v) : v;
+  for (const k in json) {
+    const f = fieldOf(k);
+    const v = json[k];
+    out[f.name] = f.date && typeof v === 'string' ? new Date(v) : v;
   }
   return out as T;
 }

@@ -60,19 +60,29 @@ export class Scheduler {
   }
 
   private async claimAndRun(): Promise<number> {
-    const { repo, clock } = this.deps;
     const batch = this.deps.batch ?? 100;
     let handled = 0;
-    while (!this.stopping) {
-      const now = clock.now();
-      const jobs = await repo.claimDue(now, this.owner, new Date(now.getTime() + (this.deps.leaseMs ?? 60_000)), batch);
-      // The claimed batch's incidents in one read; each job still answers to its own workspace.
-      const states = jobs.length ? await repo.findMany(jobs.map((j) => ({ ws: j.ws, incidentId: j.incidentId }))) : new Map<string, IncidentState>();
+    let next = this.stopping ? null : this.claim(batch);
+    while (next) {
+      const { jobs, states } = await next;
+      // A full batch says more are due: the next claim is read while this batch is posted. Whatever
+      // is claimed is run, stopping or not, so no lease is left to expire.
+      next = jobs.length === batch && !this.stopping ? this.claim(batch) : null;
+      // Its failure is the tick's, once it is awaited; until then it must not count as unhandled.
+      next?.catch(() => undefined);
       await Promise.all(jobs.map((job) => this.run(job, states.get(job.incidentId))));
       handled += jobs.length;
-      if (jobs.length < batch) break;
     }
     return handled;
+  }
+
+  /** Claims a batch and reads its incidents in one more statement; each job answers to its own workspace. */
+  private async claim(batch: number): Promise<{ jobs: Claim[]; states: Map<string, IncidentState> }> {
+    const { repo, clock } = this.deps;
+    const now = clock.now();
+    const jobs = await repo.claimDue(now, this.owner, new Date(now.getTime() + (this.deps.leaseMs ?? 60_000)), batch);
+    const states = jobs.length ? await repo.findMany(jobs.map((j) => ({ ws: j.ws, incidentId: j.incidentId }))) : new Map<string, IncidentState>();
+    return { jobs, states };
   }
 
   private async run(job: Claim, state: IncidentState | undefined): Promise<void> {
