@@ -20,8 +20,11 @@ export class RoomSetup {
     const { id, declaredBy, number, title } = state.incident;
     const chat = this.talk.chat(ws);
     const problems: Problem[] = [];
+    // A room this run opens is new: no earlier attempt can have posted in it, so its first posts need
+    // no search for an earlier copy. A run that finds the room open (a retry) searches.
+    const newRoom = !state.incident.roomId;
 
-    if (!state.incident.roomId) {
+    if (newRoom) {
       try {
         const opened = await chat.openRoom(ws, { number, title, private: this.deps.privateRooms, originRoomId: state.incident.originRoomId });
         state = (await this.deps.incidents.attachRoom(ws, id, opened)).state;
@@ -40,7 +43,7 @@ export class RoomSetup {
 
     if (!state.posted[HEADER]) {
       try {
-        await this.talk.place(ws, state, HEADER, this.talk.header(state), true);
+        await this.talk.place(ws, state, HEADER, this.talk.header(state), true, newRoom);
         state = await this.deps.incidents.claimed(ws, id);
         await this.talk.promptRaises(ws, state, this.deps.checklists.escalations(state, state.checklists.map((c) => c.checklistId)));
       } catch (e) {
@@ -51,7 +54,7 @@ export class RoomSetup {
     // Triage (and a playbook picked by symptom) go up right under the header.
     for (const attached of state.checklists.filter((c) => !state.posted[checklistShows(c.checklistId)])) {
       const checklist = this.deps.checklists.checklist(attached.checklistId);
-      if (checklist) await this.talk.postChecklist(ws, state, checklist);
+      if (checklist) await this.talk.postChecklist(ws, state, checklist, newRoom);
     }
 
     const announcement = { kind: 'announcement' as const, view: this.talk.headerView(state), roomId };

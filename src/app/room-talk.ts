@@ -60,16 +60,16 @@ export class RoomTalk {
 
   /**
    * Posts a view in the room (pinned when asked) and records where it lives; earlier copies are
-   * retired. Throws when the post fails, for the caller to report.
+   * retired. Throws when the post fails, for the caller to report. `firstTry`: see ChatPort.post.
    */
-  async place(ws: Workspace, state: IncidentState, shows: string, view: ChatView, pin: boolean): Promise<void> {
+  async place(ws: Workspace, state: IncidentState, shows: string, view: ChatView, pin: boolean, firstTry = false): Promise<void> {
     const roomId = state.incident.roomId;
     if (!roomId) return;
     const chat = this.chat(ws);
     const old = state.posted[shows];
     // Keyed by what the post replaces, not by the state's seq: a process that died after Slack took the
     // post, before it was recorded, left it under the key the next attempt uses, whatever changed since.
-    const refs = await chat.post(ws, roomId, view, `${state.incident.id}:${shows}:${old?.refs[0]?.ref ?? 'first'}`);
+    const refs = await chat.post(ws, roomId, view, `${state.incident.id}:${shows}:${old?.refs[0]?.ref ?? 'first'}`, firstTry);
     await this.deps.repo.recordPosted(ws, state.incident.id, shows, { roomId, refs, stamp: state.incident.seq });
     if (pin && refs[0]) await chat.pin(ws, roomId, refs[0].ref);
     if (old) await this.retire(ws, state, old.refs.map((r) => r.ref), view, pin);
@@ -89,8 +89,8 @@ export class RoomTalk {
     }
   }
 
-  postChecklist(ws: Workspace, state: IncidentState, checklist: Checklist): Promise<void> {
-    return this.place(ws, state, checklistShows(checklist.id), this.checklist(state, checklist), checklist.kind === 'triage').catch((e) =>
+  postChecklist(ws: Workspace, state: IncidentState, checklist: Checklist, firstTry = false): Promise<void> {
+    return this.place(ws, state, checklistShows(checklist.id), this.checklist(state, checklist), checklist.kind === 'triage', firstTry).catch((e) =>
       this.failed(ws, state, `checklist.post:${checklist.id}`, e),
     );
   }

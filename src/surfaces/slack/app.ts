@@ -12,7 +12,8 @@ import { guardRequests } from './edge/http-guard.js';
 import { containReconnects } from './edge/socket-reconnect.js';
 import { socketConnection } from './edge/socket-state.js';
 import type { Logger } from '../../log.js';
-import { observeAck, slackCountingFetch } from '../../metrics.js';
+import { observeAck } from '../../metrics.js';
+import { slackFetch } from './web-fetch.js';
 
 export type SlackSurface = {
   app: App;
@@ -69,7 +70,7 @@ function rememberedAuthorize(client: WebClient, botToken: string): Authorize<boo
 
 export function createSlackSurface(cfg: SlackConfig, log: Logger): SlackSurface {
   const logger = boltLogger(log);
-  const clientOptions = { slackApiUrl: cfg.apiUrl, retryConfig: RETRY, timeout: CALL_TIMEOUT_MS, fetch: slackCountingFetch() };
+  const clientOptions = { slackApiUrl: cfg.apiUrl, retryConfig: RETRY, timeout: CALL_TIMEOUT_MS, fetch: slackFetch() };
   const client = new webApi.WebClient(cfg.botToken, { ...clientOptions, logger });
   const authorize = rememberedAuthorize(client, cfg.botToken);
   const listen = (app: App) => (deps: SlackDeps) => registerListeners(app, deps);
