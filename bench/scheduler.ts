@@ -1,7 +1,7 @@
 // The scheduler's benchmark (issue 4): with 10,000 open SEV1 incidents in real PostgreSQL,
 //   (a) the floor: a bare `SELECT id FROM jobs ... FOR UPDATE SKIP LOCKED` of due rows by the same index;
 //   (b) an idle tick (nothing due) of the real Scheduler, beside that floor;
-//   (c) one tick that claims, plans, posts (the app's job dispatcher -> Slack chat port -> WebClient -> fake Slack Web API) and
+//   (c) one tick that claims, plans, posts (the app's job dispatcher -> Slack chat port -> the bot's own post client -> fake Slack Web API) and
 //       records 1,000 due reminders: reminders per second;
 //   (d) the lag from due time to post, due times spread over a few seconds of the real clock, with the
 //       scheduler ticking on node-cron every second and every 10 seconds (the configured default).
@@ -27,7 +27,9 @@ import { PrismaIncidentRepository } from '../src/db/incident-repository.js';
 import { migrate } from '../src/db/migrate.js';
 import { createLogger } from '../src/log.js';
 import { Scheduler, type ReminderPoster } from '../src/scheduler/scheduler.js';
-import { slackJobs } from '../test/support/slack-jobs.js';
+import { slackChat } from '../src/surfaces/slack/slack-chat.js';
+import { slackFetch } from '../src/surfaces/slack/web-fetch.js';
+import { buildApp } from '../test/support/app.js';
 import { FakeSlackApi } from '../test/fakes/slack-api.js';
 
 const BENCH_TIMELINE_KEY = 'bench-timeline-key-0123456789abcdef0123456789';
@@ -219,8 +221,9 @@ export async function schedulerBench(databaseUrl: string): Promise<string[]> {
     const repo = new PrismaIncidentRepository(db, BENCH_TIMELINE_KEY);
     const clock = { now: () => new Date() };
     const cadence = new CadenceService({ repo, clock, ...loadContent() });
-    const client = new webApi.WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl, logLevel: webApi.LogLevel.ERROR });
-    const poster = slackJobs(repo, clock, client);
+    // The bot's Slack clients: its transport, and the post client that slackChat makes for itself.
+    const client = new webApi.WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl, logLevel: webApi.LogLevel.ERROR, fetch: slackFetch() });
+    const poster = buildApp({ repo, clock, chats: { slack: slackChat(client) } }).jobs;
     const scheduler = new Scheduler({ repo, cadence, poster, clock, log: createLogger('silent') });
 
     // (a) The floor, by the same index, on the same data.

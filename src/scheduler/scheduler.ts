@@ -61,18 +61,26 @@ export class Scheduler {
 
   private async claimAndRun(): Promise<number> {
     const batch = this.deps.batch ?? 100;
+    const inHand = new Set<Promise<void>>();
+    let room: (() => void) | undefined;
     let handled = 0;
-    let next = this.stopping ? null : this.claim(batch);
-    while (next) {
-      const { jobs, states } = await next;
-      // A full batch says more are due: the next claim is read while this batch is posted. Whatever
-      // is claimed is run, stopping or not, so no lease is left to expire.
-      next = jobs.length === batch && !this.stopping ? this.claim(batch) : null;
-      // Its failure is the tick's, once it is awaited; until then it must not count as unhandled.
-      next?.catch(() => undefined);
-      await Promise.all(jobs.map((job) => this.run(job, states.get(job.incidentId))));
+    while (!this.stopping) {
+      const { jobs, states } = await this.claim(batch);
+      for (const job of jobs) {
+        const run = this.run(job, states.get(job.incidentId)).finally(() => {
+          inHand.delete(run);
+          if (inHand.size <= batch) room?.();
+        });
+        inHand.add(run);
+      }
       handled += jobs.length;
+      if (jobs.length < batch) break;
+      // A full batch says more are due. The next one is claimed while this one is posted, once less
+      // than a batch is in hand: posts never wait for a claim, and no more than two batches are leased.
+      if (inHand.size > batch) await new Promise<void>((resolve) => (room = resolve));
+      room = undefined;
     }
+    await Promise.all(inHand);
     return handled;
   }
 
