@@ -7,7 +7,7 @@ export class GroupCommit<T, R> {
   private queue: Waiting<T, R>[] = [];
   private writing = false;
 
-  /** `write` answers for each item, in order; its failure is each item's failure. */
+  /** `write` answers for each item, in order. */
   constructor(private readonly write: (items: T[]) => Promise<R[]>) {}
 
   add(item: T): Promise<R> {
@@ -25,7 +25,10 @@ export class GroupCommit<T, R> {
         const out = await this.write(batch.map((w) => w.item));
         batch.forEach((w, n) => w.resolve(out[n]!));
       } catch (e) {
-        batch.forEach((w) => w.reject(e));
+        if (batch.length === 1) batch[0]!.reject(e);
+        // One item's failure must not be the others': each is written again alone. (`write` must be
+        // safe to repeat: a failed write may still have committed.)
+        else for (const w of batch) await this.write([w.item]).then(([r]) => w.resolve(r!), w.reject);
       }
     }
     this.writing = false;
