@@ -2,7 +2,7 @@
 // contradicts itself is a bug in a decision, and writing half of it would hide that.
 
 import type { IncidentState } from './incidents/model.js';
-import type { Change } from './ports.js';
+import type { Change, JobCompletion } from './ports.js';
 
 export class IncoherentChange extends Error {
   override name = 'IncoherentChange';
@@ -11,7 +11,8 @@ export class IncoherentChange extends Error {
 /** Patch fields that may be cleared; every other one only ever takes a value. */
 const CLEARABLE = new Set(['resolvedAt']);
 
-export function assertCoherent(before: Pick<IncidentState, 'jobs'>, c: Omit<Change<unknown>, 'result'>): void {
+/** `c`: a change, or a job's record (a change that also completes the job). */
+export function assertCoherent(before: Pick<IncidentState, 'jobs'>, c: Omit<Change<unknown>, 'result'> & { complete?: JobCompletion }): void {
   const completed = c.complete ? before.jobs.find((j) => j.id === c.complete!.jobId) : undefined;
   if (completed && (c.cancel ?? []).includes(completed.kind)) {
     throw new IncoherentChange(`a change may not both complete job ${completed.id} and cancel its kind ${completed.kind}`);

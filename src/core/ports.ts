@@ -52,7 +52,6 @@ export type Change<T> = {
   /** Kinds of pending jobs that this change makes obsolete (they end as "superseded"). */
   cancel?: string[];
   schedule?: NewJob[];
-  complete?: JobCompletion;
   postmortem?: PostmortemFields & { by: string };
   followup?: { add: Omit<Followup, 'doneAt' | 'doneBy'> } | { done: { seq: number; by: string } };
   /** A new action request (its id chosen by the core, as its idempotency key), or new facts about one. */

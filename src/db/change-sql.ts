@@ -10,7 +10,7 @@
 // - The incident row is locked (FOR UPDATE) before the statement, so the chain head it extends is
 //   the latest, and a patch's COALESCE cannot clear a value (a null is refused before writing).
 import { randomUUID } from 'node:crypto';
-import type { Attachment, Change, ItemUpdate, JobCompletion, NewJob, RoleGrant } from '../core/ports.js';
+import type { Attachment, Change, ItemUpdate, NewJob, RoleGrant } from '../core/ports.js';
 import { Prisma } from '../../prisma/generated/client.js';
 import type { EventRow } from './timeline-rows.js';
 
@@ -82,13 +82,6 @@ export function insertJobs(wsId: string, incidentId: string, jobs: NewJob[], gua
     FROM unnest(${jobs.map((j) => j.kind)}::text[], ${jobs.map((j) => j.dueAt)}::timestamptz[], ${jobs.map((j) => JSON.stringify(j.data ?? {}))}::jsonb[])
       AS j(kind, due_at, data)
     WHERE ${guard}`;
-}
-
-/** Marks a claimed job done, provided its lease is still the caller's. */
-export function completeJob(at: Date, c: JobCompletion | undefined): Prisma.Sql {
-  return Prisma.sql`
-    UPDATE jobs SET done_at = ${at}, outcome = ${c?.outcome ?? null}, lease_until = NULL, last_error = COALESCE(${c?.error ?? null}, last_error)
-    WHERE id = ${c?.jobId ?? null}::uuid AND lease_owner = ${c?.owner ?? null} AND done_at IS NULL`;
 }
 
 /** UPSERT of the written parts of the postmortem; nothing when the change carries none. */

@@ -69,7 +69,7 @@ export function toPosted(rows: Prisma.RoomMessageGetPayload<object>[]): Incident
 /** The state after a change, computed rather than read back: the change was written under the lock. */
 export function applyChange(
   before: IncidentState,
-  c: Pick<Change<unknown>, 'patch' | 'grants' | 'attach' | 'items' | 'cancel' | 'schedule' | 'complete' | 'postmortem' | 'followup' | 'action'>,
+  c: Pick<Change<unknown>, 'patch' | 'grants' | 'attach' | 'items' | 'cancel' | 'schedule' | 'postmortem' | 'followup' | 'action'>,
   at: Date,
 ): IncidentState {
   let holders = before.holders;
@@ -85,7 +85,7 @@ export function applyChange(
   }
   // New jobs get their ids from the database; a computed state only needs their kind and time.
   const jobs = before.jobs
-    .filter((j) => !(c.cancel ?? []).includes(j.kind) && j.id !== c.complete?.jobId)
+    .filter((j) => !(c.cancel ?? []).includes(j.kind))
     .concat((c.schedule ?? []).map((j) => ({ id: '', kind: j.kind, dueAt: j.dueAt, data: j.data ?? {}, leaseOwner: null })));
   const { by: _by, ...postmortem } = c.postmortem ?? { by: '' };
   const f = c.followup;

@@ -17,7 +17,6 @@ import { applyChange, toPosted, toActionRequest, toEvent, toFollowup, toHolder, 
 import { chainEvents, type Head } from './timeline-rows.js';
 import {
   cancelJobs,
-  completeJob,
   endHolders,
   insertAttachments,
   insertEvents,
@@ -82,7 +81,6 @@ function writeStatement(timelineKey: string, ws: Workspace, incidentId: string, 
     ), items AS (${upsertItems(ws.id, incidentId, at, c.items ?? [])}
     ), cancelled AS (${cancelJobs(ws.id, incidentId, at, c.cancel ?? [])}
     ), scheduled AS (${insertJobs(ws.id, incidentId, c.schedule ?? [])}
-    ), completed AS (${completeJob(at, c.complete)}
     ), pm AS (${upsertPostmortem(ws.id, incidentId, at, c.postmortem)}
     ), fu AS (${writeFollowup(ws.id, incidentId, at, c.followup)}
     ), ac AS (${writeAction(ws.id, incidentId, c.action)}
@@ -244,7 +242,7 @@ export class PrismaIncidentRepository implements IncidentRepository {
         assertCoherent(before, c);
         const grants = c.grants ?? [];
         const changed =
-          [c.patch, c.complete, c.postmortem, c.followup, c.action].some((x) => x !== undefined) || [grants, c.attach ?? [], c.items ?? [], c.cancel ?? [], c.schedule ?? [], c.events].some((l) => l.length > 0);
+          [c.patch, c.postmortem, c.followup, c.action].some((x) => x !== undefined) || [grants, c.attach ?? [], c.items ?? [], c.cancel ?? [], c.schedule ?? [], c.events].some((l) => l.length > 0);
         const delivered = key ? { key, result: c.result ?? null } : undefined;
         if (!changed) {
           const record = delivered ? Prisma.sql`UPDATE deliveries SET result = ${JSON.stringify(delivered.result)}::jsonb WHERE workspace_id = ${ws.id}::uuid AND key = ${delivered.key}` : null;

@@ -154,7 +154,8 @@ export class MemoryIncidentRepository implements IncidentRepository {
     ws: Workspace,
     incidentId: string,
     at: Date,
-    decide: (state: IncidentState) => Change<T>,
+    // A job's record (completeJobs) is a change that also completes the job.
+    decide: (state: IncidentState) => Change<T> & { complete?: JobCompletion },
   ): Promise<ChangeOutcome<T>> {
     if (!UUID.test(incidentId)) throw incidentNotFound();
     const key = nextChangeKey();

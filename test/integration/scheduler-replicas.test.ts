@@ -10,6 +10,7 @@
 // there the test checks the claim statement, the lease and the owner check of `complete`; the row
 // locks (FOR UPDATE SKIP LOCKED between sessions) are exercised on real PostgreSQL, as in CI.
 import { webApi } from '@slack/bolt';
+import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CadenceService } from '../../src/core/cadence/service.js';
 import { ESCALATION_JOB, MINUTE, SETUP_JOB, TRIAGE_JOB, UPDATE_JOB } from '../../src/core/cadence/rules.js';
@@ -220,9 +221,9 @@ it('after an hour of downtime posts one overdue reminder per incident, not one p
 }, 120_000);
 
 // A replica whose lease ran out while it posted must not record its completion when another replica
-// claimed the job in between: the claim also locks the incident row, so it cannot land between a
-// change()'s decision and its write. Two sessions racing need real PostgreSQL (CI has one); the
-// embedded database runs one connection per client and cannot race.
+// took the job over in between, even while its record is already on its way: the lease is checked
+// under the incident's lock, when the record holds it. Sessions racing need real PostgreSQL (CI has
+// one); the embedded database runs one connection per client and cannot race.
 it.runIf(Boolean(process.env.DATABASE_URL))('a completion racing a takeover of its expired lease records once', async () => {
   const content = loadContent();
   // A day before the replicas' incidents, so that only this incident's jobs are due.
@@ -237,34 +238,7 @@ it.runIf(Boolean(process.env.DATABASE_URL))('a completion racing a takeover of i
     await incidents.setupDone(ws, state.incident.id);
     raceClock.advance(15 * MINUTE + 1_000);
 
-    // Replica A's write waits until replica B has claimed: a gate in front of A's transactional write.
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    let reached!: () => void;
-    const atWrite = new Promise<void>((r) => (reached = r));
-    const gated = new Proxy(dbA, {
-      get(target, prop, receiver) {
-        if (prop !== '$transaction') return Reflect.get(target, prop, receiver);
-        return (fn: (tx: Db) => Promise<unknown>, opts?: object) =>
-          target.$transaction(
-            (tx) =>
-              fn(
-                new Proxy(tx, {
-                  get(t, p, r) {
-                    if (p !== '$executeRaw') return Reflect.get(t, p, r);
-                    return async (...args: Parameters<Db['$executeRaw']>) => {
-                      reached();
-                      await gate;
-                      return t.$executeRaw(...args);
-                    };
-                  },
-                }) as unknown as Db,
-              ),
-            opts,
-          );
-      },
-    });
-    const repoA = new PrismaIncidentRepository(gated, TEST_TIMELINE_KEY);
+    const repoA = new PrismaIncidentRepository(dbA, TEST_TIMELINE_KEY);
     const repoB = new PrismaIncidentRepository(dbB, TEST_TIMELINE_KEY);
     const cadenceA = new CadenceService({ repo: repoA, clock: raceClock, ...content });
     const cadenceB = new CadenceService({ repo: repoB, clock: raceClock, ...content });
@@ -274,11 +248,20 @@ it.runIf(Boolean(process.env.DATABASE_URL))('a completion racing a takeover of i
     // A posted slowly (Slack retrying, say): its lease has expired when it records.
     raceClock.advance(61_000);
     const planA = cadenceA.plan((await repoA.findById(ws, state.incident.id))!, jobA, raceClock.now());
+    // A third session holds the incident's row lock, so A's record waits at its first lock, with the
+    // job's lease not yet checked; B takes the expired lease over meanwhile.
+    const holder = new pg.Client({ connectionString: database.url });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query('SELECT id FROM incidents WHERE id = $1 FOR UPDATE', [state.incident.id]);
     const recordA = cadenceA.complete(ws, jobA, 'replica-A', planA);
-    await Promise.race([atWrite, recordA]);
+    while ((await holder.query(`SELECT 1 FROM pg_locks WHERE NOT granted AND locktype IN ('tuple', 'transactionid')`)).rowCount === 0) await new Promise((r) => setTimeout(r, 10));
     const claimedB = (await repoB.claimDue(raceClock.now(), 'replica-B', lease(), 10)).filter((j) => j.kind === UPDATE_JOB);
-    release();
-    await recordA;
+    expect(claimedB.map((j) => j.id)).toEqual([jobA.id]);
+    await holder.query('COMMIT');
+    await holder.end();
+    // A's lease is gone by the time it holds the lock: its record is refused, and B's is the one.
+    expect(await recordA).toBe(false);
     for (const job of claimedB) {
       await cadenceB.complete(ws, job, 'replica-B', cadenceB.plan((await repoB.findById(ws, state.incident.id))!, job, raceClock.now()));
     }
