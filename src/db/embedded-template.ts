@@ -9,7 +9,7 @@ import path from 'node:path';
 import { PACKAGE_ROOT } from '../package-root.js';
 import type { Logger } from 'pino';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
-import { migrate, migrationsDigest } from './migrate.js';
+import { migrationsDigest } from './migrations.js';
 
 const CACHE_DIR = path.join(PACKAGE_ROOT, 'node_modules', '.cache', 'incident-bot');
 
@@ -44,6 +44,8 @@ export function startEmbedded(cfg: { databaseUrl?: string; dataDir: string }, lo
 export async function buildEmbeddedTemplate(): Promise<string> {
   const file = await templatePath();
   if (await embeddedTemplate()) return file;
+  // Imported here: main.ts loads this file to start the database, before it needs pg.
+  const { migrate } = await import('./migrate.js');
   const server = await startEmbeddedPostgres({});
   try {
     await migrate(server.url);
