@@ -31,6 +31,9 @@ const SPIKE = Math.floor(DUE / 5);
 
 type Limited = { at: number; retryAfterMs: number };
 
+/** The seeded channels are named C<workspace>_<number>. */
+const workspaceOf = (channel: string) => /^C(T[A-Z]+\d+)_/.exec(channel)?.[1] ?? 'unknown';
+
 /** The fake Web API with Slack's limits; it tells the posts apart by the token of the process that made them. */
 class LimitedSlack {
   readonly posts = new Map<string, { at: number; token: string }[]>();
@@ -100,8 +103,7 @@ class LimitedSlack {
     }
     const perMinute = PER_MINUTE[method];
     if (!perMinute) return 0;
-    const ws = /^C(T[A-Z]+\d+)_/.exec(channel)?.[1] ?? 'unknown';
-    const key = `${ws}:${method}`;
+    const key = `${workspaceOf(channel)}:${method}`;
     const window = (this.windows.get(key) ?? []).filter((t) => now - t < 60_000);
     this.windows.set(key, window);
     if (window.length >= perMinute) return 60_000 - (now - window[0]!);
@@ -110,6 +112,40 @@ class LimitedSlack {
     window.push(now);
     return 0;
   }
+}
+
+/**
+ * The floor of each reminder's lag: when it could have been posted at the earliest if every post
+ * were sent, in due order, the moment the fake's per-workspace limits allow (each reminder has a
+ * channel of its own, so the per-channel limit never binds). What the bot adds is measured above it.
+ */
+function lagFloors(reminders: { ws: string; due: number }[]): number[] {
+  const floors = new Array<number>(reminders.length);
+  const byWs = new Map<string, number[]>();
+  reminders.forEach((r, i) => byWs.set(r.ws, [...(byWs.get(r.ws) ?? []), i]));
+  for (const indexes of byWs.values()) {
+    const sent: number[] = [];
+    let t = -Infinity;
+    for (const i of indexes.sort((a, b) => reminders[a]!.due - reminders[b]!.due)) {
+      t = Math.max(t, reminders[i]!.due);
+      for (;;) {
+        const lastSecond = sent.filter((a) => t - a < 1_000);
+        if (lastSecond.length >= BURST_PER_SECOND) {
+          t = lastSecond[0]! + 1_000;
+          continue;
+        }
+        const lastMinute = sent.filter((a) => t - a < 60_000);
+        if (lastMinute.length >= PER_MINUTE['chat.postMessage']!) {
+          t = lastMinute[0]! + 60_000;
+          continue;
+        }
+        break;
+      }
+      sent.push(t);
+      floors[i] = t - reminders[i]!.due;
+    }
+  }
+  return floors;
 }
 
 function pct(values: number[], p: number): number {
@@ -142,6 +178,7 @@ async function main() {
     while (Date.now() < deadline && [...due.keys()].some((id) => !slack.posts.has(roomOf.get(id)!))) await new Promise((r) => setTimeout(r, 250));
     await new Promise((r) => setTimeout(r, 3_000)); // room for a late double to show
     const lags: number[] = [];
+    const posted: { ws: string; due: number }[] = [];
     let lost = 0;
     let doubled = 0;
     const perToken = new Map<string, number>();
@@ -156,14 +193,22 @@ async function main() {
         first = Math.min(first, p.at);
         last = Math.max(last, p.at);
       }
-      if (posts[0]) lags.push(posts[0].at - dueAt.getTime());
+      if (posts[0]) {
+        lags.push(posts[0].at - dueAt.getTime());
+        posted.push({ ws: workspaceOf(roomOf.get(id)!), due: dueAt.getTime() });
+      }
     }
+    const floors = lagFloors(posted);
+    const added = lags.map((lag, i) => lag - floors[i]!);
+    const target = TICK_S * 1000 + 1000;
     const windowS = Math.max(1, (last - first) / 1000);
     const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET');
     const lines = [
       `Scale: ${PROCESSES} bot processes on one PostgreSQL, ${INCIDENTS.toLocaleString('en')} open incidents in ${WORKSPACES} workspaces, ${DUE} update reminders due over ${SPREAD_S} s, scheduler tick ${TICK_S} s`,
       `  ${SPIKE} of them due at one instant, the rest evenly; fake Slack limits: chat.postMessage 1/s per channel, ${BURST_PER_SECOND}/s and ${PER_MINUTE['chat.postMessage']}/min per workspace; 429 with Retry-After, nothing posted`,
-      `  reminder lag due -> post: p50 ${pct(lags, 50).toFixed(0)} ms, p99 ${pct(lags, 99).toFixed(0)} ms, max ${Math.max(...lags).toFixed(0)} ms (target p99 <= ${TICK_S * 1000 + 1000} ms: ${verdict(pct(lags, 99) <= TICK_S * 1000 + 1000)})`,
+      `  reminder lag due -> post: p50 ${pct(lags, 50).toFixed(0)} ms, p99 ${pct(lags, 99).toFixed(0)} ms, max ${Math.max(...lags).toFixed(0)} ms (target p99 <= ${target} ms: ${verdict(pct(lags, 99) <= target)})`,
+      `  floor of that lag set by the limits alone (every post sent the moment they allow): p50 ${pct(floors, 50).toFixed(0)} ms, p99 ${pct(floors, 99).toFixed(0)} ms`,
+      `  lag the bot adds above that floor: p50 ${pct(added, 50).toFixed(0)} ms, p99 ${pct(added, 99).toFixed(0)} ms, max ${Math.max(...added).toFixed(0)} ms (target p99 <= ${target} ms: ${verdict(pct(added, 99) <= target)})`,
       `  reminders lost: ${lost} (target 0: ${verdict(lost === 0)}); doubled: ${doubled} (target 0: ${verdict(doubled === 0)})`,
       `  429s received: ${slack.received429}; retries honouring Retry-After: ${slack.honoured}, sent early: ${slack.early}`,
       `  throughput per process over the ${windowS.toFixed(1)} s the posts took: ${[...Array(PROCESSES).keys()].map((i) => `#${i + 1} ${((perToken.get(`xoxb-scale-${i + 1}`) ?? 0) / windowS).toFixed(1)}/s (${perToken.get(`xoxb-scale-${i + 1}`) ?? 0})`).join(', ')}`,

@@ -101,29 +101,6 @@ export function countRefusals(events: readonly { type: string; data: Record<stri
 }
 export const countDomainError = (surface: string, code: string) => domainErrors.inc({ surface, code });
 
-/**
- * A fetch for the Slack Web API client that counts failed calls: Slack answers most errors with
- * HTTP 200 and `ok: false`, so the body is read (from a clone) when it is JSON.
- */
-export function slackCountingFetch(inner: typeof fetch = fetch): typeof fetch {
-  return async (input, init) => {
-    const method = String(input instanceof Request ? input.url : input).split('/').pop()?.split('?')[0] || 'unknown';
-    let res: Response;
-    try {
-      res = await inner(input, init);
-    } catch (err) {
-      countChatApiError('slack', method, (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError' ? 'timeout' : 'network');
-      throw err;
-    }
-    if (res.status >= 400) countChatApiError('slack', method, `http_${res.status}`);
-    else if (res.headers.get('content-type')?.includes('json')) {
-      const body = (await res.clone().json().catch(() => null)) as { ok?: boolean; error?: unknown } | null;
-      if (body?.ok === false) countChatApiError('slack', method, typeof body.error === 'string' ? body.error : 'unknown');
-    }
-    return res;
-  };
-}
-
 export function metricsText(): Promise<string> {
   return registry.metrics();
 }

@@ -2,12 +2,15 @@
 // and the announcement. Each step is skipped when already done, so a retry (the declarer's Retry, or
 // the scheduler's set-up job after a dead process) finishes what a failure left. A step that still
 // fails after the surface's own retries is recorded, and the declarer is told how to finish by hand.
-import { checklistShows, HEADER, holderOf, type IncidentState, type Workspace } from '../core/incidents/model.js';
+import { checklistShows, HEADER, holderOf, type IncidentState, type PostedView, type Workspace } from '../core/incidents/model.js';
 import { command, room, t, user, join, type Rich } from '../core/views/rich-text.js';
 import type { AppDeps } from './deps.js';
 import { describeFailure, type RoomTalk } from './room-talk.js';
 
 type Problem = { step: string; detail: string; byHand: Rich };
+
+/** The state as it is once `shows` was posted (recorded already), without reading it back. */
+const withPosted = (s: IncidentState, shows: string, posted: PostedView): IncidentState => ({ ...s, posted: { ...s.posted, [shows]: posted } });
 
 export class RoomSetup {
   constructor(
@@ -20,8 +23,11 @@ export class RoomSetup {
     const { id, declaredBy, number, title } = state.incident;
     const chat = this.talk.chat(ws);
     const problems: Problem[] = [];
+    // A room this run opens is new: no earlier attempt can have posted in it, so its first posts need
+    // no search for an earlier copy. A run that finds the room open (a retry) searches.
+    const newRoom = !state.incident.roomId;
 
-    if (!state.incident.roomId) {
+    if (newRoom) {
       try {
         const opened = await chat.openRoom(ws, { number, title, private: this.deps.privateRooms, originRoomId: state.incident.originRoomId });
         state = (await this.deps.incidents.attachRoom(ws, id, opened)).state;
@@ -40,8 +46,8 @@ export class RoomSetup {
 
     if (!state.posted[HEADER]) {
       try {
-        await this.talk.place(ws, state, HEADER, this.talk.header(state), true);
-        state = await this.deps.incidents.claimed(ws, id);
+        const header = await this.talk.place(ws, state, HEADER, this.talk.header(state), true, newRoom);
+        if (header) state = withPosted(state, HEADER, header);
         await this.talk.promptRaises(ws, state, this.deps.checklists.escalations(state, state.checklists.map((c) => c.checklistId)));
       } catch (e) {
         problems.push({ step: 'header.post', detail: describeFailure(e), byHand: t`Run ${command('status')} in ${room(roomId)} and pin the reply.` });
@@ -51,7 +57,8 @@ export class RoomSetup {
     // Triage (and a playbook picked by symptom) go up right under the header.
     for (const attached of state.checklists.filter((c) => !state.posted[checklistShows(c.checklistId)])) {
       const checklist = this.deps.checklists.checklist(attached.checklistId);
-      if (checklist) await this.talk.postChecklist(ws, state, checklist);
+      const posted = checklist && (await this.talk.postChecklist(ws, state, checklist, newRoom));
+      if (posted) state = withPosted(state, checklistShows(attached.checklistId), posted);
     }
 
     const announcement = { kind: 'announcement' as const, view: this.talk.headerView(state), roomId };
@@ -67,10 +74,9 @@ export class RoomSetup {
     }
 
     await this.report(ws, state, problems);
-    const fresh = await this.deps.incidents.claimed(ws, id);
-    const complete = fresh.posted[HEADER] && fresh.checklists.every((c) => fresh.posted[checklistShows(c.checklistId)]);
-    if (problems.length === 0 && complete) await this.deps.incidents.setupDone(ws, id);
-    return fresh;
+    if (problems.length > 0) return this.deps.incidents.claimed(ws, id);
+    // Done once the header and every attached checklist are up, judged on the locked current state.
+    return (await this.deps.incidents.setupDone(ws, id, (s) => Boolean(s.posted[HEADER]) && s.checklists.every((c) => s.posted[checklistShows(c.checklistId)]))).state;
   }
 
   /** Records each failed step in the timeline and tells the declarer how to finish by hand. */

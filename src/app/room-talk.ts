@@ -3,7 +3,7 @@
 // the timeline seq it was rendered from, so an older render never paints over a newer one, on any
 // replica. A failure is logged and recorded in the timeline, never thrown at the person who clicked.
 import { inForceView } from '../core/actions/service.js';
-import { checklistShows, HEADER, type IncidentState, type Workspace } from '../core/incidents/model.js';
+import { checklistShows, HEADER, type IncidentState, type PostedView, type Workspace } from '../core/incidents/model.js';
 import type { EscalationPrompt } from '../core/checklists/service.js';
 import type { Checklist } from '../core/runbook/checklist-schema.js';
 import { headerView, type HeaderView } from '../core/views/incident.js';
@@ -60,19 +60,22 @@ export class RoomTalk {
 
   /**
    * Posts a view in the room (pinned when asked) and records where it lives; earlier copies are
-   * retired. Throws when the post fails, for the caller to report.
+   * retired; returns where it now is. Throws when the post fails, for the caller to report.
+   * `firstTry`: see ChatPort.post.
    */
-  async place(ws: Workspace, state: IncidentState, shows: string, view: ChatView, pin: boolean): Promise<void> {
+  async place(ws: Workspace, state: IncidentState, shows: string, view: ChatView, pin: boolean, firstTry = false): Promise<PostedView | undefined> {
     const roomId = state.incident.roomId;
-    if (!roomId) return;
+    if (!roomId) return undefined;
     const chat = this.chat(ws);
     const old = state.posted[shows];
     // Keyed by what the post replaces, not by the state's seq: a process that died after Slack took the
     // post, before it was recorded, left it under the key the next attempt uses, whatever changed since.
-    const refs = await chat.post(ws, roomId, view, `${state.incident.id}:${shows}:${old?.refs[0]?.ref ?? 'first'}`);
-    await this.deps.repo.recordPosted(ws, state.incident.id, shows, { roomId, refs, stamp: state.incident.seq });
+    const refs = await chat.post(ws, roomId, view, `${state.incident.id}:${shows}:${old?.refs[0]?.ref ?? 'first'}`, firstTry);
+    const posted = { roomId, refs, stamp: state.incident.seq };
+    await this.deps.repo.recordPosted(ws, state.incident.id, shows, posted);
     if (pin && refs[0]) await chat.pin(ws, roomId, refs[0].ref);
     if (old) await this.retire(ws, state, old.refs.map((r) => r.ref), view, pin);
+    return posted;
   }
 
   /**
@@ -89,9 +92,10 @@ export class RoomTalk {
     }
   }
 
-  postChecklist(ws: Workspace, state: IncidentState, checklist: Checklist): Promise<void> {
-    return this.place(ws, state, checklistShows(checklist.id), this.checklist(state, checklist), checklist.kind === 'triage').catch((e) =>
-      this.failed(ws, state, `checklist.post:${checklist.id}`, e),
+  /** Posts a checklist; a failure is recorded (and undefined returned) rather than thrown. */
+  postChecklist(ws: Workspace, state: IncidentState, checklist: Checklist, firstTry = false): Promise<PostedView | undefined> {
+    return this.place(ws, state, checklistShows(checklist.id), this.checklist(state, checklist), checklist.kind === 'triage', firstTry).catch((e) =>
+      this.failed(ws, state, `checklist.post:${checklist.id}`, e).then(() => undefined),
     );
   }
 
@@ -110,9 +114,9 @@ export class RoomTalk {
   }
 
   /** Updates a checklist's messages in place after one of its steps moved; posts it when it has none yet. */
-  refreshChecklist(ws: Workspace, state: IncidentState, checklist: Checklist): Promise<void> {
+  async refreshChecklist(ws: Workspace, state: IncidentState, checklist: Checklist): Promise<void> {
     const shows = checklistShows(checklist.id);
-    if (state.incident.roomId && !state.posted[shows]) return this.postChecklist(ws, state, checklist);
+    if (state.incident.roomId && !state.posted[shows]) return void (await this.postChecklist(ws, state, checklist));
     return this.repaint(ws, state, shows, (s) => this.checklist(s, checklist));
   }
 

@@ -152,7 +152,7 @@ export class PrismaIncidentRepository implements IncidentRepository {
     const id = randomUUID();
     const chained = chainEvents(this.timelineKey, id, { seq: 0, hash: GENESIS_HASH }, draft.declaredAt, events);
     const inserted = Prisma.sql`EXISTS (SELECT 1 FROM i)`;
-    const rows = await this.db.$queryRaw<{ number: number }[]>`
+    const statement = Prisma.sql`
       WITH n AS (
         UPDATE workspaces SET next_incident_number = next_incident_number + 1
         WHERE id = ${ws.id}::uuid
@@ -173,7 +173,7 @@ export class PrismaIncidentRepository implements IncidentRepository {
       ), e AS (${insertEvents(ws.id, id, draft.declaredAt, chained.rows, inserted)}
       )
       SELECT number FROM i`;
-    const row = rows[0];
+    const row = (await this.pool.query<{ number: number }>(statement.text, statement.values)).rows[0];
     if (row) {
       const { declareKey: _k, ...fields } = draft;
       const incident = { ...fields, id, workspaceId: ws.id, number: row.number, status: 'declared' as const, roomId: null, roomName: null, lastUpdateAt: null, updatesMissed: 0, orgoCaseUrl: null, resolvedAt: null, seq: chained.head.seq };
@@ -330,7 +330,7 @@ export class PrismaIncidentRepository implements IncidentRepository {
   /** One statement: the view's parts are upserted, and parts past its new count are removed. */
   async recordPosted(ws: Workspace, incidentId: string, shows: string, posted: PostedView) {
     const parts = posted.refs.map((r, part) => ({ part, ref: r.ref, digest: r.digest }));
-    await this.db.$executeRaw`
+    const statement = Prisma.sql`
       WITH gone AS (
         DELETE FROM room_messages WHERE workspace_id = ${ws.id}::uuid AND incident_id = ${incidentId}::uuid AND shows = ${shows} AND part >= ${parts.length}
       )
@@ -340,6 +340,7 @@ export class PrismaIncidentRepository implements IncidentRepository {
       ON CONFLICT (incident_id, shows, part) DO UPDATE
         SET surface = EXCLUDED.surface, room_id = EXCLUDED.room_id, ref = EXCLUDED.ref, digest = EXCLUDED.digest, stamp = EXCLUDED.stamp
         WHERE room_messages.workspace_id = EXCLUDED.workspace_id`;
+    await this.pool.query(statement.text, statement.values);
   }
 
   // Repaints run on every change: claim and digests go to the pool directly, without Prisma's per-query cost.

@@ -203,6 +203,27 @@ describe('durable set-up', () => {
   });
 });
 
+describe('searching before posting', () => {
+  it('posts into a channel it just opened without searching it, and searches a channel it finds open before posting again', async () => {
+    t.slack.fail('chat.postMessage', { error: 'internal_error' });
+    await postSigned(t.eventsUrl, declareSubmission(alice, nextView(), { title: 'Header posted later', severity: 'SEV3' }));
+    await t.slack.until(() => expect(t.slack.called('chat.postMessage').some((c) => String(c.body.text).includes('header.post failed'))).toBe(true));
+    const { roomId } = (await incidents()).find((i) => i.title === 'Header posted later')!;
+    const searches = () => t.slack.called('conversations.history').filter((c) => c.body.channel === roomId);
+    const headers = () => t.slack.called('pins.add').filter((c) => c.body.channel === roomId);
+    // The triage checklist went up in the new channel with no search; the header did not.
+    expect(searches()).toHaveLength(0);
+    expect(headers()).toHaveLength(1);
+
+    // The set-up job finishes it two minutes later: the channel is open already, so it looks first.
+    t.clock.advance(2 * 60_000 + 1_000);
+    await t.bot.scheduler.tick();
+    expect(searches().length).toBeGreaterThan(0);
+    expect(headers()).toHaveLength(2);
+    expect(t.slack.messages.get(roomId!)!.filter((m) => String(m.text).startsWith('Incident #') && String(m.text).includes('Header posted later'))).toHaveLength(1);
+  });
+});
+
 describe('signatures', () => {
   it('answers 401 to a forged, stale or missing signature and writes nothing', async () => {
     const before = await t.db.incident.count();

@@ -133,9 +133,9 @@ export class IncidentService {
     );
   }
 
-  /** The channel set-up finished: its safety-net job is no longer needed. */
-  setupDone(ws: Workspace, incidentId: string) {
-    return this.change(ws, incidentId, () => ({ cancel: [SETUP_JOB], events: [], result: null }));
+  /** The channel set-up finished (when `complete` holds on the current state): its safety-net job is no longer needed. */
+  setupDone(ws: Workspace, incidentId: string, complete: (s: IncidentState) => boolean = () => true) {
+    return this.change(ws, incidentId, (s) => (complete(s) ? { cancel: [SETUP_JOB], events: [], result: null } : { events: [], result: null }));
   }
 
   /** A chat step that failed after retries: recorded, so the gap is visible in the timeline. */

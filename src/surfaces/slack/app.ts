@@ -12,7 +12,8 @@ import { guardRequests } from './edge/http-guard.js';
 import { containReconnects } from './edge/socket-reconnect.js';
 import { socketConnection } from './edge/socket-state.js';
 import type { Logger } from '../../log.js';
-import { observeAck, slackCountingFetch } from '../../metrics.js';
+import { observeAck } from '../../metrics.js';
+import { slackFetch } from './web-fetch.js';
 
 export type SlackSurface = {
   app: App;
@@ -69,13 +70,16 @@ function rememberedAuthorize(client: WebClient, botToken: string): Authorize<boo
 
 export function createSlackSurface(cfg: SlackConfig, log: Logger): SlackSurface {
   const logger = boltLogger(log);
-  const clientOptions = { slackApiUrl: cfg.apiUrl, retryConfig: RETRY, timeout: CALL_TIMEOUT_MS, fetch: slackCountingFetch() };
+  const clientOptions = { slackApiUrl: cfg.apiUrl, retryConfig: RETRY, timeout: CALL_TIMEOUT_MS, fetch: slackFetch() };
   const client = new webApi.WebClient(cfg.botToken, { ...clientOptions, logger });
   const authorize = rememberedAuthorize(client, cfg.botToken);
+  // No conversation store: the incident state lives in PostgreSQL, and Bolt's in-memory store threw
+  // (and caught) an Error on every request that had no stored conversation.
+  const appOptions = { authorize, logger, clientOptions, convoStore: false as const };
   const listen = (app: App) => (deps: SlackDeps) => registerListeners(app, deps);
   if (cfg.appToken) {
     const receiver = new SocketModeReceiver({ appToken: cfg.appToken, logger, installerOptions: { clientOptions } });
-    const app = new App({ authorize, receiver, logger, clientOptions });
+    const app = new App({ ...appOptions, receiver });
     timeAcks(app);
     const connected = socketConnection(receiver.client);
     return {
@@ -92,7 +96,7 @@ export function createSlackSurface(cfg: SlackConfig, log: Logger): SlackSurface 
     };
   }
   const receiver = new HTTPReceiver({ signingSecret: cfg.signingSecret ?? '', logger, endpoints: ['/slack/events'] });
-  const app = new App({ authorize, receiver, logger, clientOptions });
+  const app = new App({ ...appOptions, receiver });
   timeAcks(app);
   return {
     app,

@@ -1,6 +1,5 @@
 // The chat port over Slack's Web API. One bot token serves every workspace it is installed in, so
 // the workspace only scopes what the application layer stored; the channel ids carry the rest.
-import { slackCountingFetch } from '../../metrics.js';
 import { createHash } from 'node:crypto';
 import { ChatError, type ChatPort, type ChatView, type MessageRef } from '../../app/chat-port.js';
 import type { Workspace } from '../../core/incidents/model.js';
@@ -11,6 +10,7 @@ import { slackErrorCode } from './slack-error.js';
 import { findPosted, markedPost, outcomeUnknown } from './marked-post.js';
 import { findOwnChannel } from './own-channel.js';
 import { afterRateLimits } from './rate-limit.js';
+import { slackFetch } from './web-fetch.js';
 import { webApi } from '@slack/bolt';
 
 const NAME_ATTEMPTS = 10;
@@ -36,7 +36,7 @@ const UNKNOWN_OUTCOME_RETRIES = 3;
 
 /** `posts`: the client for calls that must not be retried blindly (by default one with no retries of its own). */
 export function slackChat(client: WebClient, opts: { timeoutMs?: number; posts?: WebClient } = {}): ChatPort {
-  const once = opts.posts ?? new webApi.WebClient(client.token, { slackApiUrl: client.slackApiUrl, retryConfig: ONCE, rejectRateLimitedCalls: true, timeout: opts.timeoutMs ?? CALL_TIMEOUT_MS, fetch: slackCountingFetch() });
+  const once = opts.posts ?? new webApi.WebClient(client.token, { slackApiUrl: client.slackApiUrl, retryConfig: ONCE, rejectRateLimitedCalls: true, timeout: opts.timeoutMs ?? CALL_TIMEOUT_MS, fetch: slackFetch() });
   let botUser: Promise<string> | undefined;
   const botUserId = () => (botUser ??= client.auth.test().then((me) => me.user_id!, (e) => { botUser = undefined; throw e; }));
 
