@@ -45,6 +45,14 @@ function webhookExecutor(hook: NonNullable<Config['actionWebhook']>) {
   return createWebhookExecutor({ url: hook.url, secret: hook.secret, timeoutMs: 10_000, retries: 3, backoffMs: 500, maxBackoffMs: 5_000 });
 }
 
+/** What start-up reads and checks besides the database: the runbook, the executors, the timeline key. */
+function prepare(config: Config) {
+  const content = loadContent(config.runbookDir);
+  // An unknown action id in ACTION_WEBHOOK_ACTIONS stops start-up, naming it.
+  const { kindOf, executorFor } = selectExecutors(config.actionWebhook, content.actions, webhookExecutor);
+  return { content, kindOf, executorFor, key: timelineKey(config, { create: true }) };
+}
+
 /**
  * Tests replace the clock and drive the scheduler's ticks themselves. embedded: the database
  * startEmbedded began for this config, when main.ts started it before loading the bot.
@@ -58,17 +66,15 @@ export async function startBot(config: Config, log: Logger, opts: BotOptions = {
   const teamsKit = config.teams ? import('./surfaces/teams/kit.js') : undefined;
   // The embedded database opens in its thread while this one reads the runbook.
   const opening = openDatabase({ ...config, poolSize: config.databasePoolSize }, log, opts.embedded ? { embedded: opts.embedded } : {});
-  let content, kindOf, executorFor, key;
+  let prepared: ReturnType<typeof prepare>;
   try {
-    content = loadContent(config.runbookDir);
-    // An unknown action id in ACTION_WEBHOOK_ACTIONS stops start-up, naming it.
-    ({ kindOf, executorFor } = selectExecutors(config.actionWebhook, content.actions, webhookExecutor));
-    key = timelineKey(config, { create: true });
+    prepared = prepare(config);
   } catch (err) {
     // Closed again, so that a configuration error leaves the embedded database unlocked.
     await opening.then((database) => database.close(), () => {});
     throw err;
   }
+  const { content, kindOf, executorFor, key } = prepared;
   const database = await opening;
   const repo = new PrismaIncidentRepository(database.db, key);
   const core = { repo, clock: opts.clock ?? processClock(config.clockSpeed), ...content };
