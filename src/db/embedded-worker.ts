@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { unpackTar } from './tar.js';
 
 export interface EmbeddedWorkerData {
   dataDir: string | undefined; // undefined = in memory
@@ -21,9 +22,16 @@ const port = parentPort!;
 const send = (message: FromEmbeddedWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 const { dataDir, templateFile, socketPath, maxConnections } = workerData as EmbeddedWorkerData;
 
+/** A new data folder is unpacked from the template before PGlite opens it; PG_VERSION, last, marks it whole. */
+async function open(): Promise<PGlite> {
+  if (templateFile === undefined) return PGlite.create(dataDir);
+  if (dataDir === undefined) return PGlite.create({ loadDataDir: new Blob([await readFile(templateFile)]) });
+  await unpackTar(templateFile, dataDir, 'PG_VERSION');
+  return PGlite.create(dataDir);
+}
+
 async function start(): Promise<{ db: PGlite; server: PGLiteSocketServer }> {
-  const loadDataDir = templateFile === undefined ? undefined : new Blob([await readFile(templateFile)]);
-  const db = await PGlite.create(dataDir, loadDataDir ? { loadDataDir } : {});
+  const db = await open();
   const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections });
   await server.start().catch(async (err) => {
     await db.close();
