@@ -1,11 +1,12 @@
 // The scheduler's benchmark (issue 4): with 10,000 open SEV1 incidents in real PostgreSQL,
 //   (a) the floor: a bare `SELECT id FROM jobs ... FOR UPDATE SKIP LOCKED` of due rows by the same index;
 //   (b) an idle tick (nothing due) of the real Scheduler, beside that floor;
-//   (c) one tick that claims, plans, posts (the app's job dispatcher -> Slack chat port -> WebClient -> fake Slack Web API) and
+//   (c) one tick that claims, plans, posts (the app's job dispatcher -> Slack chat port -> the bot's own post client -> fake Slack Web API) and
 //       records 1,000 due reminders: reminders per second;
 //   (d) the lag from due time to post, due times spread over a few seconds of the real clock, with the
 //       scheduler ticking on node-cron every second and every 10 seconds (the configured default).
-// Targets: idle tick <= 10 ms, >= 500 reminders/s, p99 lag <= tick interval + 1 s.
+// Targets: idle tick <= 10 ms, >= 1,000 reminders/s (issue 14), p99 lag <= tick interval + 1 s. Beside the
+// rate, the CPU time this process spent per reminder, which is steadier on a shared machine.
 //
 // It runs in a database of its own, created beside the one it is given (same server) and dropped
 // afterwards, so that nothing else's jobs fall due while it measures. The fake Slack Web API runs in a
@@ -26,7 +27,9 @@ import { PrismaIncidentRepository } from '../src/db/incident-repository.js';
 import { migrate } from '../src/db/migrate.js';
 import { createLogger } from '../src/log.js';
 import { Scheduler, type ReminderPoster } from '../src/scheduler/scheduler.js';
-import { slackJobs } from '../test/support/slack-jobs.js';
+import { slackChat } from '../src/surfaces/slack/slack-chat.js';
+import { slackFetch } from '../src/surfaces/slack/web-fetch.js';
+import { buildApp } from '../test/support/app.js';
 import { FakeSlackApi } from '../test/fakes/slack-api.js';
 
 const BENCH_TIMELINE_KEY = 'bench-timeline-key-0123456789abcdef0123456789';
@@ -218,8 +221,9 @@ export async function schedulerBench(databaseUrl: string): Promise<string[]> {
     const repo = new PrismaIncidentRepository(db, BENCH_TIMELINE_KEY);
     const clock = { now: () => new Date() };
     const cadence = new CadenceService({ repo, clock, ...loadContent() });
-    const client = new webApi.WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl, logLevel: webApi.LogLevel.ERROR });
-    const poster = slackJobs(repo, clock, client);
+    // The bot's Slack clients: its transport, and the post client that slackChat makes for itself.
+    const client = new webApi.WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl, logLevel: webApi.LogLevel.ERROR, fetch: slackFetch() });
+    const poster = buildApp({ repo, clock, chats: { slack: slackChat(client) } }).jobs;
     const scheduler = new Scheduler({ repo, cadence, poster, clock, log: createLogger('silent') });
 
     // (a) The floor, by the same index, on the same data.
@@ -262,7 +266,9 @@ export async function schedulerBench(databaseUrl: string): Promise<string[]> {
     const callsBefore = await slack.posts();
     const burst = await makeDue(c, BURST, (i) => new Date(Date.now() - 60_000 + i));
     const tb = process.hrtime.bigint();
+    const cpu0 = process.cpuUsage();
     const handled = await scheduler.tick();
+    const cpu = process.cpuUsage(cpu0);
     const burstMs = ms(tb);
     const posts = (await slack.posts()) - callsBefore;
     const { rows: recorded } = await c.query<{ n: string }>(
@@ -273,6 +279,7 @@ export async function schedulerBench(databaseUrl: string): Promise<string[]> {
       throw new Error(`burst: ${handled} claimed, ${posts} posted, ${recorded[0]!.n} recorded; expected ${BURST} each`);
     }
     const perSecond = BURST / (burstMs / 1000);
+    const cpuPerReminder = (cpu.user + cpu.system) / 1000 / BURST;
 
     // Idle again, with the completed jobs (and their next ones) in the table.
     const idleAfter: number[] = [];
@@ -297,7 +304,7 @@ export async function schedulerBench(databaseUrl: string): Promise<string[]> {
       `  same SELECT through the Prisma client (pool ${POOL}): p50 ${f(pct(prismaFloor, 50), 3)} ms, p99 ${f(pct(prismaFloor, 99), 3)} ms`,
       `  idle tick (claim statement, nothing due), ${IDLE_TICKS} ticks: p50 ${f(idleP50, 3)} ms, p99 ${f(idleP99, 3)} ms, max ${f(Math.max(...idle), 3)} ms; ${f(idleP50 / floorP50, 1)}x the floor at p50 (target <= 10 ms: ${verdict(idleP99 <= 10)})`,
       `  idle tick after ${BURST + BURST_WARMUP} completions: p50 ${f(pct(idleAfter, 50), 3)} ms, p99 ${f(pct(idleAfter, 99), 3)} ms`,
-      `  ${BURST} due reminders, one tick of one process (batch 100, 16 posts at once, pool ${POOL}, after ${BURST_WARMUP} warm-up): claimed, planned, posted to the fake Slack Web API (own process) and recorded in ${f(burstMs, 0)} ms = ${f(perSecond, 0)} reminders/s (target >= 500/s: ${verdict(perSecond >= 500)})`,
+      `  ${BURST} due reminders, one tick of one process (batch 100, 16 posts at once, pool ${POOL}, after ${BURST_WARMUP} warm-up): claimed, planned, posted to the fake Slack Web API (own process) and recorded in ${f(burstMs, 0)} ms = ${f(perSecond, 0)} reminders/s (target >= 1,000/s: ${verdict(perSecond >= 1000)}); CPU of this process ${f(cpuPerReminder, 2)} ms per reminder`,
       `  lag due -> post, 1 s tick, ${LAG_REMINDERS} reminders due over 5 s: p50 ${f(pct(short.lags, 50), 0)} ms, p99 ${f(pct(short.lags, 99), 0)} ms, max ${f(Math.max(...short.lags), 0)} ms (target p99 <= 2000 ms: ${verdict(pct(short.lags, 99) <= 2000)}); tick start -> post p99 ${f(pct(short.service, 99), 0)} ms`,
       `  lag due -> post, ${CONFIGURED_TICK_S} s tick (configured), ${LAG_REMINDERS} reminders due over ${CONFIGURED_TICK_S} s: p50 ${f(pct(configured.lags, 50), 0)} ms, p99 ${f(pct(configured.lags, 99), 0)} ms, max ${f(Math.max(...configured.lags), 0)} ms (target p99 <= ${CONFIGURED_TICK_S * 1000 + 1000} ms: ${verdict(pct(configured.lags, 99) <= CONFIGURED_TICK_S * 1000 + 1000)}); bound from the 1 s run: ${CONFIGURED_TICK_S} s + tick start -> post p99 = ${f(bound10, 0)} ms`,
     );

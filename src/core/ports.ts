@@ -29,6 +29,15 @@ export type IncidentPatch = { [K in Settable]?: NonNullable<Incident[K]> } & { r
 export type NewJob = { kind: string; dueAt: Date; data?: Record<string, unknown> };
 /** Finishes a claimed job; only the process holding its lease may. */
 export type JobCompletion = { jobId: string; owner: string; outcome: string; /** Why it ended, when it failed. */ error?: string };
+/** A claimed job's outcome with what it changes in its incident: the misses counted, next jobs, events. */
+export type JobRecord = {
+  ws: Workspace;
+  incidentId: string;
+  complete: JobCompletion;
+  patch?: Pick<IncidentPatch, 'updatesMissed'>;
+  schedule?: NewJob[];
+  events: NewEvent[];
+};
 export type RoleGrant = { role: Role; userId: string; by: string };
 export type Attachment = { checklistId: string; by: string };
 /** A step's new state; `actor` is who moved it (for an undo, the state itself names nobody). */
@@ -122,10 +131,11 @@ export interface IncidentRepository {
    */
   claimDue(now: Date, owner: string, leaseUntil: Date, limit: number): Promise<Claim[]>;
   /**
-   * Records a claimed job's outcome with its change, only while `owner` still holds the job's lease:
-   * no state is read back, so a scheduler pays one lock and one write per job. False: lease lost.
+   * Records claimed jobs' outcomes with their changes, in one transaction: each one only while its
+   * owner still holds the job's lease (false for it: lease lost, or the job ended meanwhile). No state
+   * is read back, so a scheduler pays one lock and one write per batch of jobs, not per job.
    */
-  completeJob(ws: Workspace, incidentId: string, at: Date, change: Omit<Change<unknown>, 'result'> & { complete: JobCompletion }): Promise<boolean>;
+  completeJobs(at: Date, records: JobRecord[]): Promise<boolean[]>;
   /**
    * Gives a claimed job back after a failed attempt: nobody may claim it before `retryAt`, and the
    * error is kept on the row. False: the lease was lost meanwhile.

@@ -3,14 +3,15 @@
 import { randomUUID } from 'node:crypto';
 import { incidentNotFound } from '../core/errors.js';
 import type { IncidentState, Platform, PostedView, Workspace } from '../core/incidents/model.js';
-import type { Change, ChangeOutcome, Claim, FirstChange, IncidentRepository, JobCompletion, NewIncident } from '../core/ports.js';
+import type { Change, ChangeOutcome, Claim, FirstChange, IncidentRepository, JobRecord, NewIncident } from '../core/ports.js';
 import { assertCoherent } from '../core/change-rules.js';
 import { GENESIS_HASH } from '../core/timeline/chain.js';
 import { Prisma } from '../../prisma/generated/client.js';
 import { countRefusals } from '../metrics.js';
 import type pg from 'pg';
 import { poolOf, type Db } from './client.js';
-import { LOAD_ROOM_STATE_SQL, LOAD_STATE_SQL, stateRow, type Loaded } from './state-sql.js';
+import { LOAD_ROOM_STATE_SQL, LOAD_STATE_SQL, LOAD_STATES_SQL, stateRow, type Loaded } from './state-sql.js';
+import { recordJobs } from './job-records.js';
 import { inDelivery, nextChangeKey, revive } from './delivery.js';
 import { applyChange, toPosted, toActionRequest, toEvent, toFollowup, toHolder, toIncident, toItemState, toPostmortem } from './incident-mapping.js';
 import { chainEvents, type Head } from './timeline-rows.js';
@@ -292,39 +293,27 @@ export class PrismaIncidentRepository implements IncidentRepository {
     return { state, result: revive(first.result) as T, changed: false, replayed: true };
   }
 
-  async completeJob(ws: Workspace, incidentId: string, at: Date, c: Omit<Change<unknown>, 'result'> & { complete: JobCompletion }) {
+  completeJobs(at: Date, records: JobRecord[]): Promise<boolean[]> {
+    // A malformed id names no row: false, without asking the database.
+    const valid = records.flatMap((r, n) => (UUID.test(r.incidentId) && UUID.test(r.complete.jobId) ? [n] : []));
+    if (valid.length === 0) return Promise.resolve(records.map(() => false));
     return this.pipelined(async (client) => {
-      // The incident first, as every change locks it first (no deadlock with one), then the job with its
-      // lease checked: a claim by another process cannot take it over before the write (claims skip
-      // locked jobs).
-      const [, head, mine] = await Promise.all([
-        client.query('BEGIN'),
-        client.query<Head>('SELECT timeline_seq AS seq, timeline_head AS hash FROM incidents WHERE id = $1::uuid AND workspace_id = $2::uuid FOR UPDATE', [incidentId, ws.id]),
-        client.query<{ id: string; kind: string }>(
-          'SELECT id, kind FROM jobs WHERE id = $1::uuid AND incident_id = $2::uuid AND lease_owner = $3 AND done_at IS NULL FOR UPDATE',
-          [c.complete.jobId, incidentId, c.complete.owner],
-        ),
-      ]);
-      if (head.rows.length === 0 || mine.rows.length === 0) {
-        await client.query('COMMIT');
-        return false;
-      }
-      assertCoherent({ jobs: mine.rows.map((j) => ({ ...j, dueAt: at, data: {}, leaseOwner: c.complete.owner })) }, c);
-      const { sql } = writeStatement(this.timelineKey, ws, incidentId, at, head.rows[0]!, c);
-      await Promise.all([client.query(sql.text, sql.values), client.query('COMMIT')]);
-      return true;
+      const recorded = await recordJobs(client, this.timelineKey, at, valid.map((n) => records[n]!));
+      const out = records.map(() => false);
+      valid.forEach((n, k) => (out[n] = recorded[k]!));
+      return out;
     });
   }
 
+  /** One statement on the pool: a scheduler's claimed batch. */
   async findMany(refs: { ws: Workspace; incidentId: string }[]) {
     const valid = refs.filter((r) => UUID.test(r.incidentId));
     if (valid.length === 0) return new Map<string, IncidentState>();
-    const rows = await this.db.incident.findMany({
-      relationLoadStrategy: 'join',
-      where: { OR: valid.map((r) => ({ workspaceId: r.ws.id, id: r.incidentId })) },
-      include: STATE_INCLUDE,
-    });
-    return new Map(rows.map((row) => [row.id, toState(row)]));
+    const { rows } = await this.pool.query<{ state: Loaded }>(LOAD_STATES_SQL, [valid.map((r) => r.incidentId), valid.map((r) => r.ws.id)]);
+    return new Map(rows.map((r) => {
+      const state = toState(stateRow(r.state));
+      return [state.incident.id, state];
+    }));
   }
 
   /** One statement: the view's parts are upserted, and parts past its new count are removed. */

@@ -6,10 +6,11 @@ import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import type { CadenceService } from '../core/cadence/service.js';
 import type { IncidentState, Workspace } from '../core/incidents/model.js';
-import type { Claim, Clock, IncidentRepository } from '../core/ports.js';
+import type { Claim, Clock, IncidentRepository, JobRecord } from '../core/ports.js';
 import type { ReminderView } from '../core/views/cadence.js';
 import type { Logger } from '../log.js';
 import { countDeadJob, countLeaseTakeover, observeReminderLag } from '../metrics.js';
+import { GroupCommit } from './group-commit.js';
 import { deadJobEvent, DEFAULT_RETRY, failureText, retryDelayMs, type RetryPolicy } from './retry.js';
 
 export interface ReminderPoster {
@@ -41,11 +42,14 @@ export class Scheduler {
   readonly owner = `scheduler-${randomUUID()}`;
   private timer: NodeJS.Timeout | null = null;
   private readonly limit;
+  /** Outcomes are recorded together: one transaction for the jobs that finish while one is written. */
+  private readonly records: GroupCommit<JobRecord, boolean>;
   private stopping = false;
   private readonly inFlight = new Set<Promise<number>>();
 
   constructor(private readonly deps: SchedulerDeps) {
     this.limit = pLimit(deps.concurrency ?? 16);
+    this.records = new GroupCommit((records) => deps.repo.completeJobs(deps.clock.now(), records));
   }
 
   /** Runs every due job once; returns how many were handled. */
@@ -56,19 +60,37 @@ export class Scheduler {
   }
 
   private async claimAndRun(): Promise<number> {
-    const { repo, clock } = this.deps;
     const batch = this.deps.batch ?? 100;
+    const inHand = new Set<Promise<void>>();
+    let room: (() => void) | undefined;
     let handled = 0;
     while (!this.stopping) {
-      const now = clock.now();
-      const jobs = await repo.claimDue(now, this.owner, new Date(now.getTime() + (this.deps.leaseMs ?? 60_000)), batch);
-      // The claimed batch's incidents in one read; each job still answers to its own workspace.
-      const states = jobs.length ? await repo.findMany(jobs.map((j) => ({ ws: j.ws, incidentId: j.incidentId }))) : new Map<string, IncidentState>();
-      await Promise.all(jobs.map((job) => this.limit(() => this.run(job, states.get(job.incidentId)))));
+      const { jobs, states } = await this.claim(batch);
+      for (const job of jobs) {
+        const run = this.run(job, states.get(job.incidentId)).finally(() => {
+          inHand.delete(run);
+          if (inHand.size <= batch) room?.();
+        });
+        inHand.add(run);
+      }
       handled += jobs.length;
       if (jobs.length < batch) break;
+      // A full batch says more are due. The next one is claimed while this one is posted, once less
+      // than a batch is in hand: posts never wait for a claim, and no more than two batches are leased.
+      if (inHand.size > batch) await new Promise<void>((resolve) => (room = resolve));
+      room = undefined;
     }
+    await Promise.all(inHand);
     return handled;
+  }
+
+  /** Claims a batch and reads its incidents in one more statement; each job answers to its own workspace. */
+  private async claim(batch: number): Promise<{ jobs: Claim[]; states: Map<string, IncidentState> }> {
+    const { repo, clock } = this.deps;
+    const now = clock.now();
+    const jobs = await repo.claimDue(now, this.owner, new Date(now.getTime() + (this.deps.leaseMs ?? 60_000)), batch);
+    const states = jobs.length ? await repo.findMany(jobs.map((j) => ({ ws: j.ws, incidentId: j.incidentId }))) : new Map<string, IncidentState>();
+    return { jobs, states };
   }
 
   private async run(job: Claim, state: IncidentState | undefined): Promise<void> {
@@ -83,8 +105,9 @@ export class Scheduler {
     try {
       if (!state) throw new Error('job for a missing incident');
       const plan = this.deps.cadence.plan(state, job, now);
-      if (plan.view) await this.deps.poster.post(job.ws, state, plan.view, job.id, job.attempts === 1);
-      await this.deps.cadence.complete(job.ws, job, this.owner, plan);
+      const view = plan.view;
+      if (view) await this.limit(() => this.deps.poster.post(job.ws, state, view, job.id, job.attempts === 1));
+      await this.records.add(this.deps.cadence.record(job.ws, job, this.owner, plan));
       log.info({ outcome: plan.outcome }, 'job done');
     } catch (err) {
       const error = failureText(err);
@@ -101,7 +124,9 @@ export class Scheduler {
 
   private async giveUp(job: Claim, state: IncidentState | undefined, error: string, log: Logger): Promise<void> {
     try {
-      const recorded = await this.deps.repo.completeJob(job.ws, job.incidentId, this.deps.clock.now(), {
+      const recorded = await this.records.add({
+        ws: job.ws,
+        incidentId: job.incidentId,
         complete: { jobId: job.id, owner: this.owner, outcome: 'dead', error },
         events: [deadJobEvent(job, error)],
       });

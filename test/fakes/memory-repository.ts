@@ -27,6 +27,7 @@ import type {
   Claim,
   FirstChange,
   JobCompletion,
+  JobRecord,
   NewJob,
   IncidentRepository,
   ItemUpdate,
@@ -357,13 +358,22 @@ export class MemoryIncidentRepository implements IncidentRepository {
       .map((r) => this.load(ws, r.incident.id)!);
   }
 
-  async completeJob(ws: Workspace, incidentId: string, at: Date, c: Omit<Change<unknown>, 'result'> & { complete: JobCompletion }): Promise<boolean> {
-    // The same lock as change(), and the lease checked under it, as the database does in one statement.
-    const { result } = await this.change(ws, incidentId, at, (s) => {
-      const mine = s.jobs.some((j) => j.id === c.complete.jobId && j.leaseOwner === c.complete.owner);
-      return mine ? { ...c, result: true } : { events: [], result: false };
-    });
-    return result;
+  async completeJobs(at: Date, records: JobRecord[]): Promise<boolean[]> {
+    // The same lock as change(), and the lease checked under it, as the database does; one record after
+    // another, as the database chains several records of one incident.
+    const out: boolean[] = [];
+    for (const { ws, incidentId, ...c } of records) {
+      if (!UUID.test(incidentId) || !this.load(ws, incidentId)) {
+        out.push(false);
+        continue;
+      }
+      const { result } = await this.change(ws, incidentId, at, (s) => {
+        const mine = s.jobs.some((j) => j.id === c.complete.jobId && j.leaseOwner === c.complete.owner);
+        return mine ? { ...c, result: true } : { events: [], result: false };
+      });
+      out.push(result);
+    }
+    return out;
   }
 
   async findMany(refs: { ws: Workspace; incidentId: string }[]): Promise<Map<string, IncidentState>> {

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { IncoherentChange } from '../../src/core/change-rules.js';
 import { DomainError, ErrorCode } from '../../src/core/errors.js';
-import type { IncidentRepository, NewIncident } from '../../src/core/ports.js';
+import type { Workspace } from '../../src/core/incidents/model.js';
+import type { Claim, IncidentRepository, JobRecord, NewIncident } from '../../src/core/ports.js';
 import { findChainBreak, GENESIS_HASH } from '../../src/core/timeline/chain.js';
 import { TEST_KEYING } from '../fakes/timeline-key.js';
 
@@ -192,6 +193,75 @@ export function repositoryContract(name: string, subject: () => Promise<Contract
         ['two', true],
       ]);
       expect((await repo.timeline(ws, id)).map((e) => e.type)).toEqual(['incident.declared', 'one', 'two']);
+    });
+
+    describe('recording a batch of job outcomes', () => {
+      const minute = 60_000;
+      const lease = (ms: number) => new Date(at.getTime() + ms);
+      /** An incident with an update reminder due `minutesAgo` before `at`. */
+      async function withDueJob(incident: (key: string) => Promise<string>, repo: IncidentRepository, ws: Workspace, key: string, minutesAgo: number, kinds = ['update']) {
+        const id = await incident(key);
+        await repo.change(ws, id, at, () => ({ schedule: kinds.map((kind) => ({ kind, dueAt: new Date(at.getTime() - minutesAgo * minute) })), events: [], result: null }));
+        return id;
+      }
+      const missed = (ws: Workspace, incidentId: string, jobId: string, owner: string, n: number): JobRecord => ({
+        ws,
+        incidentId,
+        complete: { jobId, owner, outcome: 'posted' },
+        patch: { updatesMissed: n },
+        schedule: [{ kind: 'update', dueAt: lease(15 * minute) }],
+        events: [{ type: 'update.missed', actor: null, data: { missed: n } }],
+      });
+
+      it('records each job whose lease is still its owner\'s; one superseded or taken over meanwhile records nothing', async () => {
+        const { repo, ws, incident } = await setup();
+        const [kept, superseded, takenOver] = [await withDueJob(incident, repo, ws, 'K1', 2), await withDueJob(incident, repo, ws, 'K2', 2), await withDueJob(incident, repo, ws, 'K3', 3)];
+        const mine = (claims: Claim[]) => claims.filter((c) => [kept, superseded, takenOver].includes(c.incidentId));
+        // A claims the earliest job with a short lease, then the others with a long one; B takes the
+        // first over once its lease has expired.
+        const [short] = mine(await repo.claimDue(at, 'A', lease(1_000), 1));
+        const long = mine(await repo.claimDue(at, 'A', lease(10 * minute), 10));
+        const [theirs] = mine(await repo.claimDue(lease(2_000), 'B', lease(10 * minute), 10));
+        expect([short!.incidentId, theirs!.incidentId, long.map((c) => c.incidentId).sort()]).toEqual([takenOver, takenOver, [kept, superseded].sort()]);
+        // An update posted meanwhile ends the other's pending reminder.
+        await repo.change(ws, superseded, at, () => ({ cancel: ['update'], events: [{ type: 'update.posted', actor: 'U1', data: {} }], result: null }));
+
+        const job = (id: string) => long.find((c) => c.incidentId === id)!.id;
+        const done = await repo.completeJobs(at, [missed(ws, kept, job(kept), 'A', 1), missed(ws, superseded, job(superseded), 'A', 1), missed(ws, takenOver, short!.id, 'A', 1)]);
+        expect(done).toEqual([true, false, false]);
+        expect(await repo.completeJobs(at, [missed(ws, takenOver, theirs!.id, 'B', 1)])).toEqual([true]);
+
+        const after = async (id: string) => {
+          const s = (await repo.findById(ws, id))!;
+          return { missed: s.incident.updatesMissed, pending: s.jobs.map((j) => j.kind), events: (await repo.timeline(ws, id)).map((e) => e.type) };
+        };
+        expect(await after(kept)).toEqual({ missed: 1, pending: ['update'], events: ['incident.declared', 'update.missed'] });
+        expect(await after(superseded)).toEqual({ missed: 0, pending: [], events: ['incident.declared', 'update.posted'] });
+        expect(await after(takenOver)).toEqual({ missed: 1, pending: ['update'], events: ['incident.declared', 'update.missed'] });
+      });
+
+      it('chains several records of one incident in turn, and records a job named twice once', async () => {
+        const { repo, ws, incident } = await setup();
+        const id = await withDueJob(incident, repo, ws, 'K1', 1, ['update', 'triage']);
+        const claims = (await repo.claimDue(at, 'A', lease(minute), 10)).filter((c) => c.incidentId === id);
+        const [update, triage] = ['update', 'triage'].map((k) => claims.find((c) => c.kind === k)!);
+        const triageRecord: JobRecord = { ws, incidentId: id, complete: { jobId: triage!.id, owner: 'A', outcome: 'posted' }, events: [{ type: 'triage.reminder', actor: null, data: {} }] };
+        expect(await repo.completeJobs(at, [missed(ws, id, update!.id, 'A', 1), triageRecord, triageRecord])).toEqual([true, true, false]);
+        const t = await repo.timeline(ws, id);
+        expect(t.map((e) => [e.seq, e.type])).toEqual([[1, 'incident.declared'], [2, 'update.missed'], [3, 'triage.reminder']]);
+        expect(findChainBreak(t, TEST_KEYING)).toBeNull();
+        expect((await repo.findById(ws, id))!.incident.seq).toBe(3);
+      });
+
+      it('records nothing for a job named with another workspace', async () => {
+        const { repo, ws, incident } = await setup();
+        const id = await withDueJob(incident, repo, ws, 'K1', 1);
+        const [claim] = (await repo.claimDue(at, 'A', lease(minute), 10)).filter((c) => c.incidentId === id);
+        const other = await repo.workspace('slack', `${ws.externalId}OTHER`);
+        expect(await repo.completeJobs(at, [missed(other, id, claim!.id, 'A', 1)])).toEqual([false]);
+        expect((await repo.timeline(ws, id)).map((e) => e.type)).toEqual(['incident.declared']);
+        expect((await repo.findById(ws, id))!.jobs.map((j) => j.id)).toEqual([claim!.id]);
+      });
     });
 
     it('replaces every part of a view posted again, dropping the parts the new post no longer has', async () => {

@@ -5,13 +5,13 @@
 // clients' transactions at once):
 //   { type: 'ready', owner }                       the scheduler has started
 //   { type: 'posting', jobId?, incidentId, kind, at } a post is about to be sent to Slack
-//   { type: 'completed', jobId, incidentId, kind, recorded, at } a job's outcome was committed (or refused: recorded = false)
+//   { type: 'completed', jobId, incidentId, recorded, at } a job's outcome was committed (or refused: recorded = false)
 // Configuration, all from the environment:
 //   DATABASE_URL, DB_POOL_SIZE, SLACK_API_URL, LEASE_MS, TICK_SECONDS, BATCH, CONCURRENCY
 import { webApi } from '@slack/bolt';
-import { CadenceService, type ReminderPlan } from '../../src/core/cadence/service.js';
+import { CadenceService } from '../../src/core/cadence/service.js';
 import type { IncidentState, Workspace } from '../../src/core/incidents/model.js';
-import type { ClaimedJob } from '../../src/core/ports.js';
+import type { JobRecord } from '../../src/core/ports.js';
 import { loadContent } from '../../src/core/runbook/content.js';
 import type { ReminderView } from '../../src/core/views/cadence.js';
 import { createDb } from '../../src/db/client.js';
@@ -24,7 +24,7 @@ import { TEST_TIMELINE_KEY } from '../fakes/timeline-key.js';
 export type ChildMessage =
   | { type: 'ready'; owner: string; pid: number }
   | { type: 'posting'; incidentId: string; kind: string; at: number }
-  | { type: 'completed'; jobId: string; incidentId: string; kind: string; recorded: boolean; at: number };
+  | { type: 'completed'; jobId: string; incidentId: string; recorded: boolean; at: number };
 
 const env = (name: string, fallback?: string): string => {
   const v = process.env[name] ?? fallback;
@@ -34,21 +34,20 @@ const env = (name: string, fallback?: string): string => {
 
 const send = (m: ChildMessage) => process.send?.(m);
 
-/** Tells the parent when an outcome has been committed. */
-class ReportingCadence extends CadenceService {
-  override async complete(ws: Workspace, job: ClaimedJob, owner: string, plan: ReminderPlan) {
-    const done = await super.complete(ws, job, owner, plan);
-    send({ type: 'completed', jobId: job.id, incidentId: job.incidentId, kind: job.kind, recorded: done, at: Date.now() });
+/** Tells the parent when outcomes have been committed. */
+class ReportingRepository extends PrismaIncidentRepository {
+  override async completeJobs(at: Date, records: JobRecord[]) {
+    const done = await super.completeJobs(at, records);
+    records.forEach((r, n) => send({ type: 'completed', jobId: r.complete.jobId, incidentId: r.incidentId, recorded: done[n]!, at: Date.now() }));
     return done;
   }
 }
 
 const db = createDb(env('DATABASE_URL'), Number(env('DB_POOL_SIZE', '1')));
-const repo = new PrismaIncidentRepository(db, TEST_TIMELINE_KEY);
+const repo = new ReportingRepository(db, TEST_TIMELINE_KEY);
 const clock = { now: () => new Date() };
 const content = loadContent();
-const cadence = new ReportingCadence({ repo, clock, ...content });
-// No retries: a post the parent holds must stay one request, and this process is killed anyway.
+const cadence = new CadenceService({ repo, clock, ...content });
 const client = new webApi.WebClient('xoxb-test', { slackApiUrl: env('SLACK_API_URL'), retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR });
 const slack = slackJobs(repo, clock, client, 'CCOMMANDERS');
 const poster = {

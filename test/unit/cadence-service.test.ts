@@ -28,7 +28,7 @@ const IC = 'U_IC';
 const OPS = 'U_OPS';
 const BOB = 'U_BOB';
 
-type Posted = { incidentId: string; roomId: string | null; view: ReminderView; at: Date };
+type Posted = { incidentId: string; roomId: string | null; view: ReminderView; at: Date; firstTry: boolean };
 type UpdateReminder = Extract<ReminderView, { kind: 'update' }>;
 type TriageReminder = Extract<ReminderView, { kind: 'triage' }>;
 
@@ -38,13 +38,13 @@ class RecordingPoster implements ReminderPoster {
   attempts = 0;
   failUpdates = 0;
   constructor(private readonly clock: TestClock) {}
-  async post(_ws: Workspace, state: IncidentState, view: ReminderView): Promise<void> {
+  async post(_ws: Workspace, state: IncidentState, view: ReminderView, _jobId: string, firstTry: boolean): Promise<void> {
     this.attempts += 1;
     if (view.kind === 'update' && this.failUpdates > 0) {
       this.failUpdates -= 1;
       throw new Error('Slack is unreachable');
     }
-    this.posted.push({ incidentId: state.incident.id, roomId: state.incident.roomId, view, at: this.clock.now() });
+    this.posted.push({ incidentId: state.incident.id, roomId: state.incident.roomId, view, at: this.clock.now(), firstTry });
   }
   updates(incidentId?: string): (UpdateReminder & { at: Date })[] {
     return this.posted
@@ -564,6 +564,33 @@ describe('leases: exactly once', () => {
     expect(pending(s.incident.id).map((j) => j.dueAt)).toEqual([at(30, 1)]);
     expect((await current(s.incident.id)).incident.updatesMissed).toBe(0);
     expect(await events(s.incident.id, 'update.missed')).toEqual([]);
+  });
+
+  it('jobs whose record failed after their posts are given back; the retry records each once and looks for its earlier post', async () => {
+    const ids = [(await declare('SEV1')).incident.id, (await declare('SEV1')).incident.id];
+    const complete = repo.completeJobs.bind(repo);
+    let refusing = true;
+    repo.completeJobs = async (when, records) => {
+      if (refusing) throw new Error('the database connection was reset');
+      return complete(when, records);
+    };
+    setTime(at(15, 1));
+    await scheduler.tick();
+    for (const id of ids) {
+      expect(poster.updates(id)).toHaveLength(1);
+      expect(pending(id).find((j) => j.kind === UPDATE_JOB)).toMatchObject({ dueAt: at(15), leaseOwner: null });
+      expect(await events(id, 'update.missed')).toEqual([]);
+    }
+
+    refusing = false;
+    clock.advance(30_001);
+    await scheduler.tick();
+    await scheduler.tick();
+    for (const id of ids) {
+      expect(poster.posted.filter((p) => p.incidentId === id && p.view.kind === 'update').map((p) => p.firstTry)).toEqual([true, false]);
+      expect(await events(id, 'update.missed')).toHaveLength(1);
+      expect(pending(id).filter((j) => j.kind === UPDATE_JOB).map((j) => j.dueAt)).toEqual([at(30)]);
+    }
   });
 
   it('a poster that throws gives the job back with a 30 s backoff; it is then posted once', async () => {

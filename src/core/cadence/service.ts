@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { DomainError, ErrorCode, incidentNotFound } from '../errors.js';
 import { checklistShows, HEADER, holderOf, pendingJob, type IncidentState, type Workspace } from '../incidents/model.js';
-import type { Change, ClaimedJob, Clock, IncidentRepository, NewJob } from '../ports.js';
+import type { Change, ClaimedJob, Clock, IncidentRepository, JobRecord, NewJob } from '../ports.js';
 import type { Runbook } from '../runbook/checklists.js';
 import type { UpdateFields, ReminderView } from '../views/cadence.js';
 import { mention, utc } from '../views/text.js';
@@ -176,7 +176,13 @@ export class CadenceService {
   }
 
   /** Records a due job's outcome once; a job whose lease was lost, or that an update superseded, records nothing. */
-  complete(ws: Workspace, job: ClaimedJob, owner: string, plan: ReminderPlan): Promise<boolean> {
+  async complete(ws: Workspace, job: ClaimedJob, owner: string, plan: ReminderPlan): Promise<boolean> {
+    const [recorded] = await this.deps.repo.completeJobs(this.deps.clock.now(), [this.record(ws, job, owner, plan)]);
+    return recorded === true;
+  }
+
+  /** What `complete` writes for a due job, for a scheduler that records a batch of them at once. */
+  record(ws: Workspace, job: ClaimedJob, owner: string, plan: ReminderPlan): JobRecord {
     const v = plan.view;
     const event =
       v?.kind === 'update'
@@ -185,12 +191,14 @@ export class CadenceService {
           ? { type: 'triage.reminder', actor: null, data: { openSteps: v.openSteps.length } }
           : null;
     const escalation = v?.kind === 'update' && v.escalate ? [{ kind: ESCALATION_JOB, dueAt: job.dueAt, data: { missed: v.missed } }] : [];
-    return this.deps.repo.completeJob(ws, job.incidentId, this.deps.clock.now(), {
+    return {
+      ws,
+      incidentId: job.incidentId,
       complete: { jobId: job.id, owner, outcome: plan.outcome },
       ...(plan.missed === null ? {} : { patch: { updatesMissed: plan.missed } }),
       schedule: [...(plan.next ? [plan.next] : []), ...escalation],
       events: event ? [event] : [],
-    });
+    };
   }
 
   private async inRoom<T>(ws: Workspace, roomId: string, now: Date, decide: (s: IncidentState) => Change<T>) {
