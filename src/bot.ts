@@ -12,6 +12,7 @@ import { PostmortemService } from './core/postmortem/service.js';
 import { loadContent } from './core/runbook/content.js';
 import { IncidentService } from './core/incidents/service.js';
 import { openDatabase } from './db/database.js';
+import type { EmbeddedPostgres } from './db/embedded.js';
 import { PrismaIncidentRepository } from './db/incident-repository.js';
 import type { Logger } from './log.js';
 import { countJobs } from './db/job-counts.js';
@@ -44,20 +45,37 @@ function webhookExecutor(hook: NonNullable<Config['actionWebhook']>) {
   return createWebhookExecutor({ url: hook.url, secret: hook.secret, timeoutMs: 10_000, retries: 3, backoffMs: 500, maxBackoffMs: 5_000 });
 }
 
-/** Tests replace the clock and drive the scheduler's ticks themselves. */
-export type BotOptions = { clock?: Clock; autoTick?: boolean };
+/** What start-up reads and checks besides the database: the runbook, the executors, the timeline key. */
+function prepare(config: Config) {
+  const content = loadContent(config.runbookDir);
+  // An unknown action id in ACTION_WEBHOOK_ACTIONS stops start-up, naming it.
+  const { kindOf, executorFor } = selectExecutors(config.actionWebhook, content.actions, webhookExecutor);
+  return { content, kindOf, executorFor, key: timelineKey(config, { create: true }) };
+}
+
+/**
+ * Tests replace the clock and drive the scheduler's ticks themselves. embedded: the database
+ * startEmbedded began for this config, when main.ts started it before loading the bot.
+ */
+export type BotOptions = { clock?: Clock; autoTick?: boolean; embedded?: Promise<EmbeddedPostgres> };
 
 export async function startBot(config: Config, log: Logger, opts: BotOptions = {}): Promise<RunningBot> {
   // A chat platform's modules load only when it is configured, while the database opens: a console
   // start-up does not pay for Bolt, botbuilder and the Azure SDKs.
   const slackKit = config.slack ? import('./surfaces/slack/kit.js') : undefined;
   const teamsKit = config.teams ? import('./surfaces/teams/kit.js') : undefined;
-  const content = loadContent(config.runbookDir);
-  // Before anything opens: an unknown action id in ACTION_WEBHOOK_ACTIONS stops start-up, naming it.
-  const { kindOf, executorFor } = selectExecutors(config.actionWebhook, content.actions, webhookExecutor);
-  // Before the database opens: a missing key must not leave the embedded database locked.
-  const key = timelineKey(config, { create: true });
-  const database = await openDatabase({ ...config, poolSize: config.databasePoolSize }, log);
+  // The embedded database opens in its thread while this one reads the runbook.
+  const opening = openDatabase({ ...config, poolSize: config.databasePoolSize }, log, opts.embedded ? { embedded: opts.embedded } : {});
+  let prepared: ReturnType<typeof prepare>;
+  try {
+    prepared = prepare(config);
+  } catch (err) {
+    // Closed again, so that a configuration error leaves the embedded database unlocked.
+    await opening.then((database) => database.close(), () => {});
+    throw err;
+  }
+  const { content, kindOf, executorFor, key } = prepared;
+  const database = await opening;
   const repo = new PrismaIncidentRepository(database.db, key);
   const core = { repo, clock: opts.clock ?? processClock(config.clockSpeed), ...content };
   const sealed = await repo.sealUnkeyedChains(core.clock.now());

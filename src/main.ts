@@ -1,9 +1,10 @@
 // Process entry: read the configuration, start the bot, stop cleanly on SIGINT/SIGTERM.
 // `npm start` execs this file compiled (dist/src/main.js), so the signals come straight here.
+// Only what starts the embedded database is imported up front: it opens in its own thread while the
+// rest of the bot's modules load.
 import { ConfigError, loadConfig } from './config.js';
-import { RunbookError } from './core/runbook/loader.js';
-import { startBot } from './bot.js';
 import { DataDirInUseError } from './db/data-dir-lock.js';
+import { startEmbedded } from './db/embedded-template.js';
 import { createLogger } from './log.js';
 
 /** Errors an operator fixes by reading them: printed as they are, without a stack trace. */
@@ -29,8 +30,12 @@ async function main() {
   let stop = (signal: string) => void (signalled = signal);
   process.once('SIGINT', (s) => stop(s));
   process.once('SIGTERM', (s) => stop(s));
+  const embedded = startEmbedded(config, log);
+  // Awaited by startBot; until then a failure (a data folder in use) must not count as unhandled.
+  embedded?.catch(() => {});
+  const [{ startBot }, { RunbookError }] = await Promise.all([import('./bot.js'), import('./core/runbook/loader.js')]);
   try {
-    const bot = await startBot(config, log);
+    const bot = await startBot(config, log, embedded ? { embedded } : {});
     stop = (signal: string) => {
       log.info({ signal }, 'stopping');
       bot.stop().then(() => process.exit(0), (err) => { log.error({ err }, 'unclean stop'); process.exit(1); });

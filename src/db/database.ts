@@ -2,8 +2,8 @@
 // dataDir. The schema is migrated before the first query, unless a read-only tool says not to.
 import type { Logger } from 'pino';
 import { createDb, type Db } from './client.js';
-import { startEmbeddedPostgres } from './embedded.js';
-import { embeddedTemplate } from './embedded-template.js';
+import type { EmbeddedPostgres } from './embedded.js';
+import { startEmbedded } from './embedded-template.js';
 import { migrate } from './migrate.js';
 
 export interface OpenDatabase {
@@ -15,12 +15,14 @@ export interface OpenDatabase {
 export async function openDatabase(
   cfg: { databaseUrl?: string; dataDir: string; poolSize?: number },
   log: Pick<Logger, 'info' | 'warn'>,
-  opts: { migrate?: boolean } = {},
+  /** embedded: the one startEmbedded began for cfg, when the caller started it early. */
+  opts: { migrate?: boolean; embedded?: Promise<EmbeddedPostgres> } = {},
 ): Promise<OpenDatabase> {
-  let url = cfg.databaseUrl;
-  let poolSize = cfg.poolSize ?? 10;
-  let stopEmbedded = async () => {};
-  if (url === undefined) ({ url, poolSize, stop: stopEmbedded } = await startEmbeddedPostgres({ dataDir: cfg.dataDir, log, template: embeddedTemplate }));
+  const embedded = await (opts.embedded ?? startEmbedded(cfg, log));
+  // There is an embedded database exactly when DATABASE_URL is not set.
+  const url = embedded?.url ?? cfg.databaseUrl!;
+  const poolSize = embedded?.poolSize ?? cfg.poolSize ?? 10;
+  const stopEmbedded = async () => embedded?.stop();
   try {
     if (opts.migrate ?? true) await migrate(url, log);
   } catch (err) {

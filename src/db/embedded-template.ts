@@ -4,11 +4,12 @@
 // carries a digest of the migrations and of PGlite's version, so a stale one is never loaded: a
 // build whose template is missing or stale simply starts the slow way.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../package-root.js';
-import { startEmbeddedPostgres } from './embedded.js';
-import { migrate, migrationsDigest } from './migrate.js';
+import type { Logger } from 'pino';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
+import { migrationsDigest } from './migrations.js';
 
 const CACHE_DIR = path.join(PACKAGE_ROOT, 'node_modules', '.cache', 'incident-bot');
 
@@ -18,24 +19,37 @@ async function templatePath(): Promise<string> {
   return path.join(CACHE_DIR, `embedded-${key}.tar`);
 }
 
-/** The template for this build, or undefined when install time made none (or made it for other migrations). */
-export async function embeddedTemplate(): Promise<Blob | undefined> {
+/** The template's file for this build, or undefined when install time made none (or made it for other migrations). */
+export async function embeddedTemplate(): Promise<string | undefined> {
+  const file = await templatePath();
   try {
-    return new Blob([await readFile(await templatePath())]);
+    await access(file);
+    return file;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
 }
 
+/**
+ * The embedded database in dataDir (from this build's template when there is none yet), starting in
+ * its own thread; undefined when DATABASE_URL is set. Light to import: main.ts starts it before
+ * loading the rest of the bot.
+ */
+export function startEmbedded(cfg: { databaseUrl?: string; dataDir: string }, log: Pick<Logger, 'info' | 'warn'>): Promise<EmbeddedPostgres> | undefined {
+  return cfg.databaseUrl === undefined ? startEmbeddedPostgres({ dataDir: cfg.dataDir, log, template: embeddedTemplate }) : undefined;
+}
+
 /** Makes the template for this build unless it exists; returns its path. */
 export async function buildEmbeddedTemplate(): Promise<string> {
   const file = await templatePath();
   if (await embeddedTemplate()) return file;
+  // Imported here: main.ts loads this file to start the database, before it needs pg.
+  const { migrate } = await import('./migrate.js');
   const server = await startEmbeddedPostgres({});
   try {
     await migrate(server.url);
-    const tar = Buffer.from(await (await server.dumpDataDir()).arrayBuffer());
+    const tar = await server.dumpDataDir();
     await mkdir(CACHE_DIR, { recursive: true });
     // Written aside, then renamed: a reader never loads half a tarball.
     await writeFile(`${file}.tmp`, tar);

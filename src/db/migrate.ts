@@ -2,13 +2,9 @@
 // Prisma CLI's native schema engine cannot be downloaded on our machines. The bookkeeping in
 // _prisma_migrations is Prisma's own, so the real CLI can take over a database we migrated.
 import { createHash, randomUUID } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { PACKAGE_ROOT } from '../package-root.js';
-
-const MIGRATIONS_DIR = join(PACKAGE_ROOT, 'prisma', 'migrations');
+import { readMigrations, type MigrationFile } from './migrations.js';
 
 // Prisma's key (flavour/postgres.rs), so we also exclude a concurrent `prisma migrate`.
 const LOCK_KEY = 72707369;
@@ -26,12 +22,6 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS _prisma_migrations (
     applied_steps_count     INTEGER NOT NULL DEFAULT 0
 )`;
 
-interface MigrationFile {
-  name: string;
-  script: string;
-  checksum: string;
-}
-
 interface MigrationRow {
   id: string;
   migration_name: string;
@@ -41,9 +31,6 @@ interface MigrationRow {
   rolled_back_at: Date | null;
   logs: string | null;
 }
-
-/** Prisma's render_checksum: lower-case hex SHA-256 of the script exactly as read. */
-const renderChecksum = (script: string) => createHash('sha256').update(script, 'utf8').digest('hex');
 
 /** Prisma's script_matches_checksum: line endings may differ, and old rows lack zero padding. */
 export function scriptMatchesChecksum(script: string, checksum: string): boolean {
@@ -56,19 +43,6 @@ export function scriptMatchesChecksum(script: string, checksum: string): boolean
         : digest.toString('hex');
     return rendered === checksum;
   });
-}
-
-async function readMigrations(): Promise<MigrationFile[]> {
-  const entries = await readdir(MIGRATIONS_DIR, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  // fatal + ignoreBOM: fail on invalid UTF-8 and keep a BOM, as Rust's read_to_string does.
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  return Promise.all(
-    names.map(async (name) => {
-      const script = decoder.decode(await readFile(join(MIGRATIONS_DIR, name, 'migration.sql')));
-      return { name, script, checksum: renderChecksum(script) };
-    }),
-  );
 }
 
 function refuseBrokenHistory(files: MigrationFile[], rows: MigrationRow[]): void {
@@ -94,13 +68,6 @@ function refuseBrokenHistory(files: MigrationFile[], rows: MigrationRow[]): void
       );
     }
   }
-}
-
-/** A digest of every migration this build has (names and scripts): what a migrated database holds. */
-export async function migrationsDigest(): Promise<string> {
-  const hash = createHash('sha256');
-  for (const f of await readMigrations()) hash.update(`${f.name}\n${f.checksum}\n`);
-  return hash.digest('hex');
 }
 
 /** Applies pending migrations in name order; returns the names this call applied. */

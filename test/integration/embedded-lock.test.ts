@@ -5,8 +5,12 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { startBot } from '../../src/bot.js';
+import { ConfigError, type Config } from '../../src/config.js';
 import { lockDataDir } from '../../src/db/data-dir-lock.js';
 import { startEmbeddedPostgres } from '../../src/db/embedded.js';
+import { startEmbedded } from '../../src/db/embedded-template.js';
+import { createLogger } from '../../src/log.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'embedded-lock-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,4 +49,24 @@ it('listens only on a Unix socket in a folder of its own user (0700), and logs n
   } finally {
     await db.stop();
   }
+});
+
+it('a start-up stopped by a configuration error leaves the folder unlocked for the next start', async () => {
+  // The database starts opening before the runbook is read (main.ts starts it first): the error that
+  // the catalog finds must close it again.
+  const config: Config = {
+    console: { host: '127.0.0.1' },
+    dataDir: dir,
+    databasePoolSize: 1,
+    port: 0,
+    logLevel: 'silent',
+    incidentChannelPrivate: false,
+    schedulerTickSeconds: 10,
+    actionWebhook: { url: 'http://127.0.0.1:9/hook', secret: 'hook-secret', actions: ['halt-dispatchh'] },
+  };
+  const log = createLogger('silent');
+  const embedded = startEmbedded(config, log);
+  await expect(startBot(config, log, embedded ? { embedded } : {})).rejects.toThrow(ConfigError);
+  const release = lockDataDir(dir);
+  release();
 });

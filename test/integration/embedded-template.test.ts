@@ -1,6 +1,6 @@
 // A first start on the embedded database loads the migrated template made at install time instead
 // of running initdb and every migration; a database that exists is opened as it is, never replaced.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { buildEmbeddedTemplate, embeddedTemplate } from '../../src/db/embedded-template.js';
 import { migrate } from '../../src/db/migrate.js';
+import { unpackTar } from '../../src/db/tar.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'embedded-template-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,5 +59,25 @@ it('gives an in-memory database from the template, empty and migrated', async ()
     expect(await query(db.url, `SELECT count(*)::int AS n FROM incidents`)).toEqual([{ n: 0 }]);
   } finally {
     await db.stop();
+  }
+});
+
+it('starts again from the template when a first start stopped half-way through unpacking it', async () => {
+  const half = mkdtempSync(path.join(tmpdir(), 'embedded-half-'));
+  try {
+    // Unpacked, but without the PG_VERSION written last, and with a control file left torn.
+    await unpackTar((await embeddedTemplate())!, half, 'PG_VERSION');
+    rmSync(path.join(half, 'PG_VERSION'));
+    writeFileSync(path.join(half, 'global', 'pg_control'), 'torn');
+    const { lines, log } = logged();
+    const db = await startEmbeddedPostgres({ dataDir: half, log, template: embeddedTemplate });
+    try {
+      expect(lines[0]).toMatchObject({ from: 'template' });
+      expect(await query(db.url, `SELECT count(*)::int AS n FROM incidents`)).toEqual([{ n: 0 }]);
+    } finally {
+      await db.stop();
+    }
+  } finally {
+    rmSync(half, { recursive: true, force: true });
   }
 });
