@@ -101,8 +101,13 @@ export async function startEmbeddedPostgres(opts: {
   // pg reads a host that is a path as the folder of a Unix socket named .s.PGSQL.<port>.
   const url = `postgresql://postgres@${encodeURIComponent(socketDir)}:${SOCKET_PORT}/postgres`;
   opts.log?.info({ dataDir: opts.dataDir ?? 'memory', from }, 'embedded PostgreSQL started');
-  // A thread that dies under the bot leaves every query failing, and /readyz saying so.
-  const died = (code: number) => opts.log?.warn({ dataDir: opts.dataDir ?? 'memory', code }, 'embedded PostgreSQL thread exited');
+  // Fail closed: a bot whose database thread died can record nothing, so the process ends (and its
+  // supervisor, or the person who started it, sees why) rather than answer every request with an error.
+  const died = (code: number) => {
+    opts.log?.warn({ dataDir: opts.dataDir ?? 'memory', code }, 'embedded PostgreSQL thread exited; stopping');
+    unlock();
+    process.exit(1);
+  };
   worker.on('exit', died);
   worker.on('error', (err) => opts.log?.warn({ err, dataDir: opts.dataDir ?? 'memory' }, 'embedded PostgreSQL thread failed'));
 
