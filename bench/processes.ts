@@ -29,9 +29,15 @@ export async function waitReady(url: string, timeoutMs = 30_000): Promise<number
   }
 }
 
-/** Starts the compiled bot (dist/, built by `npm run bench`), exactly as `npm start` does, with the
- * memory probe loaded, and returns once /readyz answers. */
-export async function startBotProcess(env: Record<string, string>, nodeFlags: string[] = []) {
+/** The node flags `npm start` passes (its heap limit), read from package.json so the bench runs what ships. */
+export const START_FLAGS: string[] = (() => {
+  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
+  return (/\bnode (.*?) dist\/src\/main\.js/.exec(start)?.[1] ?? '').split(' ').filter((f) => f.startsWith('--max-'));
+})();
+
+/** Starts the compiled bot (dist/, built by `npm run bench`) as `npm start` does (its node flags
+ * unless others are given), with the memory probe loaded, and returns once /readyz answers. */
+export async function startBotProcess(env: Record<string, string>, nodeFlags: string[] = START_FLAGS) {
   const port = await freePort();
   const t0 = performance.now();
   const child = fork('dist/src/main.js', [], {
