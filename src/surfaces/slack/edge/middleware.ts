@@ -9,7 +9,8 @@ import { bodyProblem } from './schema.js';
 /** The action ids and callback ids the listeners handle. */
 export type Known = { actions: (string | RegExp)[]; views: string[] };
 
-const matches = (m: string | RegExp, id: string) => (typeof m === 'string' ? m === id : m.test(id));
+/** An id against a listener's id or pattern, as Bolt matches a listener's constraint. */
+export const matches = (m: string | RegExp, id: string) => (typeof m === 'string' ? m === id : m.test(id));
 
 type Body = { type?: string; command?: string; actions?: { action_id?: string }[]; view?: { callback_id?: string } };
 
